@@ -1,0 +1,3 @@
+"""qtqms: Quantum Technology Quality Management System."""
+
+__version__ = "0.1.0"
