@@ -1,0 +1,5 @@
+"""python -m qtqms"""
+
+from qtqms.cli.main import run
+
+run()

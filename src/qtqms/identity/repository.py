@@ -1,0 +1,72 @@
+"""Identity queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qtqms.models.identity import ApiToken, LoginAttempt, User, WebSession
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def users(session: Session, organisation_id: int) -> list[User]:
+    return list(session.scalars(select(User).where(User.organisation_id == organisation_id).order_by(User.username)))
+
+
+def count_active_admins(session: Session, organisation_id: int) -> int:
+    stmt = select(func.count()).where(
+        User.organisation_id == organisation_id, User.role == "admin", User.disabled.is_(False)
+    )
+    return session.scalar(stmt) or 0
+
+
+def first_active_admin(session: Session) -> User | None:
+    stmt = select(User).where(User.role == "admin", User.disabled.is_(False)).order_by(User.id).limit(1)
+    return session.scalar(stmt)
+
+
+def count_users(session: Session, organisation_id: int) -> int:
+    return session.scalar(select(func.count()).where(User.organisation_id == organisation_id)) or 0
+
+
+def recent_failures(session: Session, username: str, since: datetime) -> int:
+    stmt = select(func.count()).where(
+        LoginAttempt.username == username,
+        LoginAttempt.attempted_at >= since,
+        LoginAttempt.succeeded.is_(False),
+    )
+    return session.scalar(stmt) or 0
+
+
+def session_with_user(session: Session, token_hash: str) -> tuple[WebSession, User] | None:
+    stmt = select(WebSession, User).join(User, User.id == WebSession.user_id).where(WebSession.token_hash == token_hash)
+    row = session.execute(stmt).one_or_none()
+    return (row[0], row[1]) if row else None
+
+
+def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
+    stmt = select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == token_hash)
+    row = session.execute(stmt).one_or_none()
+    return (row[0], row[1]) if row else None
+
+
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
+
+
+def token_by_id(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def delete_expired_sessions(session: Session, now: datetime) -> None:
+    for expired in session.scalars(select(WebSession).where(WebSession.expires_at < now)):
+        session.delete(expired)

@@ -1,0 +1,289 @@
+"""Identity use cases: accounts, logins, web sessions and API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+from qtqms.db.uow import UnitOfWork
+from qtqms.identity import domain
+from qtqms.identity import repository as repo
+from qtqms.identity.schemas import Me, TokenCreate, UserCreate, UserUpdate
+from qtqms.kernel.actor import Actor
+from qtqms.kernel.clock import utcnow
+from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
+from qtqms.kernel.rbac import ROLE_PERMISSIONS, Permission, Role, authorize, parse_role
+from qtqms.models.identity import ApiToken, LoginAttempt, User, WebSession
+from qtqms.settings import get_settings
+
+BAD_CREDENTIALS = "wrong username or password"
+
+
+@lru_cache(maxsize=4)
+def _hasher(profile_name: str):
+    from argon2 import PasswordHasher, profiles
+
+    return PasswordHasher.from_parameters(getattr(profiles, profile_name.upper()))
+
+
+def hash_password(password: str) -> str:
+    return _hasher(get_settings().argon2_profile).hash(password)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return _hasher(get_settings().argon2_profile).verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# Verifying against a real hash when the user does not exist keeps the response time from telling
+# an attacker which usernames exist.
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(domain.generate_password()))
+    return _DUMMY_HASH[0]
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        organisation_id=user.organisation_id,
+        display_name=user.display_name,
+    )
+
+
+def describe(actor: Actor) -> Me:
+    permissions = sorted(p.value for p in ROLE_PERMISSIONS[Role(actor.role)])
+    return Me(
+        user_id=actor.user_id,
+        username=actor.username,
+        display_name=actor.display_name,
+        role=actor.role,
+        organisation_id=actor.organisation_id,
+        permissions=permissions,
+    )
+
+
+def _get_user(uow: UnitOfWork, actor: Actor, username: str) -> User:
+    user = repo.user_by_username(uow.session, username)
+    if user is None or user.organisation_id != actor.organisation_id:
+        raise NotFound(f"user '{username}' not found")
+    return user
+
+
+def create_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    data: UserCreate,
+    *,
+    organisation_id: int | None = None,
+    is_demo: bool = False,
+) -> tuple[User, str | None]:
+    """Admins create accounts; a password is generated (and returned once) when none is given."""
+    authorize(actor, Permission.USER_ADMIN)
+    domain.check_username(data.username)
+    role = parse_role(data.role)
+    generated = None
+    if data.password is None:
+        generated = domain.generate_password()
+    password = domain.check_password_strength(data.password) if data.password is not None else generated
+    if repo.user_by_username(uow.session, data.username) is not None:
+        raise Conflict(f"user '{data.username}' already exists")
+    user = User(
+        organisation_id=organisation_id if organisation_id is not None else actor.organisation_id,
+        username=data.username,
+        display_name=data.display_name,
+        email=data.email,
+        role=role.value,
+        password_hash=hash_password(password),
+        is_demo=is_demo,
+    )
+    uow.session.add(user)
+    uow.flush()
+    return user, generated
+
+
+def list_users(uow: UnitOfWork, actor: Actor) -> list[User]:
+    authorize(actor, Permission.USER_ADMIN)
+    return repo.users(uow.session, actor.organisation_id)
+
+
+def update_user(uow: UnitOfWork, actor: Actor, username: str, data: UserUpdate) -> User:
+    """Admins change roles and disable accounts, but never remove the last active admin."""
+    authorize(actor, Permission.USER_ADMIN)
+    user = _get_user(uow, actor, username)
+    loses_admin = (data.role is not None and parse_role(data.role) != Role.ADMIN) or data.disabled is True
+    last_admin = user.role == Role.ADMIN and not user.disabled
+    if last_admin and loses_admin and repo.count_active_admins(uow.session, user.organisation_id) <= 1:
+        raise Conflict(f"user '{username}' is the last active admin; make another admin first")
+    if data.role is not None:
+        user.role = parse_role(data.role).value
+    if data.display_name is not None:
+        user.display_name = data.display_name
+    if data.email is not None:
+        user.email = data.email
+    if data.disabled is not None:
+        user.disabled = data.disabled
+    uow.flush()
+    return user
+
+
+def set_password(uow: UnitOfWork, actor: Actor, username: str, password: str) -> User:
+    """Users change their own password; admins may reset anyone's."""
+    if username != actor.username:
+        authorize(actor, Permission.USER_ADMIN)
+    user = _get_user(uow, actor, username)
+    user.password_hash = hash_password(domain.check_password_strength(password))
+    uow.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    user: User | None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def authenticate(uow: UnitOfWork, username: str, password: str, *, ip_address: str = "") -> LoginOutcome:
+    """Check a password, recording the attempt; too many recent failures lock the username for a while.
+
+    The outcome is returned rather than raised so the caller can commit the recorded attempt.
+    """
+    settings = get_settings()
+    now = utcnow()
+    since = domain.window_start(now, settings.login_window_minutes)
+    if domain.is_throttled(repo.recent_failures(uow.session, username, since), settings.login_max_failures):
+        raise TooManyAttempts(
+            f"too many failed logins for '{username}'; try again in {settings.login_window_minutes} minutes"
+        )
+    user = repo.user_by_username(uow.session, username)
+    valid = _password_matches(user.password_hash if user else _dummy_hash(), password)
+    ok = bool(user and valid and not user.disabled)
+    uow.session.add(LoginAttempt(username=username[:80], ip_address=ip_address, attempted_at=now, succeeded=ok))
+    uow.flush()
+    if not ok:
+        return LoginOutcome(None, "this account is disabled" if user and valid else BAD_CREDENTIALS)
+    assert user is not None
+    uow.actor = actor_of(user)
+    uow.record("login", "user_account", user.id, label=user.username, after={"ip_address": ip_address})
+    return LoginOutcome(user)
+
+
+def start_session(uow: UnitOfWork, user: User, *, ip_address: str = "") -> str:
+    """Open a server-side session and return the raw cookie token (only its hash is stored)."""
+    now = utcnow()
+    raw = domain.new_secret_token()
+    uow.session.add(
+        WebSession(
+            token_hash=domain.digest(raw),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(hours=get_settings().session_hours),
+            last_seen_at=now,
+            ip_address=ip_address,
+        )
+    )
+    repo.delete_expired_sessions(uow.session, now)
+    uow.flush()
+    return raw
+
+
+def resolve_session(uow: UnitOfWork, raw_token: str) -> Actor | None:
+    found = repo.session_with_user(uow.session, domain.digest(raw_token))
+    if found is None:
+        return None
+    web_session, user = found
+    now = utcnow()
+    if web_session.expires_at <= now or user.disabled:
+        return None
+    return actor_of(user)
+
+
+def end_session(uow: UnitOfWork, raw_token: str) -> None:
+    found = repo.session_with_user(uow.session, domain.digest(raw_token))
+    if found is None:
+        return
+    web_session, user = found
+    uow.actor = actor_of(user)
+    uow.session.delete(web_session)
+    uow.record("logout", "user_account", user.id, label=user.username)
+
+
+def create_token(uow: UnitOfWork, actor: Actor, data: TokenCreate) -> tuple[ApiToken, str]:
+    """Create an API token for the actor; the secret is returned once and stored hashed."""
+    authorize(actor, Permission.OWN_TOKENS)
+    now = utcnow()
+    raw = domain.new_secret_token(domain.TOKEN_PREFIX)
+    token = ApiToken(
+        user_id=actor.user_id,
+        name=data.name,
+        token_hash=domain.digest(raw),
+        prefix=raw[: len(domain.TOKEN_PREFIX) + 6],
+        created_at=now,
+        expires_at=now + timedelta(days=data.expires_in_days) if data.expires_in_days else None,
+    )
+    uow.session.add(token)
+    uow.flush()
+    return token, raw
+
+
+def list_tokens(uow: UnitOfWork, actor: Actor) -> list[ApiToken]:
+    authorize(actor, Permission.OWN_TOKENS)
+    return repo.tokens_of(uow.session, actor.user_id)
+
+
+def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> ApiToken:
+    """Owners revoke their tokens; admins may revoke anyone's in their organisation."""
+    authorize(actor, Permission.OWN_TOKENS)
+    token = repo.token_by_id(uow.session, token_id)
+    owner = repo.user_by_id(uow.session, token.user_id) if token else None
+    if token is None or owner is None or owner.organisation_id != actor.organisation_id:
+        raise NotFound(f"token {token_id} not found")
+    if token.user_id != actor.user_id:
+        authorize(actor, Permission.USER_ADMIN)
+    if token.revoked_at is not None:
+        raise Conflict(f"token {token_id} is already revoked")
+    token.revoked_at = utcnow()
+    uow.flush()
+    return token
+
+
+def resolve_token(uow: UnitOfWork, raw_token: str) -> Actor:
+    """The actor behind a bearer token; unknown, expired, revoked or disabled-user tokens are refused."""
+    found = repo.token_with_user(uow.session, domain.digest(raw_token))
+    if found is None:
+        raise NotAuthenticated("unknown API token")
+    token, user = found
+    now = utcnow()
+    if token.revoked_at is not None:
+        raise NotAuthenticated(f"API token '{token.name}' was revoked")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise NotAuthenticated(f"API token '{token.name}' expired on {token.expires_at:%Y-%m-%d}")
+    if user.disabled:
+        raise NotAuthenticated(f"user '{user.username}' is disabled")
+    return actor_of(user)
+
+
+def local_actor(uow: UnitOfWork, username: str = "") -> Actor:
+    """The user the command line acts as: the one named, else the first active admin."""
+    user = repo.user_by_username(uow.session, username) if username else repo.first_active_admin(uow.session)
+    if user is None:
+        if username:
+            raise NotFound(f"user '{username}' not found (set by --as or QTQMS_CLI_USER)")
+        raise InvalidInput("no active admin user; run 'qtqms init' first")
+    if user.disabled:
+        raise InvalidInput(f"user '{username}' is disabled")
+    return actor_of(user)

@@ -1,0 +1,9 @@
+"""The one source of 'now', replaceable in tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

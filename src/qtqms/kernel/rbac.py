@@ -1,0 +1,88 @@
+"""Roles, permissions and the one check every service calls."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from qtqms.kernel.actor import Actor
+from qtqms.kernel.errors import InvalidInput, NotAuthenticated, PermissionDenied
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    QUALITY_MANAGER = "quality_manager"
+    RISK_OWNER = "risk_owner"
+    ENGINEER = "engineer"
+    ETHICS_OFFICER = "ethics_officer"
+    AUDITOR = "auditor"
+    VIEWER = "viewer"
+
+
+class Permission(StrEnum):
+    READ = "records:read"
+    USER_ADMIN = "users:admin"
+    OWN_TOKENS = "tokens:own"
+    TRAIL_READ = "trail:read"
+    ORG_EDIT = "org:edit"
+    CATALOG_EDIT = "catalog:edit"
+    CONTROL_EDIT = "controls:edit"
+    EVIDENCE_EDIT = "evidence:edit"
+    RISK_EDIT = "risk:edit"
+    RISK_ACCEPT = "risk:accept"
+    PQC_EDIT = "pqc:edit"
+    ELSPI_EDIT = "elspi:edit"
+    AUDIT_FINDING_EDIT = "audit_findings:edit"
+
+
+_EVERYONE = {Permission.READ, Permission.OWN_TOKENS}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.QUALITY_MANAGER: frozenset(
+        _EVERYONE
+        | {
+            Permission.TRAIL_READ,
+            Permission.ORG_EDIT,
+            Permission.CATALOG_EDIT,
+            Permission.CONTROL_EDIT,
+            Permission.EVIDENCE_EDIT,
+            Permission.AUDIT_FINDING_EDIT,
+        }
+    ),
+    Role.RISK_OWNER: frozenset(
+        _EVERYONE | {Permission.RISK_EDIT, Permission.RISK_ACCEPT, Permission.CONTROL_EDIT, Permission.EVIDENCE_EDIT}
+    ),
+    Role.ENGINEER: frozenset(
+        _EVERYONE | {Permission.PQC_EDIT, Permission.EVIDENCE_EDIT, Permission.CONTROL_EDIT, Permission.RISK_EDIT}
+    ),
+    Role.ETHICS_OFFICER: frozenset(_EVERYONE | {Permission.ELSPI_EDIT, Permission.EVIDENCE_EDIT}),
+    # An auditor reads everything, the trail included, and writes only audit findings.
+    Role.AUDITOR: frozenset(_EVERYONE | {Permission.TRAIL_READ, Permission.AUDIT_FINDING_EDIT}),
+    Role.VIEWER: frozenset(_EVERYONE),
+}
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        known = ", ".join(role.value for role in Role)
+        raise InvalidInput(f"unknown role '{value}' (known roles: {known})") from None
+
+
+def can(actor: Actor | None, permission: Permission) -> bool:
+    if actor is None:
+        return False
+    try:
+        return permission in ROLE_PERMISSIONS[Role(actor.role)]
+    except ValueError:
+        return False
+
+
+def authorize(actor: Actor | None, permission: Permission) -> Actor:
+    """Raise PermissionDenied unless the actor's role grants the permission; return the actor."""
+    if actor is None:
+        raise NotAuthenticated("log in first")
+    if not can(actor, permission):
+        raise PermissionDenied(f"role '{actor.role}' may not do '{permission.value}'")
+    return actor

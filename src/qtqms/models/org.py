@@ -1,0 +1,79 @@
+"""Organisation, management-system scope, sites, products and jurisdictions."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from qtqms.db.base import AuditedMixin, Base, IdMixin, TimestampMixin
+
+
+class Organisation(IdMixin, TimestampMixin, AuditedMixin, Base):
+    __tablename__ = "organisation"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    legal_name: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    scope_statement: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def audit_label(self) -> str:
+        return self.name
+
+
+class Site(IdMixin, TimestampMixin, AuditedMixin, Base):
+    __tablename__ = "site"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    address: Mapped[str] = mapped_column(Text, default="")
+    activities: Mapped[str] = mapped_column(Text, default="")
+    in_scope: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def audit_label(self) -> str:
+        return self.name
+
+
+class Product(IdMixin, TimestampMixin, AuditedMixin, Base):
+    __tablename__ = "product"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    technology: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    in_scope: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def audit_label(self) -> str:
+        return self.key
+
+
+class ScopeExclusion(IdMixin, TimestampMixin, AuditedMixin, Base):
+    """A requirement the management system does not apply, with the reason an auditor will ask for."""
+
+    __tablename__ = "scope_exclusion"
+    __table_args__ = (UniqueConstraint("organisation_id", "requirement_ref"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    requirement_ref: Mapped[str] = mapped_column(String(120))
+    justification: Mapped[str] = mapped_column(Text)
+
+    def audit_label(self) -> str:
+        return self.requirement_ref
+
+
+class Jurisdiction(IdMixin, TimestampMixin, AuditedMixin, Base):
+    __tablename__ = "jurisdiction"
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    code: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(120))
+    operates: Mapped[bool] = mapped_column(Boolean, default=False)
+    sells: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def audit_label(self) -> str:
+        return self.code

@@ -1,0 +1,81 @@
+"""The hash-chained audit trail and its head."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from qtqms.db.base import Base
+from qtqms.db.types import JSONDocument, UTCDateTime
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(80))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    entity_label: Mapped[str] = mapped_column(String(200), default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    request_id: Mapped[str] = mapped_column(String(64), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    def chained_body(self) -> dict[str, Any]:
+        return chained_body(
+            seq=self.seq,
+            occurred_at=self.occurred_at,
+            organisation_id=self.organisation_id,
+            actor_id=self.actor_id,
+            actor_name=self.actor_name,
+            action=self.action,
+            entity_type=self.entity_type,
+            entity_id=self.entity_id,
+            entity_label=self.entity_label,
+            before=self.before,
+            after=self.after,
+            reason=self.reason,
+            request_id=self.request_id,
+        )
+
+
+def chained_body(**fields: Any) -> dict[str, Any]:
+    """The fields covered by an event's hash, named once so writer and verifier agree."""
+    return {name: fields[name] for name in CHAINED_FIELDS}
+
+
+CHAINED_FIELDS = (
+    "seq",
+    "occurred_at",
+    "organisation_id",
+    "actor_id",
+    "actor_name",
+    "action",
+    "entity_type",
+    "entity_id",
+    "entity_label",
+    "before",
+    "after",
+    "reason",
+    "request_id",
+)
+
+
+class TrailHead(Base):
+    """One row holding the last event; locking it serialises writers of the chain on PostgreSQL."""
+
+    __tablename__ = "trail_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))

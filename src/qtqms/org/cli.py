@@ -1,0 +1,42 @@
+"""`qtqms org …`: the organisation and its management-system scope."""
+
+from __future__ import annotations
+
+import typer
+
+from qtqms.cli.context import use_case
+from qtqms.cli.output import JSON_OPTION, print_json, print_table
+
+app = typer.Typer(no_args_is_help=True, help="Organisation, scope, sites, products and jurisdictions.")
+
+
+@app.command("show")
+def show(as_json: bool = JSON_OPTION) -> None:
+    """The organisation and its management-system scope."""
+    from qtqms.org import service
+
+    with use_case() as (uow, actor):
+        scope = service.get_scope(uow, actor)
+    if as_json:
+        print_json(scope.model_dump(mode="json"))
+        return
+    org = scope.organisation
+    typer.echo(f"{org.name}{'  [DEMO DATA]' if org.is_demo else ''}")
+    if org.scope_statement:
+        typer.echo(f"Scope: {org.scope_statement}")
+    print_table("Sites", ["name", "country", "in scope"], [[s.name, s.country, s.in_scope] for s in scope.sites])
+    print_table(
+        "Products",
+        ["key", "name", "technology", "in scope"],
+        [[p.key, p.name, p.technology, p.in_scope] for p in scope.products],
+    )
+    print_table(
+        "Exclusions",
+        ["requirement", "justification"],
+        [[e.requirement_ref, e.justification] for e in scope.exclusions],
+    )
+    print_table(
+        "Jurisdictions",
+        ["code", "name", "operates", "sells"],
+        [[j.code, j.name, j.operates, j.sells] for j in scope.jurisdictions],
+    )

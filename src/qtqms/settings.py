@@ -1,0 +1,107 @@
+"""Runtime settings from QTQMS_* environment variables, with the secret key kept in the data dir."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from qtqms.kernel.errors import ConfigurationError
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+ARGON2_PROFILES = ("rfc_9106_low_memory", "rfc_9106_high_memory", "cheapest")
+
+
+def _default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("qtqms", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every QTQMS_* variable; see docs/install.md for the meaning of each."""
+
+    model_config = SettingsConfigDict(env_prefix="QTQMS_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str = ""
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    argon2_profile: str = "rfc_9106_low_memory"
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    cli_user: str = ""
+    secure_cookies: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        return value
+
+    @field_validator("argon2_profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        if value not in ARGON2_PROFILES:
+            raise ValueError(f"must be one of {', '.join(ARGON2_PROFILES)}")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'qtqms.sqlite'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+
+def _load() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "QTQMS_" + str(first["loc"][0]).upper() if first["loc"] else "QTQMS_*"
+        raise ConfigurationError(f"{name}: {first['msg']}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return _load()
+
+
+def reset_settings() -> None:
+    get_settings.cache_clear()
+
+
+def ensure_data_dir(settings: Settings) -> Path:
+    """Create the data dir (and check it is writable) before anything is stored there."""
+    path = settings.data_dir
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-check"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        raise ConfigurationError(f"QTQMS_DATA_DIR {path}: not writable ({error.strerror})") from None
+    return path
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured key, else the one stored in the data dir, else a new one stored with mode 0600."""
+    if settings.secret_key:
+        return settings.secret_key
+    key_file = ensure_data_dir(settings) / SECRET_KEY_FILE
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,72 @@
+"""Audit trail use cases: browse, export and verify the hash chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from qtqms.db.uow import UnitOfWork
+from qtqms.kernel import hashchain
+from qtqms.kernel.actor import Actor
+from qtqms.kernel.rbac import Permission, authorize
+from qtqms.trail import repository as repo
+from qtqms.trail.schemas import EventPage, EventRead, VerifyResult
+
+MAX_PAGE = 500
+
+
+def list_events(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    limit: int = 50,
+    before_seq: int | None = None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    actor_name: str | None = None,
+) -> EventPage:
+    authorize(actor, Permission.TRAIL_READ)
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = repo.page(
+        uow.session,
+        limit=limit,
+        before_seq=before_seq,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        actor_name=actor_name,
+    )
+    events = [EventRead.model_validate(row) for row in rows]
+    return EventPage(events=events, next_before_seq=events[-1].seq if len(events) == limit else None)
+
+
+def history(uow: UnitOfWork, actor: Actor, entity_type: str, entity_id: object, limit: int = 50) -> list[EventRead]:
+    """A record's own history, for its page; readable by anyone who can read the record."""
+    authorize(actor, Permission.READ)
+    rows = repo.page(uow.session, limit=limit, entity_type=entity_type, entity_id=str(entity_id))
+    return [EventRead.model_validate(row) for row in rows]
+
+
+def export_events(uow: UnitOfWork, actor: Actor) -> Iterator[EventRead]:
+    authorize(actor, Permission.TRAIL_READ)
+    for row in repo.all_in_order(uow.session):
+        yield EventRead.model_validate(row)
+
+
+def verify(uow: UnitOfWork, actor: Actor) -> VerifyResult:
+    """Recompute every link of the chain; name the first event that was altered, removed or moved."""
+    authorize(actor, Permission.TRAIL_READ)
+    counted = 0
+
+    def rows():
+        nonlocal counted
+        for event in repo.all_in_order(uow.session):
+            counted += 1
+            yield event.seq, event.prev_hash, event.hash, event.chained_body()
+
+    head = repo.head(uow.session)
+    found = hashchain.verify_chain(rows(), head)
+    head_seq = head[0] if head else 0
+    if found is None:
+        return VerifyResult(intact=True, events_checked=counted, head_seq=head_seq)
+    return VerifyResult(
+        intact=False, events_checked=counted, head_seq=head_seq, first_bad_seq=found.seq, reason=found.reason
+    )
