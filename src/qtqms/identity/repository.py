@@ -70,3 +70,12 @@ def token_by_id(session: Session, token_id: int) -> ApiToken | None:
 def delete_expired_sessions(session: Session, now: datetime) -> None:
     for expired in session.scalars(select(WebSession).where(WebSession.expires_at < now)):
         session.delete(expired)
+
+
+def active_users_by_role(session: Session, organisation_id: int) -> dict[str, int]:
+    stmt = (
+        select(User.role, func.count())
+        .where(User.organisation_id == organisation_id, User.disabled.is_(False))
+        .group_by(User.role)
+    )
+    return {role: count for role, count in session.execute(stmt)}

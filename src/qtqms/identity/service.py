@@ -287,3 +287,8 @@ def local_actor(uow: UnitOfWork, username: str = "") -> Actor:
     if user.disabled:
         raise InvalidInput(f"user '{username}' is disabled")
     return actor_of(user)
+
+
+def active_user_counts(uow: UnitOfWork, actor: Actor) -> dict[str, int]:
+    authorize(actor, Permission.READ)
+    return repo.active_users_by_role(uow.session, actor.organisation_id)

@@ -53,3 +53,9 @@ def all_in_order(session: Session) -> Iterator[AuditEvent]:
         yield from batch
         after = batch[-1].seq
         session.expunge_all()
+
+
+def count_since(session: Session, since) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count()).where(AuditEvent.occurred_at >= since)) or 0

@@ -70,3 +70,14 @@ def verify(uow: UnitOfWork, actor: Actor) -> VerifyResult:
     return VerifyResult(
         intact=False, events_checked=counted, head_seq=head_seq, first_bad_seq=found.seq, reason=found.reason
     )
+
+
+def activity(uow: UnitOfWork, actor: Actor, *, days: int = 7) -> dict[str, int]:
+    """How many events the trail holds and how many were recorded in the last `days` days."""
+    from datetime import timedelta
+
+    from qtqms.kernel.clock import utcnow
+
+    authorize(actor, Permission.TRAIL_READ)
+    head = repo.head(uow.session)
+    return {"total": head[0] if head else 0, "recent": repo.count_since(uow.session, utcnow() - timedelta(days=days))}

@@ -1,0 +1,94 @@
+"""The organisation page: scope statement, sites, products, exclusions and jurisdictions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from qtqms.kernel.errors import DomainError, NotFound
+from qtqms.kernel.rbac import Permission, can
+from qtqms.org import service
+from qtqms.org.domain import Technology
+from qtqms.org.schemas import ExclusionCreate, JurisdictionCreate, OrganisationUpdate, ProductCreate, SiteCreate
+from qtqms.trail import service as trail_service
+from qtqms.web.deps import CurrentActor, Uow
+from qtqms.web.templating import render
+
+router = APIRouter()
+
+ADDERS = {
+    "site": (SiteCreate, service.add_site),
+    "product": (ProductCreate, service.add_product),
+    "exclusion": (ExclusionCreate, service.add_exclusion),
+    "jurisdiction": (JurisdictionCreate, service.add_jurisdiction),
+}
+
+
+def _page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 200, **extra: object) -> Response:
+    scope = service.get_scope(uow, actor)
+    context = {
+        "scope": scope,
+        "is_demo": scope.organisation.is_demo,
+        "editable": can(actor, Permission.ORG_EDIT),
+        "technologies": [t.value for t in Technology],
+        "history": trail_service.history(uow, actor, "organisation", scope.organisation.id, limit=20),
+        "form": {},
+        **extra,
+    }
+    return render(request, "org/scope.html", context, status_code)
+
+
+@router.get("/org", response_class=HTMLResponse)
+def scope_page(request: Request, uow: Uow, actor: CurrentActor) -> Response:
+    return _page(request, uow, actor)
+
+
+@router.post("/org/statement", response_class=HTMLResponse)
+def update_statement(
+    request: Request, uow: Uow, actor: CurrentActor, scope_statement: Annotated[str, Form()] = ""
+) -> Response:
+    service.update_organisation(uow, actor, OrganisationUpdate(scope_statement=scope_statement))
+    return _page(request, uow, actor, notice="scope statement saved")
+
+
+@router.post("/org/{kind}", response_class=HTMLResponse)
+async def add_item(request: Request, uow: Uow, actor: CurrentActor, kind: str) -> Response:
+    # Each kind has its own fields, so the form is read whole and validated by that kind's schema.
+    form = {key: value for key, value in (await request.form()).items() if key != "csrf_token"}
+    return await run_in_threadpool(_add, request, uow, actor, _known_kind(kind), form)
+
+
+def _add(request: Request, uow: Uow, actor: CurrentActor, kind: str, form: dict) -> Response:
+    schema, add = ADDERS[kind]
+    try:
+        add(uow, actor, schema(**{key: _coerce(value) for key, value in form.items()}))
+    except ValidationError as error:
+        first = error.errors()[0]
+        message = f"{kind} {'.'.join(map(str, first['loc']))}: {first['msg']}"
+        return _page(request, uow, actor, 422, error=message, form={**form, "kind": kind})
+    except DomainError as error:
+        if error.http_status == 403:
+            raise
+        uow.rollback()
+        return _page(request, uow, actor, error.http_status, error=error.message, form={**form, "kind": kind})
+    return _page(request, uow, actor, notice=f"{kind} added")
+
+
+def _known_kind(kind: str) -> str:
+    if kind not in ADDERS:
+        raise NotFound(f"unknown scope item '{kind}'")
+    return kind
+
+
+def _coerce(value: object) -> object:
+    return True if value == "true" else value
+
+
+@router.post("/org/{kind}/{item_id}/delete", response_class=HTMLResponse)
+def remove_item(request: Request, uow: Uow, actor: CurrentActor, kind: str, item_id: int) -> Response:
+    service.remove_scope_item(uow, actor, _known_kind(kind), item_id)
+    return _page(request, uow, actor, notice=f"{kind} removed")

@@ -1,0 +1,60 @@
+"""The web application: REST API under /api/v1, HTML pages elsewhere."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+
+from qtqms import __version__
+from qtqms.web import errors
+from qtqms.web.deps import check_csrf
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+}
+
+
+def create_app() -> FastAPI:
+    from qtqms.identity import api as identity_api
+    from qtqms.identity import views as identity_views
+    from qtqms.org import api as org_api
+    from qtqms.org import views as org_views
+    from qtqms.trail import api as trail_api
+    from qtqms.trail import views as trail_views
+    from qtqms.web import dashboard, health
+
+    app = FastAPI(
+        title="qtqms",
+        version=__version__,
+        description="REST API of the Quantum Technology Quality Management System. "
+        "Authenticate with 'Authorization: Bearer <token>' (create one with 'qtqms token create').",
+        dependencies=[Depends(check_csrf)],
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    errors.install(app)
+
+    @app.middleware("http")
+    async def _request_context(request: Request, call_next):
+        request.state.request_id = request.headers.get("x-request-id", "")[:64] or secrets.token_hex(8)
+        request.state.actor = None
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    for router in (health.router, identity_api.router, org_api.router, trail_api.router):
+        app.include_router(router)
+    for router in (identity_views.router, dashboard.router, org_views.router, trail_views.router):
+        app.include_router(router, include_in_schema=False)
+    return app

@@ -1,0 +1,76 @@
+"""Cookies and CSRF tokens for the browser interface."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from qtqms.settings import get_settings, secret_key
+
+SESSION_COOKIE = "qtqms_session"
+PRESESSION_COOKIE = "qtqms_presession"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _binding(request: Request) -> str:
+    """What a CSRF token is bound to: the session cookie when logged in, else the pre-session cookie."""
+    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRESESSION_COOKIE) or ""
+
+
+def csrf_token_for(binding: str) -> str:
+    key = secret_key(get_settings()).encode()
+    return hmac.new(key, b"csrf|" + hashlib.sha256(binding.encode()).digest(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(request: Request) -> str:
+    binding = getattr(request.state, "csrf_binding", None) or _binding(request)
+    return csrf_token_for(binding) if binding else ""
+
+
+def csrf_valid(request: Request, submitted: str) -> bool:
+    binding = _binding(request)
+    return bool(binding and submitted) and hmac.compare_digest(csrf_token_for(binding), submitted)
+
+
+def start_presession(request: Request) -> str | None:
+    """A new random cookie value for an anonymous visitor, so the login form can carry a CSRF token.
+
+    The page about to be rendered must already use it, hence it is put on request.state too.
+    """
+    if request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRESESSION_COOKIE):
+        return None
+    value = secrets.token_urlsafe(32)
+    request.state.csrf_binding = value
+    return value
+
+
+def set_presession_cookie(response: Response, value: str | None) -> None:
+    if value:
+        _set_cookie(response, PRESESSION_COOKIE, value, max_age=3600)
+
+
+def set_session_cookie(response: Response, raw_token: str) -> None:
+    _set_cookie(response, SESSION_COOKIE, raw_token, max_age=get_settings().session_hours * 3600)
+    response.delete_cookie(PRESESSION_COOKIE, path="/")
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+def _set_cookie(response: Response, name: str, value: str, *, max_age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+    )

@@ -1,0 +1,57 @@
+"""Plain functions that build the records tests need."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Engine
+
+from qtqms.db.uow import UnitOfWork
+from qtqms.identity import service as identity_service
+from qtqms.identity.schemas import UserCreate
+from qtqms.kernel.actor import Actor
+from qtqms.org import service as org_service
+
+PASSWORD = "correct-horse-42-battery"
+
+
+def make_org(engine: Engine, name: str = "Test Quantum Ltd") -> Actor:
+    """An organisation with an admin whose password is PASSWORD; returns the admin actor."""
+    with UnitOfWork(engine, write=True) as uow:
+        organisation, _ = org_service.initialise(uow, organisation_name=name, admin_username="admin")
+        admin = identity_service.local_actor(uow, "admin")
+        uow.actor = admin
+        identity_service.set_password(uow, admin, "admin", PASSWORD)
+        uow.commit()
+    return admin
+
+
+def make_user(engine: Engine, admin: Actor, username: str, role: str) -> Actor:
+    with UnitOfWork(engine, write=True, actor=admin) as uow:
+        user, _ = identity_service.create_user(uow, admin, UserCreate(username=username, role=role, password=PASSWORD))
+        uow.commit()
+        return identity_service.actor_of(user)
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def log_in(client, username: str, password: str = PASSWORD):
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_from(page.text), "next": "/"},
+        follow_redirects=False,
+    )
+
+
+def api_token(engine: Engine, actor: Actor, name: str = "test", days: int | None = 30) -> str:
+    from qtqms.identity.schemas import TokenCreate
+
+    with UnitOfWork(engine, write=True, actor=actor) as uow:
+        _, secret = identity_service.create_token(uow, actor, TokenCreate(name=name, expires_in_days=days))
+        uow.commit()
+    return secret
