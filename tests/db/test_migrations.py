@@ -6,11 +6,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
-from tests.conftest import IS_PG, PG_URL
 
 from qtqms.db import migrate
 from qtqms.db.base import Base
 from qtqms.db.engine import make_engine
+from tests.conftest import IS_PG, PG_URL
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
-from tests.builders import PASSWORD, api_token, make_org, make_user
 
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service
 from qtqms.identity.schemas import TokenCreate, UserCreate, UserUpdate
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied, TooManyAttempts
+from tests.builders import PASSWORD, api_token, make_org, make_user
 
 
 def test_passwords_are_stored_as_argon2_hashes(db):

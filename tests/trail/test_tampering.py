@@ -2,10 +2,10 @@
 
 import pytest
 from sqlalchemy import text
-from tests.builders import make_org, make_user
 from typer.testing import CliRunner
 
 from qtqms.cli.main import app
+from tests.builders import make_org, make_user
 
 runner = CliRunner()
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
-import click
 import typer
 
 from qtqms.kernel.errors import DomainError
@@ -60,9 +59,9 @@ def fail(message: str, code: int = EXIT_BAD_INPUT, details: Iterable[str] = ()) 
 class QtqmsGroup(typer.core.TyperGroup):
     """Root command group: turns every DomainError into one error line and its exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except DomainError as error:
             print_error(error.message, (str(p) for p in error.problems))
-            raise click.exceptions.Exit(error.exit_code) from None
+            raise typer.Exit(error.exit_code) from None

@@ -12,7 +12,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import NotAuthenticated, PermissionDenied
-from qtqms.web.security import CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_valid
+from qtqms.web.security import CSRF_FIELD, CSRF_HEADER, LOGIN_PATH, SAFE_METHODS, SESSION_COOKIE, csrf_valid
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
@@ -27,8 +27,14 @@ Uow = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
 
 
 async def check_csrf(request: Request) -> None:
-    """Every state-changing request made with the session cookie must carry the session's CSRF token."""
+    """Every state-changing request made with the session cookie, and every login, must carry a CSRF token.
+
+    Requests with neither a session cookie nor a login form cannot ride on a victim's session, so API
+    clients using bearer tokens (or nothing, and then get 401) are not asked for one.
+    """
     if request.method in SAFE_METHODS or request.headers.get("authorization"):
+        return
+    if SESSION_COOKIE not in request.cookies and request.url.path != LOGIN_PATH:
         return
     submitted = request.headers.get(CSRF_HEADER, "")
     if not submitted and request.headers.get("content-type", "").startswith(

@@ -39,7 +39,7 @@ ERROR_RESPONSES: dict[int | str, dict] = {
 
 
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+    return not request.url.path.startswith("/api/")
 
 
 def _respond(request: Request, status: int, code: str, message: str, problems: list[Problem]) -> Response:

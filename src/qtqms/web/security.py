@@ -16,6 +16,7 @@ PRESESSION_COOKIE = "qtqms_presession"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOGIN_PATH = "/login"
 
 
 def _binding(request: Request) -> str:
