@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -9,12 +10,14 @@ from functools import lru_cache
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import domain
 from qtqms.identity import repository as repo
-from qtqms.identity.schemas import Me, TokenCreate, UserCreate, UserUpdate
+from qtqms.identity.schemas import Me, SignatureCheck, TokenCreate, UserCreate, UserUpdate
+from qtqms.kernel import signing
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
+from qtqms.kernel.hashchain import canonical
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
 from qtqms.kernel.rbac import ROLE_PERMISSIONS, Permission, Role, authorize, parse_role
-from qtqms.models.identity import ApiToken, LoginAttempt, User, WebSession
+from qtqms.models.identity import ApiToken, LoginAttempt, Signature, SigningKey, User, WebSession
 from qtqms.settings import get_settings
 
 BAD_CREDENTIALS = "wrong username or password"
@@ -292,3 +295,104 @@ def local_actor(uow: UnitOfWork, username: str = "") -> Actor:
 def active_user_counts(uow: UnitOfWork, actor: Actor) -> dict[str, int]:
     authorize(actor, Permission.READ)
     return repo.active_users_by_role(uow.session, actor.organisation_id)
+
+
+def _signing_key(uow: UnitOfWork, user: User, server_secret: str) -> SigningKey:
+    key = repo.active_signing_key(uow.session, user.id)
+    if key is None:
+        pair = signing.generate_keypair(server_secret)
+        key = SigningKey(
+            user_id=user.id,
+            created_at=utcnow(),
+            ed25519_public=pair.ed25519_public,
+            mldsa_public=pair.mldsa_public,
+            sealed_private=pair.sealed_private,
+        )
+        uow.session.add(key)
+        uow.flush()
+    return key
+
+
+def sign_record(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    password: str,
+    meaning: str,
+    entity_type: str,
+    entity_id: str,
+    content_hash: str,
+) -> Signature:
+    """Sign a record's content hash after re-entering the password (21 CFR Part 11 style).
+
+    The manifest binds signer, meaning, record, content hash and time; it is signed with both
+    Ed25519 and ML-DSA-65.
+    """
+    from qtqms.settings import secret_key
+
+    authorize(actor, Permission.READ)
+    user = repo.user_by_id(uow.session, actor.user_id)
+    if user is None or user.disabled or not _password_matches(user.password_hash, password):
+        raise NotAuthenticated("password does not match: not signed")
+    server_secret = secret_key(get_settings())
+    key = _signing_key(uow, user, server_secret)
+    signed_at = utcnow()
+    manifest = canonical(
+        {
+            "signer_id": user.id,
+            "signer": user.username,
+            "meaning": meaning,
+            "entity_type": entity_type,
+            "entity_id": str(entity_id),
+            "content_hash": content_hash,
+            "signed_at": signed_at,
+        }
+    )
+    ed_signature, ml_signature = signing.sign(manifest, key.sealed_private, server_secret)
+    signature = Signature(
+        organisation_id=user.organisation_id,
+        user_id=user.id,
+        key_id=key.id,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        meaning=meaning,
+        content_hash=content_hash,
+        signed_at=signed_at,
+        manifest=manifest.decode(),
+        ed25519_signature=ed_signature,
+        mldsa_signature=ml_signature,
+    )
+    uow.session.add(signature)
+    uow.flush()
+    return signature
+
+
+def verify_signature(
+    uow: UnitOfWork, actor: Actor, signature_id: int, *, content_hash: str | None = None
+) -> SignatureCheck:
+    """Check both signatures against the signer's public keys, and optionally the record's current hash."""
+    authorize(actor, Permission.READ)
+    found = repo.signature_with_key(uow.session, signature_id)
+    if found is None or found[0].organisation_id != actor.organisation_id:
+        raise NotFound(f"signature {signature_id} not found")
+    signature, key = found
+    manifest = signature.manifest.encode()
+    recorded = json.loads(manifest)
+    if recorded.get("content_hash") != signature.content_hash or recorded.get("meaning") != signature.meaning:
+        return SignatureCheck(
+            signature_id=signature_id, valid=False, reason="the stored record differs from the manifest"
+        )
+    pair = signing.KeyPair(key.ed25519_public, key.mldsa_public, "")
+    problem = signing.verify(manifest, signature.ed25519_signature, signature.mldsa_signature, pair)
+    if problem:
+        return SignatureCheck(signature_id=signature_id, valid=False, reason=problem)
+    if content_hash is not None and content_hash != signature.content_hash:
+        return SignatureCheck(
+            signature_id=signature_id, valid=False, reason="the record has changed since it was signed"
+        )
+    return SignatureCheck(signature_id=signature_id, valid=True)
+
+
+def signatures_of(uow: UnitOfWork, actor: Actor, entity_type: str, entity_id: object) -> list[Signature]:
+    authorize(actor, Permission.READ)
+    return repo.signatures_of(uow.session, entity_type, str(entity_id))

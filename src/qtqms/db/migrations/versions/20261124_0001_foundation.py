@@ -1,4 +1,4 @@
-"""foundation: identity, organisation, audit trail
+"""foundation: identity, organisation, audit trail, signatures
 
 Revision ID: 0001
 Revises: -
@@ -229,10 +229,61 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("web_session", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_web_session_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "signing_key",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ed25519_public", sa.String(length=64), nullable=False),
+        sa.Column("mldsa_public", sa.Text(), nullable=False),
+        sa.Column("sealed_private", sa.Text(), nullable=False),
+        sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_signing_key_user_id_user_account"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signing_key")),
+    )
+    with op.batch_alter_table("signing_key", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_signing_key_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "signature",
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("key_id", sa.Integer(), nullable=False),
+        sa.Column("entity_type", sa.String(length=80), nullable=False),
+        sa.Column("entity_id", sa.String(length=80), nullable=False),
+        sa.Column("meaning", sa.String(length=120), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("manifest", sa.Text(), nullable=False),
+        sa.Column("ed25519_signature", sa.Text(), nullable=False),
+        sa.Column("mldsa_signature", sa.Text(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["key_id"], ["signing_key.id"], name=op.f("fk_signature_key_id_signing_key")),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"], ["organisation.id"], name=op.f("fk_signature_organisation_id_organisation")
+        ),
+        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_signature_user_id_user_account")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signature")),
+    )
+    with op.batch_alter_table("signature", schema=None) as batch_op:
+        batch_op.create_index("ix_signature_entity", ["entity_type", "entity_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_signature_organisation_id"), ["organisation_id"], unique=False)
+
     op.bulk_insert(trail_head, [{"id": 1, "last_seq": 0, "last_hash": "0" * 64}])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("signature", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_signature_organisation_id"))
+        batch_op.drop_index("ix_signature_entity")
+
+    op.drop_table("signature")
+    with op.batch_alter_table("signing_key", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_signing_key_user_id"))
+
+    op.drop_table("signing_key")
     with op.batch_alter_table("web_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_session_user_id"))
 
