@@ -14,8 +14,8 @@ from qtqms.identity.schemas import Me, SignatureCheck, TokenCreate, UserCreate, 
 from qtqms.kernel import signing
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
-from qtqms.kernel.hashchain import canonical
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
+from qtqms.kernel.hashchain import canonical
 from qtqms.kernel.rbac import ROLE_PERMISSIONS, Permission, Role, authorize, parse_role
 from qtqms.models.identity import ApiToken, LoginAttempt, Signature, SigningKey, User, WebSession
 from qtqms.settings import get_settings
