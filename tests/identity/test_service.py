@@ -110,3 +110,16 @@ def test_users_cannot_revoke_other_users_tokens(db):
             service.revoke_token(uow, kim, 1)
         created, _ = service.create_token(uow, kim, TokenCreate(name="mine", expires_in_days=None))
         assert created.expires_at is None
+
+
+def test_token_use_is_recorded_without_an_audit_event(db):
+    admin = make_org(db)
+    secret = api_token(db, admin, "ci")
+    with db.connect() as connection:
+        events_before = connection.execute(text("SELECT count(*) FROM audit_event")).scalar()
+    with UnitOfWork(db, write=True) as uow:
+        service.resolve_token(uow, secret)
+        uow.commit()
+    with db.connect() as connection:
+        assert connection.execute(text("SELECT last_used_at FROM api_token")).scalar() is not None
+        assert connection.execute(text("SELECT count(*) FROM audit_event")).scalar() == events_before

@@ -27,10 +27,15 @@ def test_duplicate_keys_are_rejected_not_silently_overwritten():
 
 
 def test_syntax_errors_name_the_line():
-    with pytest.raises(InvalidInput, match=r"^pack.yaml:2: invalid YAML: found character '\\t'"):
+    with pytest.raises(InvalidInput, match=r"^pack.yaml:2: invalid YAML: found .*tab"):
         parse_yaml("id: a\n\titems: []\n", source="pack.yaml")
 
 
 def test_locations_are_kept_for_valid_documents():
     document = load_document("id: x\nitems:\n  - id: a\n", source="p.yaml", schema=SCHEMA)
     assert document.where("items", 0, "id") == "p.yaml:3"
+
+
+def test_an_impossible_date_is_a_located_error_not_a_traceback():
+    with pytest.raises(InvalidInput, match=r"^pack.yaml:2: invalid value: .*day"):
+        parse_yaml("id: a\nverified_on: 2026-02-30\n", source="pack.yaml")

@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 
 from qtqms import __version__
+from qtqms.catalog.cli import app as catalog_app
 from qtqms.cli.context import state
 from qtqms.cli.output import JSON_OPTION, QtqmsGroup, print_error, print_json
 from qtqms.identity.cli import token_app, user_app
 from qtqms.kernel.errors import DomainError
 from qtqms.org.cli import app as org_app
+from qtqms.pqc.cli import app as pqc_app
 from qtqms.trail.cli import app as trail_app
 
 app = typer.Typer(
@@ -102,6 +104,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(trail_app, name="trail")
 app.add_typer(org_app, name="org")
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(pqc_app, name="pqc")
 
 
 def run() -> None:

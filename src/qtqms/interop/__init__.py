@@ -1,0 +1,1 @@
+"""interop: external formats (OSCAL, CSV/XLSX) to and from the domain models."""

@@ -1,0 +1,298 @@
+"""`qtqms pqc`: scan a tree for cryptography, write CBOM/SARIF, judge it against a policy pack."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from qtqms.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
+
+if TYPE_CHECKING:
+    from qtqms.pqc.domain import Finding
+    from qtqms.pqc.policy import Assessment, PolicyPack
+
+app = typer.Typer(no_args_is_help=True, help="Post-quantum readiness: crypto inventory, CBOM and policy packs.")
+policy_app = typer.Typer(no_args_is_help=True, help="Crypto policy packs (NIST IR 8547, CNSA 2.0, EU roadmap).")
+app.add_typer(policy_app, name="policy")
+
+FAIL_LEVELS = ("deprecated", "disallowed", "unknown")
+
+PolicyOption = Annotated[
+    str | None, typer.Option("--policy", help="Policy pack id (see `qtqms pqc policy list`) or path to a pack file.")
+]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Judge as of this date (YYYY-MM-DD; default today).")]
+CategoryOption = Annotated[
+    str | None, typer.Option("--category", help="Category of the pack's dated milestones (e.g. web-cloud, high-risk).")
+]
+FailOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when any asset's verdict is this or worse: deprecated < disallowed < unknown (needs --policy).",
+    ),
+]
+
+
+@app.command()
+def scan(
+    path: Annotated[Path, typer.Argument(help="File or directory to scan.")],
+    as_json: bool = JSON_OPTION,
+    cbom: Annotated[Path | None, typer.Option("--cbom", help="Write a CycloneDX 1.6 CBOM to this file.")] = None,
+    sarif: Annotated[Path | None, typer.Option("--sarif", help="Write SARIF 2.1.0 to this file.")] = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    category: CategoryOption = None,
+    fail_on: FailOnOption = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Gitignore-style pattern to skip (repeatable).")
+    ] = None,
+    no_gitignore: Annotated[bool, typer.Option("--no-gitignore", help="Scan files .gitignore excludes.")] = False,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow symbolic links.")] = False,
+    max_file_size: Annotated[int, typer.Option("--max-file-size", help="Skip files larger than this (bytes).")] = (
+        8 * 1024 * 1024
+    ),
+    matcher: Annotated[str, typer.Option("--matcher", help="auto, hyperscan or aho-corasick.")] = "auto",
+) -> None:
+    """Inventory the cryptography in source code, manifests, certificates, keys and TLS/SSH configuration."""
+    from qtqms.pqc.scanner import Scanner, ScanOptions
+
+    pack, day, threshold = _policy_arguments(policy, as_of, fail_on)
+    if not path.exists():
+        fail(f"{path}: no such file or directory", EXIT_BAD_INPUT)
+    if matcher not in {"auto", "hyperscan", "aho-corasick"}:
+        fail(f"--matcher: unknown matcher '{matcher}' (choose auto, hyperscan or aho-corasick)", EXIT_BAD_INPUT)
+    options = ScanOptions(
+        excludes=tuple(exclude or ()),
+        respect_gitignore=not no_gitignore,
+        follow_symlinks=follow_symlinks,
+        max_file_size=max_file_size,
+        matcher=matcher,
+    )
+    scanner = Scanner(options)
+    findings = _collect(scanner, path, show_progress=not as_json and sys.stderr.isatty())
+    assessments = _assess(findings, pack, day, category)
+    subject = path.resolve().name or str(path)
+    if cbom is not None:
+        from qtqms.pqc.cbom import write_cbom
+
+        write_cbom(cbom, findings, subject=subject, assessments=assessments, policy_id=pack.id if pack else None)
+    if sarif is not None:
+        import json
+
+        from qtqms.pqc.sarif import to_sarif
+
+        document = to_sarif(findings, assessments, pack.id if pack else None)
+        sarif.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        print_json(_scan_document(findings, scanner, pack, day, assessments))
+    else:
+        _print_inventory(findings, assessments, pack)
+        _print_summary(scanner, scanner.matcher.name)
+    _check(assessments, pack, day, threshold)
+
+
+def _policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None) -> tuple[Any, date, Any]:
+    from qtqms.pqc.domain import Verdict
+    from qtqms.pqc.policy import load_pack
+
+    if fail_on is not None and fail_on not in FAIL_LEVELS:
+        fail(f"--fail-on: '{fail_on}' is not one of {', '.join(FAIL_LEVELS)}", EXIT_BAD_INPUT)
+    if fail_on is not None and policy is None:
+        fail("--fail-on needs --policy: without a policy nothing can be judged compliant", EXIT_BAD_INPUT)
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        fail(f"--as-of: '{as_of}' is not a date (YYYY-MM-DD)", EXIT_BAD_INPUT)
+    pack = load_pack(policy) if policy else None
+    return pack, day, Verdict(fail_on) if fail_on else None
+
+
+def _collect(scanner: Any, path: Path, show_progress: bool) -> list[Finding]:
+    if not show_progress:
+        return list(scanner.scan(path))
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True
+    ) as progress:
+        task = progress.add_task("scanning", total=None)
+
+        def on_file(relative: str, scanned_bytes: int) -> None:
+            files = scanner.summary.files_scanned
+            progress.update(task, description=f"{files} files, {scanned_bytes / 1e6:.1f} MB: {relative[-60:]}")
+
+        return list(scanner.scan(path, on_file=on_file))
+
+
+def _assess(findings: list[Finding], pack: PolicyPack | None, day: date, category: str | None) -> list[Assessment]:
+    if pack is None:
+        return []
+    from qtqms.pqc.policy import evaluate
+
+    return list(evaluate(findings, pack, day, category))
+
+
+def _scan_document(
+    findings: list[Finding], scanner: Any, pack: PolicyPack | None, day: date, assessments: list[Assessment]
+) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "summary": {
+            **scanner.summary.to_dict(),
+            "matcher": scanner.matcher.name,
+            "rule_packs": list(scanner.rule_packs.packs),
+        },
+        "findings": [f.to_dict() for f in findings],
+    }
+    document["policy"] = _policy_result(pack, day, assessments)
+    return document
+
+
+def _policy_result(pack: PolicyPack | None, day: date, assessments: list[Assessment]) -> dict[str, Any] | None:
+    """Verdict counts; `compliant` is true only when a policy judged every asset allowed."""
+    if pack is None:
+        return None
+    from collections import Counter
+
+    from qtqms.pqc.domain import Verdict
+
+    counts = Counter(a.verdict.value for a in assessments)
+    return {
+        **pack.summary(),
+        "as_of": day.isoformat(),
+        "verdicts": dict(sorted(counts.items())),
+        "compliant": all(a.verdict is Verdict.ALLOWED for a in assessments),
+        "assessments": [a.to_dict() for a in assessments],
+    }
+
+
+def _print_inventory(findings: list[Finding], assessments: list[Assessment], pack: PolicyPack | None) -> None:
+    verdicts = {(a.finding.path, a.finding.line, a.finding.label): a for a in assessments}
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.asset_type.value, finding.label), []).append(finding)
+    columns = ["Asset", "Type", "Primitive", "Quantum-vulnerable", "Occurrences", "First seen"]
+    if pack is not None:
+        columns.append(f"Verdict ({pack.id})")
+    rows = []
+    for (asset_type, label), group in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
+        first = group[0]
+        vulnerable = {True: "yes", False: "no", None: "n/a"}[first.algorithm.quantum_vulnerable]
+        row = [label, asset_type, first.algorithm.primitive.value, vulnerable, len(group), f"{first.path}:{first.line}"]
+        if pack is not None:
+            row.append(_verdict_text(verdicts.get((first.path, first.line, first.label))))
+        rows.append(row)
+    print_table(f"Crypto inventory: {len(findings)} findings, {len(groups)} assets", columns, rows)
+
+
+def _verdict_text(assessment: Assessment | None) -> str:
+    if assessment is None:
+        return "not judged (library)"
+    text = assessment.verdict.value
+    if assessment.disallowed_from and assessment.verdict.value == "deprecated":
+        text += f" (disallowed from {assessment.disallowed_from.isoformat()})"
+    return text
+
+
+def _print_summary(scanner: Any, matcher_name: str) -> None:
+    summary = scanner.summary
+    skipped = ", ".join(f"{count} {reason}" for reason, count in sorted(summary.skipped.items())) or "none"
+    typer.echo(
+        f"Scanned {summary.files_scanned} files ({summary.bytes_scanned / 1e6:.1f} MB) with {matcher_name}; "
+        f"skipped: {skipped}."
+    )
+    for path, reason in summary.problems[:20]:
+        typer.echo(f"  {reason}: {path}")
+
+
+def _check(assessments: list[Assessment], pack: PolicyPack | None, day: date, threshold: Any) -> None:
+    if threshold is None or pack is None:
+        return
+    from collections import Counter
+
+    from qtqms.pqc.policy import fails
+
+    if fails(assessments, threshold):
+        counts = Counter(a.verdict.value for a in assessments if a.verdict.value != "allowed")
+        listed = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+        fail(
+            f"policy {pack.id} not met as of {day.isoformat()} (--fail-on {threshold.value}): {listed}",
+            EXIT_CHECK_FAILED,
+        )
+
+
+@policy_app.command("list")
+def policy_list(as_json: bool = JSON_OPTION) -> None:
+    """Shipped policy packs with their version, source and when they were last verified."""
+    from qtqms.pqc.policy import list_packs
+
+    packs = [pack.summary() for pack in list_packs()]
+    if as_json:
+        print_json(packs)
+        return
+    rows = [[p["id"], p["version"], p["verified_on"], p["title"]] for p in packs]
+    print_table("Policy packs", ["Id", "Version", "Verified on", "Title"], rows)
+
+
+@policy_app.command("show")
+def policy_show(pack_id: Annotated[str, typer.Argument(help="Pack id or path.")], as_json: bool = JSON_OPTION) -> None:
+    """A pack's rules, categories and milestones."""
+    from qtqms.pqc.policy import load_pack
+
+    pack = load_pack(pack_id)
+    if as_json:
+        print_json({**pack.summary(), **{k: v for k, v in pack.data.items() if k not in {"id", "title", "version"}}})
+        return
+    typer.echo(f"{pack.title}\n  version {pack.version}; source: {pack.source}; verified on {pack.verified_on}")
+    for note in pack.data.get("notes", []):
+        typer.echo(f"  note: {note}")
+    for milestone in pack.data.get("milestones", []):
+        typer.echo(f"  {milestone['date']}: {milestone['label']}")
+    for name, category in pack.categories.items():
+        default = " (default)" if name == pack.data.get("default_category") else ""
+        typer.echo(f"  category {name}{default}: {category['label']}, disallowed from {category['disallowed_from']}")
+    rows = [[r.id, _rule_outcome(r), r.label] for r in pack.rules]
+    print_table(f"Rules of {pack.id}", ["Rule", "Outcome", "Applies to"], rows)
+
+
+def _rule_outcome(rule: Any) -> str:
+    if rule.verdict is not None:
+        return rule.verdict.value
+    parts = []
+    if rule.deprecated_from:
+        parts.append(f"deprecated from {rule.deprecated_from}")
+    if rule.disallowed_from:
+        parts.append(f"disallowed from {rule.disallowed_from}")
+    return "; ".join(parts)
+
+
+@policy_app.command("evaluate")
+def policy_evaluate(
+    cbom_file: Annotated[Path, typer.Argument(help="CycloneDX 1.6/1.7 CBOM (JSON), ours or a third party's.")],
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+    category: CategoryOption = None,
+    fail_on: FailOnOption = None,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Judge the assets of an existing CBOM against a policy pack."""
+    from qtqms.pqc.cbom import import_cbom
+
+    if policy is None:
+        fail("--policy is required: without a policy nothing can be judged", EXIT_BAD_INPUT)
+    pack, day, threshold = _policy_arguments(policy, as_of, fail_on)
+    findings = import_cbom(cbom_file)
+    assessments = _assess(findings, pack, day, category)
+    if as_json:
+        print_json(_policy_result(pack, day, assessments))
+    else:
+        rows = [
+            [a.finding.label, f"{a.finding.path}:{a.finding.line}", _verdict_text(a), a.rule_id or "-"]
+            for a in assessments
+        ]
+        print_table(f"{pack.id} as of {day.isoformat()}", ["Asset", "Where", "Verdict", "Rule"], rows)
+    _check(assessments, pack, day, threshold)

@@ -1,0 +1,557 @@
+"""Python crypto use read through the syntax tree: imports and aliases resolved, simple constants followed."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qtqms.pqc.domain import (
+    MODES,
+    Algorithm,
+    AssetType,
+    Confidence,
+    Finding,
+    Primitive,
+    classify,
+    hash_name,
+    unknown,
+)
+from qtqms.pqc.names import parse_jose, parse_name
+from qtqms.pqc.suites import cipher_list, tls_group
+
+RULES_FILE = Path(__file__).with_name("rules") / "python.toml"
+_MAX_DEPTH = 6
+_KEY_SOURCES = {
+    "os.urandom": ("n", 0, 8),
+    "secrets.token_bytes": ("nbytes", 0, 8),
+    "Crypto.Random.get_random_bytes": ("n", 0, 8),
+}
+_KEY_GENERATORS = ("AESGCM.generate_key", "AESCCM.generate_key", "AESOCB3.generate_key", "AESSIV.generate_key")
+_METHOD_PRIMITIVE = {
+    "sign": Primitive.SIGNATURE,
+    "verify": Primitive.SIGNATURE,
+    "encrypt": Primitive.PKE,
+    "decrypt": Primitive.PKE,
+    "exchange": Primitive.KEY_AGREE,
+    "encapsulate": Primitive.KEM,
+    "decapsulate": Primitive.KEM,
+}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One API entry of rules/python.toml."""
+
+    names: tuple[str, ...]
+    raw: dict[str, Any]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.raw.get(key, default)
+
+
+@dataclass
+class PythonRules:
+    anchors: tuple[str, ...]
+    calls: dict[str, Spec] = field(default_factory=dict)
+    call_patterns: list[tuple[re.Pattern[str], Spec]] = field(default_factory=list)
+    attributes: dict[str, Spec] = field(default_factory=dict)
+    attribute_patterns: list[tuple[re.Pattern[str], Spec]] = field(default_factory=list)
+    methods: dict[str, Spec] = field(default_factory=dict)
+
+    def call(self, qualified: str) -> tuple[Spec, str] | None:
+        return _lookup(qualified, self.calls, self.call_patterns)
+
+    def attribute(self, qualified: str) -> tuple[Spec, str] | None:
+        return _lookup(qualified, self.attributes, self.attribute_patterns)
+
+
+def _lookup(
+    qualified: str, exact: dict[str, Spec], patterns: list[tuple[re.Pattern[str], Spec]]
+) -> tuple[Spec, str] | None:
+    if qualified in exact:
+        return exact[qualified], ""
+    for pattern, spec in patterns:
+        match = pattern.fullmatch(qualified)
+        if match:
+            return spec, match.group(1)
+    return None
+
+
+def load_rules(path: Path = RULES_FILE) -> PythonRules:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    rules = PythonRules(anchors=tuple(data["anchors"]))
+    for kind, exact, patterns in (
+        ("call", rules.calls, rules.call_patterns),
+        ("attribute", rules.attributes, rules.attribute_patterns),
+    ):
+        for entry in data.get(kind, []):
+            spec = Spec(tuple(entry["names"]), entry)
+            for name in spec.names:
+                if "*" in name:
+                    patterns.append((re.compile(re.escape(name).replace(r"\*", r"([A-Za-z0-9_]+)")), spec))
+                else:
+                    exact[name] = spec
+    for entry in data.get("method", []):
+        for method in entry["methods"]:
+            rules.methods[method] = Spec(tuple(entry["receivers"]), entry)
+    return rules
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A resolved reference to an imported name that was not called (`hashlib.sha256`, `AES.MODE_GCM`)."""
+
+    qualified: str
+
+    @property
+    def last(self) -> str:
+        return self.qualified.rsplit(".", 1)[-1]
+
+
+def analyse(text: str, path: str, rules: PythonRules) -> list[Finding] | None:
+    """Findings in one Python source; None when it does not parse (the caller falls back or reports it)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    return _Module(tree, text, path, rules).findings()
+
+
+class _Module:
+    def __init__(self, tree: ast.Module, text: str, path: str, rules: PythonRules) -> None:
+        self.tree = tree
+        self.lines = text.splitlines()
+        self.path = path
+        self.rules = rules
+        self.aliases: dict[str, str] = {}
+        self.parents: dict[int, ast.AST] = {}
+        self.assignments: dict[int, dict[str, list[tuple[int, ast.expr]]]] = {}
+        self.consumed: set[int] = set()
+        self._index()
+
+    # ---- indexing: imports, parents, assignments per scope ----
+    def _index(self) -> None:
+        for node in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[id(child)] = node
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.aliases[alias.asname] = _canonical_module(alias.name)
+                    else:
+                        top = alias.name.split(".", 1)[0]
+                        self.aliases[top] = _canonical_module(top)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    if alias.name != "*":
+                        qualified = _canonical_module(f"{node.module}.{alias.name}")
+                        self.aliases[alias.asname or alias.name] = qualified
+            elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self._assign(node, target.id, node.value)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self._assign_defaults(node)
+
+    def _assign(self, node: ast.AST, name: str, value: ast.expr, scope: ast.AST | None = None) -> None:
+        scope = scope or self._scope(node)
+        self.assignments.setdefault(id(scope), {}).setdefault(name, []).append((node.lineno, value))
+
+    def _assign_defaults(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        positional = [*func.args.posonlyargs, *func.args.args]
+        for arg, default in zip(
+            positional[len(positional) - len(func.args.defaults) :], func.args.defaults, strict=True
+        ):
+            self._assign(func, arg.arg, default, scope=func)
+        for arg, kw_default in zip(func.args.kwonlyargs, func.args.kw_defaults, strict=True):
+            if kw_default is not None:
+                self._assign(func, arg.arg, kw_default, scope=func)
+
+    def _scope(self, node: ast.AST) -> ast.AST:
+        current = self.parents.get(id(node))
+        while current is not None:
+            if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                return current
+            current = self.parents.get(id(current))
+        return self.tree
+
+    # ---- resolution ----
+    def qualified(self, node: ast.expr) -> str | None:
+        """Dotted name of an imported module member, through aliases (`h.sha256` → `hashlib.sha256`)."""
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qualified(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def value(self, node: ast.expr | None, depth: int = 0) -> Any:
+        """What an expression evaluates to as far as a reader of this function can tell without running it:
+        a constant, a list of constants, a Call node, a _Ref, or None."""
+        if node is None or depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return [self.value(element, depth + 1) for element in node.elts]
+        if isinstance(node, ast.Call):
+            return node
+        if isinstance(node, ast.BinOp):
+            return _arithmetic(node.op, self.value(node.left, depth + 1), self.value(node.right, depth + 1))
+        qualified = self.qualified(node)
+        if qualified:
+            return _Ref(qualified)
+        if isinstance(node, ast.Name):
+            assigned = self._assigned(node)
+            return self.value(assigned, depth + 1) if assigned is not None else None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"}:
+            return self.value(self._class_attribute(node), depth + 1)
+        return None
+
+    def _class_attribute(self, node: ast.Attribute) -> ast.expr | None:
+        """`self.KEY_BITS` inside a method: the value the enclosing class body assigns to KEY_BITS."""
+        current = self.parents.get(id(node))
+        while current is not None and not isinstance(current, ast.ClassDef):
+            current = self.parents.get(id(current))
+        if current is None:
+            return None
+        for statement in current.body:
+            if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                if any(isinstance(t, ast.Name) and t.id == node.attr for t in targets):
+                    return statement.value
+        return None
+
+    def _assigned(self, name: ast.Name) -> ast.expr | None:
+        scope: ast.AST | None = self._scope(name)
+        while scope is not None:
+            entries = self.assignments.get(id(scope), {}).get(name.id, [])
+            before = [value for line, value in entries if line <= name.lineno]
+            if before or entries:
+                return (before or entries)[-1]
+            scope = None if scope is self.tree else self._scope(scope)
+        return None
+
+    def call_spec(self, call: ast.Call) -> tuple[Spec, str] | None:
+        qualified = self.qualified(call.func)
+        return self.rules.call(qualified) if qualified else None
+
+    # ---- findings ----
+    def findings(self) -> list[Finding]:
+        candidates: list[tuple[ast.AST, Algorithm, AssetType, Confidence]] = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                candidates.extend(self._from_call(node))
+            elif isinstance(node, ast.Attribute | ast.Name) and not self._is_called(node):
+                candidates.extend(self._from_reference(node))
+        seen: set[tuple[int, str]] = set()
+        out = []
+        for node, algorithm, asset, confidence in sorted(candidates, key=lambda c: (c[0].lineno, c[0].col_offset)):
+            if id(node) in self.consumed:
+                continue
+            finding = self._finding(node, algorithm, asset, confidence)
+            if (finding.line, finding.label) not in seen:
+                seen.add((finding.line, finding.label))
+                out.append(finding)
+        return out
+
+    def _finding(self, node: ast.AST, algorithm: Algorithm, asset: AssetType, confidence: Confidence) -> Finding:
+        line = node.lineno
+        evidence = self.lines[line - 1].strip()[:160] if line <= len(self.lines) else ""
+        return Finding(
+            asset_type=asset,
+            algorithm=algorithm,
+            path=self.path,
+            line=line,
+            column=node.col_offset + 1,
+            evidence=evidence,
+            confidence=confidence,
+            rule_id="python.ast",
+            language="python",
+        )
+
+    def _is_called(self, node: ast.AST) -> bool:
+        parent = self.parents.get(id(node))
+        if isinstance(parent, ast.Call) and parent.func is node:
+            return True
+        return isinstance(parent, ast.Attribute)  # only the outermost attribute of a chain counts
+
+    def _from_reference(self, node: ast.Attribute | ast.Name) -> Iterator[tuple]:
+        qualified = self.qualified(node)
+        if not qualified:
+            return
+        attribute = self.rules.attribute(qualified)
+        if attribute:
+            spec, wildcard = attribute
+            algorithm = _attribute_algorithm(spec, wildcard)
+            if algorithm:
+                yield node, algorithm, _asset(spec), Confidence.HIGH
+            return
+        called = self.rules.call(qualified)
+        if called and _is_algorithm_reference(called[0]) and not self._in_annotation(node):
+            for algorithm, _ in self._spec_algorithms(called[0], called[1], None):
+                yield node, algorithm, _asset(called[0]), Confidence.MEDIUM
+
+    def _in_annotation(self, node: ast.AST) -> bool:
+        """Type annotations name classes; they do not use cryptography."""
+        child, parent = node, self.parents.get(id(node))
+        while parent is not None and not isinstance(parent, ast.stmt | ast.arg):
+            child, parent = parent, self.parents.get(id(parent))
+        if isinstance(parent, ast.arg | ast.AnnAssign):
+            return child is parent.annotation
+        return isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef) and child is parent.returns
+
+    def _from_call(self, call: ast.Call) -> Iterator[tuple]:
+        found = self.call_spec(call)
+        if found:
+            spec, wildcard = found
+            for algorithm, resolved in self._spec_algorithms(spec, wildcard, call):
+                yield call, algorithm, _asset(spec), Confidence.HIGH if resolved else Confidence.MEDIUM
+            return
+        if isinstance(call.func, ast.Attribute) and call.func.attr in self.rules.methods:
+            yield from self._from_method(call, self.rules.methods[call.func.attr])
+
+    def _spec_algorithms(self, spec: Spec, wildcard: str, call: ast.Call | None) -> list[tuple[Algorithm, bool]]:
+        """The algorithms a spec'd call stands for, each with whether every parameter asked for was resolved."""
+        if spec.get("emits"):
+            return [(a, True) for a in map(parse_name, spec.get("emits")) if a]
+        if spec.get("combine") and call is not None:
+            return self._combined(spec, call)
+        if spec.get("protocol_arg") and call is not None:
+            specific = self._protocol_version(_argument(call, spec.get("protocol_arg")))
+            if specific:
+                return [(specific, True)]
+        names = self._names(spec, wildcard, call)
+        if names is not None:
+            return [self._refine(spec, base, call) for base in names if base]
+        return [self._refine(spec, classify(spec.get("family", "unknown")), call)]
+
+    def _names(self, spec: Spec, wildcard: str, call: ast.Call | None) -> list[Algorithm | None] | None:
+        parse = parse_jose if spec.get("names_kind") == "jose" else parse_name
+        if spec.get("name"):
+            return [parse(spec.get("name").replace("{1}", wildcard))]
+        if not spec.get("name_arg"):
+            return None
+        node = _argument(call, spec.get("name_arg")) if call else None
+        if node is not None:
+            self._consume(node)
+        values = self.value(node)
+        texts = [v for v in (values if isinstance(values, list) else [values]) if v is not None]
+        texts = [v.last if isinstance(v, _Ref) else v for v in texts]
+        if not texts and node is None and spec.get("name_default"):
+            texts = [spec.get("name_default")]
+        if not texts or not all(isinstance(t, str) for t in texts):
+            return [unknown("unknown")]
+        return [parse(t) for t in texts]
+
+    def _refine(self, spec: Spec, base: Algorithm, call: ast.Call | None) -> tuple[Algorithm, bool]:
+        """Apply the parameter, key size, mode, hash and key origin a spec asks for."""
+        resolved = True
+        family, param, mode = base.family, base.parameter, base.mode
+        primitive = _primitive(spec.get("primitive")) or (base.primitive if base.known else None)
+        padding = spec.get("padding") or base.padding
+        param = spec.get("param_value", param)
+        for key, reader in (("param", self._param), ("key", self._key_bits), ("hash", self._hash)):
+            if spec.get(key) and call is not None:
+                value = reader(_argument(call, spec.get(key)), spec)
+                param, resolved = (value, resolved) if value is not None else (param, False)
+        if spec.get("param") and param is None:
+            param = spec.get("param_default")
+        if spec.get("mode") and call is not None:
+            mode = self._mode(_argument(call, spec.get("mode"))) or mode
+        if spec.get("key_arg") and call is not None:
+            origin = self.key_origin(_argument(call, spec.get("key_arg")))
+            if origin:
+                family = spec.get("family_from_key", {}).get(origin.family, family)
+                param = origin.parameter
+            else:
+                resolved = False
+        algorithm = classify(family, param, mode=mode, padding=padding, primitive=primitive)
+        if not algorithm.known and base.known:
+            return base, resolved
+        return algorithm, resolved
+
+    def _param(self, node: ast.expr | None, spec: Spec) -> str | None:
+        value = self.value(node)
+        if isinstance(value, ast.Call):
+            qualified = self.qualified(value.func)
+            value = qualified.rsplit(".", 1)[-1] if qualified else None
+        elif isinstance(value, _Ref):
+            value = value.last
+        if isinstance(value, bool) or value is None:
+            return None
+        text = str(value)
+        return spec.get("param_map", {}).get(text, text)
+
+    def _key_bits(self, node: ast.expr | None, _spec: Spec) -> str | None:
+        value = self.value(node)
+        if isinstance(value, bytes):
+            return str(len(value) * 8)
+        if isinstance(value, ast.Call):
+            qualified = self.qualified(value.func) or ""
+            source = _KEY_SOURCES.get(qualified)
+            if source:
+                count = self.value(_argument(value, list(source[:2])))
+                return str(count * source[2]) if isinstance(count, int) else None
+            if qualified.endswith(_KEY_GENERATORS):
+                bits = self.value(_argument(value, ["bit_length", 0]))
+                return str(bits) if isinstance(bits, int) else None
+        return None
+
+    def _hash(self, node: ast.expr | None, _spec: Spec) -> str | None:
+        if node is not None:
+            self._consume(node)
+        value = self.value(node)
+        if isinstance(value, ast.Call):
+            qualified = self.qualified(value.func) or ""
+            parts = qualified.split(".")
+            value = parts[-2] if parts[-1] == "new" and len(parts) > 1 else parts[-1]
+        elif isinstance(value, _Ref):
+            value = value.last
+        return hash_name(value) if isinstance(value, str) else None
+
+    def _mode(self, node: ast.expr | None) -> str | None:
+        value = self.value(node)
+        if isinstance(value, ast.Call):
+            value = (self.qualified(value.func) or "").rsplit(".", 1)[-1]
+        elif isinstance(value, _Ref):
+            value = value.last
+        if not isinstance(value, str):
+            return None
+        mode = value.lower().removeprefix("mode_")
+        return mode if mode in MODES or mode in {"siv", "ocb", "eax", "xts"} else None
+
+    def _protocol_version(self, node: ast.expr | None) -> Algorithm | None:
+        """The protocol a constant argument names (`ssl.SSLContext(ssl.PROTOCOL_TLSv1)` is TLS 1.0)."""
+        value = self.value(node)
+        attribute = self.rules.attribute(value.qualified) if isinstance(value, _Ref) else None
+        algorithm = _attribute_algorithm(*attribute) if attribute else None
+        if algorithm is not None and node is not None:
+            self._consume(node)
+        return algorithm
+
+    def _combined(self, spec: Spec, call: ast.Call) -> list[tuple[Algorithm, bool]]:
+        """A construction whose algorithm is another spec'd call (`Cipher(algorithms.AES(key), modes.GCM(iv))`)."""
+        inner_node = _argument(call, spec.get("combine"))
+        inner = self.value(inner_node)
+        if not isinstance(inner, ast.Call) or not self.call_spec(inner):
+            return []
+        if inner_node is inner:
+            self._consume(inner)
+        inner_spec, wildcard = self.call_spec(inner)  # type: ignore[misc]
+        results = []
+        for algorithm, resolved in self._spec_algorithms(inner_spec, wildcard, inner):
+            mode = self._mode(_argument(call, spec.get("mode")))
+            results.append((classify(algorithm.family, algorithm.parameter, mode=mode), resolved and bool(mode)))
+        return results
+
+    def key_origin(self, node: ast.expr | None, depth: int = 0) -> Algorithm | None:
+        """The algorithm of the key object an expression holds, when a tracked constructor made it."""
+        value = self.value(node)
+        if not isinstance(value, ast.Call) or depth > _MAX_DEPTH:
+            return None
+        found = self.call_spec(value)
+        if found and found[0].get("track") and _asset(found[0]) is AssetType.ALGORITHM:
+            algorithms = self._spec_algorithms(found[0], found[1], value)
+            return algorithms[0][0] if algorithms else None
+        if isinstance(value.func, ast.Attribute) and value.func.attr in {"public_key", "private_key"}:
+            return self.key_origin(value.func.value, depth + 1)
+        return None
+
+    def _from_method(self, call: ast.Call, spec: Spec) -> Iterator[tuple]:
+        receiver = call.func.value  # type: ignore[union-attr]
+        kind = spec.get("kind")
+        if kind == "key-use":
+            yield from self._key_use(call, receiver)
+            return
+        text = self.value(_argument(call, spec.get("arg")))
+        if not isinstance(text, str):
+            return
+        if kind == "cipher-list":
+            for _offset, algorithm in cipher_list(text):
+                yield call, algorithm, AssetType.ALGORITHM, Confidence.HIGH
+        elif kind == "tls-group":
+            group = tls_group(text)
+            if group:
+                yield call, group, AssetType.ALGORITHM, Confidence.HIGH
+
+    def _key_use(self, call: ast.Call, receiver: ast.expr) -> Iterator[tuple]:
+        origin = self.key_origin(receiver)
+        if origin is None:
+            return
+        family, padding = origin.family, origin.padding
+        for argument in call.args:
+            value = self.value(argument)  # the scheme object may be built first and passed by name
+            found = self.call_spec(value) if isinstance(value, ast.Call) else None
+            if found and found[0].get("scheme"):
+                self._consume(value)
+                family = _scheme_family(found[0].get("family"), family)
+                padding = found[0].get("padding", padding)
+        primitive = _METHOD_PRIMITIVE[call.func.attr]  # type: ignore[union-attr]
+        algorithm = classify(family, origin.parameter, padding=padding, primitive=primitive)
+        yield call, algorithm, AssetType.ALGORITHM, Confidence.HIGH
+
+    def _consume(self, node: ast.AST) -> None:
+        self.consumed.add(id(node))
+
+
+def _scheme_family(scheme: str | None, key_family: str) -> str:
+    if key_family == "EC" and scheme in {"ECDSA", "ECDH"}:
+        return scheme
+    return key_family
+
+
+def _attribute_algorithm(spec: Spec, wildcard: str) -> Algorithm | None:
+    if spec.get("names_kind") == "jose":
+        return parse_jose(wildcard)
+    mapped = spec.get("param_map", {}).get(wildcard)
+    if mapped is None:
+        return None
+    family, _, version = mapped.partition(":")
+    return classify(family, version or None)
+
+
+def _is_algorithm_reference(spec: Spec) -> bool:
+    """Whether naming the callable without calling it (`digestmod=hashlib.sha256`) identifies an algorithm."""
+    needs_arguments = any(spec.get(k) for k in ("param", "key", "hash", "name_arg", "combine", "key_arg", "mode"))
+    return not needs_arguments and not spec.get("track") and _asset(spec) is AssetType.ALGORITHM
+
+
+def _asset(spec: Spec) -> AssetType:
+    return AssetType(spec.get("asset", "algorithm"))
+
+
+def _primitive(value: str | None) -> Primitive | None:
+    return Primitive(value) if value else None
+
+
+def _argument(call: ast.Call | None, where: list[Any] | None) -> ast.expr | None:
+    """The argument given by keyword `where[0]` or at position `where[1]` (-1: keyword only)."""
+    if call is None or not where:
+        return None
+    keyword, position = where
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    if 0 <= position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return call.args[position]
+    return None
+
+
+def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right)):
+        return None
+    operations = {ast.Mult: lambda: left * right, ast.Add: lambda: left + right, ast.FloorDiv: lambda: left // right}
+    compute = operations.get(type(op))
+    return compute() if compute and right != 0 else None
+
+
+def _canonical_module(name: str) -> str:
+    """pycryptodomex (`Cryptodome`) has the same API as pycryptodome (`Crypto`)."""
+    return "Crypto" + name[len("Cryptodome") :] if name.split(".", 1)[0] == "Cryptodome" else name

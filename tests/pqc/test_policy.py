@@ -1,0 +1,118 @@
+"""Policy packs: verdicts by date and strength, fail-closed unknowns, and how a bad pack is reported."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qtqms.kernel.errors import InvalidInput
+from qtqms.pqc.domain import AssetType, Confidence, Finding, Verdict, classify
+from qtqms.pqc.names import parse_name
+from qtqms.pqc.policy import evaluate, fails, judge, list_packs, load_pack
+
+NIST = load_pack("nist-ir-8547")
+TODAY = date(2026, 11, 24)
+
+
+def verdict(name: str, pack=NIST, as_of=TODAY, asset=AssetType.ALGORITHM, category=None):
+    algorithm = parse_name(name)
+    assert algorithm is not None, name
+    return judge(algorithm, asset, pack, as_of, category)
+
+
+def test_every_shipped_pack_loads_with_version_source_and_verification_date():
+    packs = list_packs()
+    assert {p.id for p in packs} == {"nist-ir-8547", "cnsa-2.0", "eu-pqc-roadmap"}
+    assert all(p.version and p.source and p.verified_on for p in packs)
+
+
+@pytest.mark.parametrize(
+    ("name", "as_of", "expected", "disallowed_from"),
+    [
+        ("RSA-2048", TODAY, Verdict.DEPRECATED, date(2036, 1, 1)),
+        ("RSA-2048", date(2036, 1, 1), Verdict.DISALLOWED, date(2036, 1, 1)),
+        ("RSA-3072", date(2035, 12, 31), Verdict.DEPRECATED, date(2036, 1, 1)),
+        ("ECDSA-P-256", TODAY, Verdict.DEPRECATED, date(2036, 1, 1)),
+        ("RSA-1024", TODAY, Verdict.DISALLOWED, None),
+        ("ML-KEM-768", date(2040, 1, 1), Verdict.ALLOWED, None),
+        ("AES-128-GCM", TODAY, Verdict.ALLOWED, None),
+        ("3DES-CBC", TODAY, Verdict.DISALLOWED, date(2024, 1, 1)),
+        ("MD5", TODAY, Verdict.DISALLOWED, None),
+        ("ChaCha20-Poly1305", TODAY, Verdict.UNKNOWN, None),
+    ],
+)
+def test_nist_ir_8547_verdicts(name, as_of, expected, disallowed_from):
+    result, _rule, disallowed = verdict(name, as_of=as_of)
+    assert result is expected
+    assert disallowed == disallowed_from
+
+
+def test_112_bit_strength_carries_the_risk_acceptance_date_and_128_bit_does_not():
+    _, rule_2048, _ = verdict("RSA-2048")
+    _, rule_3072, _ = verdict("RSA-3072")
+    assert rule_2048.risk_acceptance_from == date(2031, 1, 1)
+    assert rule_3072.risk_acceptance_from is None
+
+
+def test_cnsa_allows_only_category_5_parameter_sets():
+    cnsa = load_pack("cnsa-2.0")
+    assert verdict("ML-KEM-1024", cnsa)[0] is Verdict.ALLOWED
+    assert verdict("ML-KEM-768", cnsa)[0] is Verdict.DISALLOWED
+    assert verdict("AES-128", cnsa)[0] is Verdict.DISALLOWED
+    assert verdict("RSA-3072", cnsa, as_of=date(2031, 6, 1), category="web-cloud")[0] is Verdict.DEPRECATED
+    assert verdict("RSA-3072", cnsa, as_of=date(2031, 6, 1), category="software-signing")[0] is Verdict.DISALLOWED
+
+
+def test_unknown_category_is_bad_input():
+    with pytest.raises(InvalidInput, match="no category 'banking'"):
+        verdict("RSA-3072", load_pack("cnsa-2.0"), category="banking")
+
+
+def test_eu_high_risk_is_due_in_2031_and_medium_risk_in_2036():
+    eu = load_pack("eu-pqc-roadmap")
+    assert verdict("X25519", eu, as_of=date(2031, 1, 1))[0] is Verdict.DISALLOWED
+    assert verdict("X25519", eu, as_of=date(2031, 1, 1), category="medium-risk")[0] is Verdict.DEPRECATED
+
+
+def finding(algorithm, asset=AssetType.ALGORITHM, details=()):
+    return Finding(asset, algorithm, "x", 1, 1, "", Confidence.HIGH, "test", "python", details)
+
+
+def test_certificate_is_judged_by_its_key_and_its_signature_hash():
+    sha1_signed = finding(classify("RSA", 3072), AssetType.CERTIFICATE, (("signature_hash", "SHA-1"),))
+    (assessment,) = evaluate([sha1_signed], NIST, date(2032, 1, 1))
+    assert assessment.verdict is Verdict.DISALLOWED
+
+
+def test_fail_on_thresholds_treat_unknown_as_the_worst():
+    unknown = list(evaluate([finding(parse_name("ChaCha20"))], NIST, TODAY))
+    assert fails(unknown, Verdict.DISALLOWED)
+    assert fails(unknown, Verdict.UNKNOWN)
+    deprecated = list(evaluate([finding(parse_name("RSA-2048"))], NIST, TODAY))
+    assert fails(deprecated, Verdict.DEPRECATED)
+    assert not fails(deprecated, Verdict.DISALLOWED)
+
+
+def test_a_bad_pack_names_file_line_and_field_for_every_problem(tmp_path):
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(
+        "id: mine\ntitle: Mine\nversion: '1'\nsource: ours\nverified_on: '2026-01-01'\n"
+        "rules:\n  - id: r1\n    label: x\n    match: {families: [RSA]}\n    verdict: maybe\n"
+        "  - id: r2\n    match: {families: [AES]}\n    verdict: allowed\n"
+    )
+    with pytest.raises(InvalidInput) as raised:
+        load_pack(str(pack))
+    problems = {(p.where, p.field) for p in raised.value.problems}
+    assert (f"{pack}:10", "rules[0].verdict") in problems
+    assert (f"{pack}:11", "rules[1]") in problems
+
+
+def test_a_users_own_pack_is_used_by_path(tmp_path):
+    pack = tmp_path / "house.yaml"
+    pack.write_text(
+        "id: house\ntitle: House rules\nversion: '1'\nsource: our security board\nverified_on: '2026-01-01'\n"
+        "rules:\n  - id: no-rsa\n    label: No RSA\n    match: {families: [RSA]}\n    verdict: disallowed\n"
+    )
+    assert verdict("RSA-4096", load_pack(str(pack)))[0] is Verdict.DISALLOWED
+    assert verdict("AES-256", load_pack(str(pack)))[0] is Verdict.UNKNOWN
