@@ -106,3 +106,12 @@ def test_every_form_on_every_page_carries_a_csrf_token(client, db):
         page = client.get(path).text
         assert 'name="csrf_token" value=""' not in page, path
         assert page.count('name="csrf_token"') >= 1, path
+
+
+def test_a_weak_new_password_is_refused_on_the_account_page(client, db):
+    make_org(db)
+    log_in(client, "admin")
+    token = csrf_from(client.get("/account").text)
+    page = client.post("/account/password", data={"current": PASSWORD, "new": "short", "csrf_token": token})
+    assert page.status_code == 422 and "at least 12 characters" in page.text
+    assert log_in(client, "admin").status_code == 303

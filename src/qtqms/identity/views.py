@@ -6,12 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from qtqms.identity import service
 from qtqms.identity.schemas import TokenCreate, UserCreate, UserRead, UserUpdate
 from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, Role, authorize
 from qtqms.web.deps import CurrentActor, MaybeActor, Uow
+from qtqms.web.forms import refusal
 from qtqms.web.security import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -94,8 +96,9 @@ def create_token(
 ) -> Response:
     try:
         data = TokenCreate(name=name, expires_in_days=expires_in_days or None)
-    except ValueError as error:
-        return _account_page(request, uow, actor, 422, error=_first_error(error))
+    except ValidationError as error:
+        status_code, message = refusal(error)
+        return _account_page(request, uow, actor, status_code, error=message)
     token, secret = service.create_token(uow, actor, data)
     return _account_page(request, uow, actor, new_secret=secret, new_token=token)
 
@@ -118,16 +121,13 @@ def change_password(
     if not check.ok:
         uow.commit()
         return _account_page(request, uow, actor, 422, error="the current password is wrong")
-    service.set_password(uow, actor, actor.username, new)
+    try:
+        service.set_password(uow, actor, actor.username, new)
+    except DomainError as error:
+        uow.rollback()
+        status_code, message = refusal(error)
+        return _account_page(request, uow, actor, status_code, error=message)
     return _account_page(request, uow, actor, notice="password changed")
-
-
-def _first_error(error: ValueError) -> str:
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
-    return str(error)
 
 
 def _users_page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 200, **extra: object) -> Response:
@@ -154,10 +154,11 @@ def create_user(
     form = {"username": username, "role": role, "display_name": display_name, "email": email}
     try:
         user, password = service.create_user(uow, actor, UserCreate(**form))
-    except (DomainError, ValueError) as error:
+    except (DomainError, ValidationError) as error:
+        if getattr(error, "http_status", 0) == 403:
+            raise
         uow.rollback()
-        message = error.message if isinstance(error, DomainError) else _first_error(error)
-        status_code = error.http_status if isinstance(error, DomainError) else 422
+        status_code, message = refusal(error)
         return _users_page(request, uow, actor, status_code, error=message, form=form)
     return _users_page(request, uow, actor, created=user.username, new_password=password)
 
@@ -178,5 +179,6 @@ def update_user(
         if error.http_status == 403:
             raise
         uow.rollback()
-        return _users_page(request, uow, actor, error.http_status, error=error.message)
+        status_code, message = refusal(error)
+        return _users_page(request, uow, actor, status_code, error=message)
     return _users_page(request, uow, actor, notice=f"{username} updated")

@@ -16,6 +16,7 @@ from qtqms.org.domain import Technology
 from qtqms.org.schemas import ExclusionCreate, JurisdictionCreate, OrganisationUpdate, ProductCreate, SiteCreate
 from qtqms.trail import service as trail_service
 from qtqms.web.deps import CurrentActor, Uow
+from qtqms.web.forms import refusal
 from qtqms.web.templating import render
 
 router = APIRouter()
@@ -66,15 +67,12 @@ def _add(request: Request, uow: Uow, actor: CurrentActor, kind: str, form: dict)
     schema, add = ADDERS[kind]
     try:
         add(uow, actor, schema(**{key: _coerce(value) for key, value in form.items()}))
-    except ValidationError as error:
-        first = error.errors()[0]
-        message = f"{kind} {'.'.join(map(str, first['loc']))}: {first['msg']}"
-        return _page(request, uow, actor, 422, error=message, form={**form, "kind": kind})
-    except DomainError as error:
-        if error.http_status == 403:
+    except (ValidationError, DomainError) as error:
+        if getattr(error, "http_status", 0) == 403:
             raise
         uow.rollback()
-        return _page(request, uow, actor, error.http_status, error=error.message, form={**form, "kind": kind})
+        status_code, message = refusal(error, f"{kind} ")
+        return _page(request, uow, actor, status_code, error=message, form={**form, "kind": kind})
     return _page(request, uow, actor, notice=f"{kind} added")
 
 
