@@ -108,3 +108,32 @@ def test_events_record_who_what_and_before_after_without_secrets(db):
     assert event["reason"] == "joined the QKD team"
     export = runner.invoke(app, ["trail", "export"])
     assert "argon2" not in export.output and "[redacted]" in export.output
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(db):
+    """Appends from parallel transactions are serialised by the locked chain head (FOR UPDATE on PostgreSQL,
+    BEGIN IMMEDIATE on SQLite), so no two events share a predecessor."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qtqms.db.uow import UnitOfWork
+    from qtqms.identity import service
+    from qtqms.identity.schemas import UserCreate
+
+    admin = make_org(db)
+
+    def create(index: int) -> None:
+        with UnitOfWork(db, write=True, actor=admin) as uow:
+            service.create_user(
+                uow, admin, UserCreate(username=f"par{index}", role="viewer", password="parallel-pass-42")
+            )
+            uow.commit()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(create, range(24)))
+    result = verify()
+    assert result.exit_code == 0, result.output
+    with db.connect() as connection:
+        assert (
+            connection.execute(text("SELECT count(DISTINCT prev_hash) FROM audit_event")).scalar()
+            == connection.execute(text("SELECT count(*) FROM audit_event")).scalar()
+        )
