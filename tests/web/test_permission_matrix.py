@@ -4,6 +4,7 @@ import pytest
 
 from qtqms.kernel.rbac import Role
 from tests.builders import api_token, make_org, make_user
+from tests.risk.permission_routes import RISK_BODIES, RISK_ROUTES, risk_path
 
 ALL = frozenset(role.value for role in Role)
 ADMIN = frozenset({"admin"})
@@ -32,6 +33,7 @@ EXPECTED = {
     ("DELETE", "/api/v1/org/{kind}/{item_id}"): ORG_EDITORS,
     ("GET", "/api/v1/trail/events"): TRAIL_READERS,
     ("GET", "/api/v1/trail/verify"): TRAIL_READERS,
+    **RISK_ROUTES,
 }
 
 BODIES = {
@@ -49,6 +51,7 @@ BODIES = {
         "code": ["FR", "IT", "ES", "PT", "AT", "BE", "DK", "SE"][i],
         "name": "X",
     },
+    **RISK_BODIES,
 }
 
 
@@ -72,7 +75,9 @@ def world(db):
     return tokens
 
 
-def _concrete(path: str, client, admin_token: str, index: int) -> str:
+def _concrete(path: str, client, admin_token: str, index: int, proposer_token: str = "") -> str:
+    if path.startswith("/api/v1/risk/"):
+        return risk_path(path, client, admin_token, proposer_token, index)
     if "{kind}" in path:
         site = client.post(
             "/api/v1/org/sites",
@@ -89,7 +94,7 @@ def test_route_allows_and_denies_as_designed(client, world, route):
     allowed = EXPECTED[route]
     callers = [None, *sorted(world)]
     for index, caller in enumerate(callers):
-        url = _concrete(path, client, world["admin"], index)
+        url = _concrete(path, client, world["admin"], index, world["engineer"])
         headers = {"Authorization": f"Bearer {world[caller]}"} if caller else {}
         body = BODIES.get(route)
         response = client.request(method, url, headers=headers, json=body(index) if body else None)

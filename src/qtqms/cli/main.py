@@ -15,6 +15,7 @@ from qtqms.identity.cli import token_app, user_app
 from qtqms.kernel.errors import DomainError
 from qtqms.org.cli import app as org_app
 from qtqms.pqc.cli import app as pqc_app
+from qtqms.risk.cli import app as risk_app
 from qtqms.trail.cli import app as trail_app
 
 app = typer.Typer(
@@ -106,6 +107,7 @@ app.add_typer(trail_app, name="trail")
 app.add_typer(org_app, name="org")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(pqc_app, name="pqc")
+app.add_typer(risk_app, name="risk")
 
 
 def run() -> None:

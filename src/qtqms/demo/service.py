@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qtqms.db.uow import UnitOfWork
+from qtqms.demo.risk import build_risk_demo
 from qtqms.identity import service as identity_service
 from qtqms.identity.schemas import UserCreate
 from qtqms.kernel.actor import Actor
@@ -108,6 +109,7 @@ def build_demo(uow: UnitOfWork) -> DemoCredentials:
         identity_service.create_user(
             uow, admin, UserCreate(username=username, role=role, display_name=display_name), is_demo=True
         )
+    build_risk_demo(uow, admin, admin_password=password)
     return DemoCredentials(organisation.name, DEMO_ADMIN, password)
 
 

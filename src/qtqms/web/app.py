@@ -26,6 +26,8 @@ def create_app() -> FastAPI:
     from qtqms.identity import views as identity_views
     from qtqms.org import api as org_api
     from qtqms.org import views as org_views
+    from qtqms.risk import api as risk_api
+    from qtqms.risk import views as risk_views
     from qtqms.trail import api as trail_api
     from qtqms.trail import views as trail_views
     from qtqms.web import dashboard, health
@@ -53,8 +55,8 @@ def create_app() -> FastAPI:
         return response
 
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for router in (health.router, identity_api.router, org_api.router, trail_api.router):
+    for router in (health.router, identity_api.router, org_api.router, trail_api.router, risk_api.router):
         app.include_router(router)
-    for router in (identity_views.router, dashboard.router, org_views.router, trail_views.router):
+    for router in (identity_views.router, dashboard.router, org_views.router, trail_views.router, risk_views.router):
         app.include_router(router, include_in_schema=False)
     return app

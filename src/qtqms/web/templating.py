@@ -15,7 +15,7 @@ from qtqms import __version__
 from qtqms.kernel.rbac import Permission, can
 from qtqms.web.security import csrf_token
 
-SLICE_TEMPLATES = ("identity", "org", "trail")
+SLICE_TEMPLATES = ("identity", "org", "trail", "risk")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ NAVIGATION = (
     NavItem("Dashboard", "/"),
     NavItem("Organisation", "/org"),
     NavItem("Standards", "/catalog", planned=True),
-    NavItem("Risk", "/risk", planned=True),
+    NavItem("Risk", "/risk"),
     NavItem("Crypto (PQC)", "/pqc", planned=True),
     NavItem("Lifecycle", "/lifecycle", planned=True),
     NavItem("ELSPI", "/elspi", planned=True),

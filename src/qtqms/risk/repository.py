@@ -1,0 +1,396 @@
+"""Risk queries: the register with keyset pagination, heat-map counts, treatment plan and Mosca exposures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
+
+from qtqms.models.identity import User
+from qtqms.models.org import Product
+from qtqms.models.risk import (
+    Asset,
+    DataClass,
+    MoscaExposure,
+    Risk,
+    RiskAcceptance,
+    RiskAssessment,
+    RiskAssetLink,
+    RiskHeatCell,
+    RiskMatrixChoice,
+    RiskSettings,
+    TreatmentAction,
+)
+
+SORT_COLUMNS = {
+    "ref": Risk.number,
+    "title": Risk.title,
+    "level": Risk.current_level,
+    "inherent": Risk.inherent_level,
+    "status": Risk.status,
+    "domain": Risk.domain,
+    "updated": Risk.updated_at,
+}
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    domain: str | None = None
+    status: str | None = None
+    level: int | None = None
+    owner_id: int | None = None
+    product_id: int | None = None
+    source: str | None = None
+    search: str | None = None
+    number: int | None = None  # a search that names a reference, e.g. R-0042
+
+
+def user_by_username(session: Session, organisation_id: int, username: str) -> User | None:
+    return session.scalar(select(User).where(User.organisation_id == organisation_id, User.username == username))
+
+
+def usernames(session: Session, user_ids: Sequence[int | None]) -> dict[int, str]:
+    wanted = {i for i in user_ids if i}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
+
+
+def product_by_key(session: Session, organisation_id: int, key: str) -> Product | None:
+    return session.scalar(select(Product).where(Product.organisation_id == organisation_id, Product.key == key))
+
+
+def product_keys(session: Session, product_ids: Sequence[int | None]) -> dict[int, str]:
+    wanted = {i for i in product_ids if i}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Product.id, Product.key).where(Product.id.in_(wanted))).all())
+
+
+# --- assets and data classes --------------------------------------------------------------------
+
+
+def assets(session: Session, organisation_id: int) -> list[Asset]:
+    return list(session.scalars(select(Asset).where(Asset.organisation_id == organisation_id).order_by(Asset.key)))
+
+
+def asset_by_key(session: Session, organisation_id: int, key: str) -> Asset | None:
+    return session.scalar(select(Asset).where(Asset.organisation_id == organisation_id, Asset.key == key))
+
+
+def assets_by_keys(session: Session, organisation_id: int, keys: Sequence[str]) -> list[Asset]:
+    if not keys:
+        return []
+    stmt = select(Asset).where(Asset.organisation_id == organisation_id, Asset.key.in_(keys))
+    return list(session.scalars(stmt))
+
+
+def assets_by_ids(session: Session, ids: Sequence[int]) -> list[Asset]:
+    return list(session.scalars(select(Asset).where(Asset.id.in_(ids)).order_by(Asset.key))) if ids else []
+
+
+def data_classes(session: Session, organisation_id: int) -> list[DataClass]:
+    stmt = select(DataClass).where(DataClass.organisation_id == organisation_id).order_by(DataClass.key)
+    return list(session.scalars(stmt))
+
+
+def data_class_by_key(session: Session, organisation_id: int, key: str) -> DataClass | None:
+    return session.scalar(select(DataClass).where(DataClass.organisation_id == organisation_id, DataClass.key == key))
+
+
+# --- risks ----------------------------------------------------------------------------------------
+
+
+def risk_by_number(session: Session, organisation_id: int, number: int) -> Risk | None:
+    return session.scalar(select(Risk).where(Risk.organisation_id == organisation_id, Risk.number == number))
+
+
+def risk_by_id(session: Session, risk_id: int) -> Risk | None:
+    return session.get(Risk, risk_id)
+
+
+def next_risk_number(session: Session, organisation_id: int) -> int:
+    highest = session.scalar(select(func.max(Risk.number)).where(Risk.organisation_id == organisation_id))
+    return (highest or 0) + 1
+
+
+def risk_asset_ids(session: Session, risk_id: int) -> list[int]:
+    stmt = select(RiskAssetLink.asset_id).where(RiskAssetLink.risk_id == risk_id).order_by(RiskAssetLink.asset_id)
+    return list(session.scalars(stmt))
+
+
+def risk_asset_links(session: Session, risk_id: int) -> list[RiskAssetLink]:
+    return list(session.scalars(select(RiskAssetLink).where(RiskAssetLink.risk_id == risk_id)))
+
+
+def assessments(session: Session, risk_id: int) -> list[RiskAssessment]:
+    stmt = select(RiskAssessment).where(RiskAssessment.risk_id == risk_id).order_by(RiskAssessment.id.desc())
+    return list(session.scalars(stmt))
+
+
+def _contains(session: Session, column: Any, pattern: str) -> ColumnElement[bool]:
+    """Case-insensitive match. SQLite's LIKE already ignores ASCII case, and lower() on every row doubles its cost."""
+    if session.get_bind().dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def _filtered(session: Session, stmt: Select[Any], organisation_id: int, where: RegisterFilter) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = [Risk.organisation_id == organisation_id]
+    for column, value in (
+        (Risk.domain, where.domain),
+        (Risk.status, where.status),
+        (Risk.current_level, where.level),
+        (Risk.owner_id, where.owner_id),
+        (Risk.product_id, where.product_id),
+        (Risk.source, where.source),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if where.search:
+        pattern = "%" + where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matches = _contains(session, Risk.title, pattern)
+        conditions.append(or_(matches, Risk.number == where.number) if where.number is not None else matches)
+    return stmt.where(and_(*conditions))
+
+
+def register_page(
+    session: Session,
+    organisation_id: int,
+    where: RegisterFilter,
+    *,
+    sort: str,
+    descending: bool,
+    after: tuple[Any, int] | None,
+    limit: int,
+) -> list[tuple[Risk, str, str | None]]:
+    """One page of risks with owner username and product key, in three joins and one query."""
+    column = SORT_COLUMNS[sort]
+    owner = aliased(User)
+    stmt = (
+        select(Risk, owner.username, Product.key)
+        .join(owner, owner.id == Risk.owner_id)
+        .outerjoin(Product, Product.id == Risk.product_id)
+    )
+    stmt = _filtered(session, stmt, organisation_id, where)
+    key = tuple_(column, Risk.number) if column is not Risk.number else None
+    if after is not None:
+        if key is None:
+            stmt = stmt.where(Risk.number < after[1] if descending else Risk.number > after[1])
+        else:
+            stmt = stmt.where(key < tuple_(*after) if descending else key > tuple_(*after))
+    order = [column.desc(), Risk.number.desc()] if descending else [column.asc(), Risk.number.asc()]
+    if column is Risk.number:
+        order = order[:1]
+    return [tuple(row) for row in session.execute(stmt.order_by(*order).limit(limit))]  # type: ignore[misc]
+
+
+def register_count(session: Session, organisation_id: int, where: RegisterFilter, *, cap: int) -> int:
+    """How many risks match, counting no further than `cap` + 1: an exact count of 100,000 rows costs more than
+    the page itself on PostgreSQL, and nobody needs to know beyond "more than a thousand"."""
+    matching = _filtered(session, select(Risk.id), organisation_id, where).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(matching)) or 0
+
+
+def register_stream(
+    session: Session, organisation_id: int, where: RegisterFilter, *, sort: str, descending: bool
+) -> Iterator[tuple[Risk, str, str | None]]:
+    """Every matching risk for an export, fetched in batches rather than all at once."""
+    column = SORT_COLUMNS[sort]
+    owner = aliased(User)
+    stmt = (
+        select(Risk, owner.username, Product.key)
+        .join(owner, owner.id == Risk.owner_id)
+        .outerjoin(Product, Product.id == Risk.product_id)
+    )
+    order = [column.desc(), Risk.number.desc()] if descending else [column.asc(), Risk.number.asc()]
+    stmt = _filtered(session, stmt, organisation_id, where).order_by(*order).execution_options(yield_per=1000)
+    for row in session.execute(stmt):
+        yield tuple(row)  # type: ignore[misc]
+
+
+HeatKey = tuple[str, str, str, int, int, str]  # matrix id, version, kind, likelihood, impact, domain
+HEAT_COLUMNS = ("matrix_id", "matrix_version", "kind", "likelihood", "impact", "domain")
+
+
+def heat_counts(
+    session: Session, organisation_id: int, *, matrix_id: str, matrix_version: str, kind: str, domain: str | None
+) -> dict[tuple[int, int], int]:
+    """Risk counts per (likelihood, impact) cell, from the maintained cell counts."""
+    conditions = [
+        RiskHeatCell.organisation_id == organisation_id,
+        RiskHeatCell.matrix_id == matrix_id,
+        RiskHeatCell.matrix_version == matrix_version,
+        RiskHeatCell.kind == kind,
+    ]
+    if domain:
+        conditions.append(RiskHeatCell.domain == domain)
+    cell = (RiskHeatCell.likelihood, RiskHeatCell.impact)
+    stmt = select(*cell, func.sum(RiskHeatCell.count)).where(*conditions).group_by(*cell)
+    return {(row[0], row[1]): int(row[2]) for row in session.execute(stmt) if row[2]}
+
+
+def move_heat(session: Session, organisation_id: int, leaving: Sequence[HeatKey], entering: Sequence[HeatKey]) -> None:
+    """One risk left some cells and entered others: decrement and increment their counts atomically."""
+    for key in leaving:
+        if key not in entering:
+            session.execute(
+                update(RiskHeatCell)
+                .where(RiskHeatCell.organisation_id == organisation_id, *_key_matches(key))
+                .values(count=RiskHeatCell.count - 1)
+            )
+    for key in entering:
+        if key not in leaving:
+            _increment(session, {"organisation_id": organisation_id, **dict(zip(HEAT_COLUMNS, key, strict=True))}, 1)
+
+
+def _key_matches(key: HeatKey) -> list[ColumnElement[bool]]:
+    return [getattr(RiskHeatCell, name) == value for name, value in zip(HEAT_COLUMNS, key, strict=True)]
+
+
+def _increment(session: Session, cell: dict[str, Any], by: int) -> None:
+    """Insert the cell or add to its count, as one statement, so concurrent writers cannot lose an update."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    stmt = upsert(RiskHeatCell).values(**cell, count=by)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["organisation_id", *HEAT_COLUMNS], set_={"count": RiskHeatCell.count + stmt.excluded.count}
+    )
+    session.execute(stmt)
+
+
+def rebuild_heat(session: Session, organisation_id: int) -> int:
+    """Recount every cell from the risk table (after a bulk load or a repair); returns the risks counted."""
+    session.execute(delete(RiskHeatCell).where(RiskHeatCell.organisation_id == organisation_id))
+    residual_l = func.coalesce(Risk.residual_likelihood, Risk.current_likelihood)
+    residual_i = func.coalesce(Risk.residual_impact, Risk.current_impact)
+    counted = 0
+    for kind, likelihood, impact in (
+        ("inherent", Risk.inherent_likelihood, Risk.inherent_impact),
+        ("residual", residual_l, residual_i),
+    ):
+        group = (Risk.matrix_id, Risk.matrix_version, likelihood, impact, Risk.domain)
+        stmt = (
+            select(*group, func.count())
+            .where(Risk.organisation_id == organisation_id, likelihood.is_not(None))
+            .group_by(*group)
+        )
+        for matrix_id, version, cell_l, cell_i, domain, count in session.execute(stmt).all():
+            key = (matrix_id, version, kind, cell_l, cell_i, domain)
+            _increment(
+                session, {"organisation_id": organisation_id, **dict(zip(HEAT_COLUMNS, key, strict=True))}, count
+            )
+            counted += count if kind == "inherent" else 0
+    return counted
+
+
+def heat_totals(session: Session, organisation_id: int, *, kind: str, domain: str | None) -> dict[tuple[str, str], int]:
+    """Risks per (matrix id, version) in the cells of one heat-map kind."""
+    conditions = [RiskHeatCell.organisation_id == organisation_id, RiskHeatCell.kind == kind]
+    if domain:
+        conditions.append(RiskHeatCell.domain == domain)
+    matrix = (RiskHeatCell.matrix_id, RiskHeatCell.matrix_version)
+    stmt = select(*matrix, func.sum(RiskHeatCell.count)).where(*conditions).group_by(*matrix)
+    return {(row[0], row[1]): int(row[2] or 0) for row in session.execute(stmt)}
+
+
+def unrated_count(session: Session, organisation_id: int, *, kind: str, domain: str | None) -> int:
+    """Risks without the rating a heat map needs; a short range of the level index, as unrated risks are few."""
+    if kind == "inherent":
+        conditions = [Risk.inherent_level == -1]
+    else:
+        conditions = [Risk.current_level == -1, Risk.residual_level == -1]
+    conditions.append(Risk.organisation_id == organisation_id)
+    if domain:
+        conditions.append(Risk.domain == domain)
+    return session.scalar(select(func.count(Risk.id)).where(*conditions)) or 0
+
+
+# --- treatment and acceptance ---------------------------------------------------------------------
+
+
+def actions_of(session: Session, risk_id: int) -> list[TreatmentAction]:
+    stmt = select(TreatmentAction).where(TreatmentAction.risk_id == risk_id).order_by(TreatmentAction.due_date)
+    return list(session.scalars(stmt))
+
+
+def action(session: Session, organisation_id: int, action_id: int) -> TreatmentAction | None:
+    found = session.get(TreatmentAction, action_id)
+    return found if found is not None and found.organisation_id == organisation_id else None
+
+
+def action_counts(session: Session, risk_id: int) -> tuple[int, int]:
+    """(open, done) treatment actions of a risk."""
+    stmt = select(
+        func.count(case((TreatmentAction.status == "open", 1))),
+        func.count(case((TreatmentAction.status != "open", 1))),
+    ).where(TreatmentAction.risk_id == risk_id)
+    open_count, done_count = session.execute(stmt).one()
+    return open_count, done_count
+
+
+def open_actions(
+    session: Session, organisation_id: int, *, overdue_before: date | None, limit: int
+) -> list[tuple[TreatmentAction, int, str, str]]:
+    """Open actions, earliest due first, with their risk's number and title and the owner's username."""
+    owner = aliased(User)
+    stmt = (
+        select(TreatmentAction, Risk.number, Risk.title, owner.username)
+        .join(Risk, Risk.id == TreatmentAction.risk_id)
+        .join(owner, owner.id == TreatmentAction.owner_id)
+        .where(TreatmentAction.organisation_id == organisation_id, TreatmentAction.status == "open")
+        .order_by(TreatmentAction.due_date, TreatmentAction.id)
+        .limit(limit)
+    )
+    if overdue_before is not None:
+        stmt = stmt.where(TreatmentAction.due_date < overdue_before)
+    return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+
+
+def acceptances_of(session: Session, risk_id: int) -> list[RiskAcceptance]:
+    stmt = select(RiskAcceptance).where(RiskAcceptance.risk_id == risk_id).order_by(RiskAcceptance.id.desc())
+    return list(session.scalars(stmt))
+
+
+def standing_acceptances(session: Session, risk_id: int) -> list[RiskAcceptance]:
+    stmt = select(RiskAcceptance).where(RiskAcceptance.risk_id == risk_id, RiskAcceptance.invalidated_at.is_(None))
+    return list(session.scalars(stmt))
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+
+def matrix_choices(session: Session, organisation_id: int) -> dict[str, RiskMatrixChoice]:
+    stmt = select(RiskMatrixChoice).where(RiskMatrixChoice.organisation_id == organisation_id)
+    return {choice.domain: choice for choice in session.scalars(stmt)}
+
+
+def settings(session: Session, organisation_id: int) -> RiskSettings | None:
+    return session.scalar(select(RiskSettings).where(RiskSettings.organisation_id == organisation_id))
+
+
+# --- Mosca ----------------------------------------------------------------------------------------
+
+
+def exposures(session: Session, organisation_id: int) -> list[tuple[MoscaExposure, DataClass, Asset, Risk | None]]:
+    stmt = (
+        select(MoscaExposure, DataClass, Asset, Risk)
+        .join(DataClass, DataClass.id == MoscaExposure.data_class_id)
+        .join(Asset, Asset.id == MoscaExposure.asset_id)
+        .outerjoin(Risk, Risk.id == MoscaExposure.risk_id)
+        .where(MoscaExposure.organisation_id == organisation_id)
+        .order_by(DataClass.key, Asset.key)
+    )
+    return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+
+
+def exposure(session: Session, data_class_id: int, asset_id: int) -> MoscaExposure | None:
+    return session.scalar(
+        select(MoscaExposure).where(MoscaExposure.data_class_id == data_class_id, MoscaExposure.asset_id == asset_id)
+    )

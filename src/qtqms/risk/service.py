@@ -1,0 +1,1310 @@
+"""Risk use cases per ISO/IEC 27005: assets, scenarios, assessment, treatment, signed acceptance, Mosca exposure."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from qtqms.db.uow import UnitOfWork
+from qtqms.identity import service as identity_service
+from qtqms.kernel import hashchain
+from qtqms.kernel.actor import Actor
+from qtqms.kernel.clock import utcnow
+from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
+from qtqms.kernel.rbac import Permission, authorize
+from qtqms.models.risk import (
+    Asset,
+    DataClass,
+    MoscaExposure,
+    Risk,
+    RiskAcceptance,
+    RiskAssessment,
+    RiskAssetLink,
+    RiskMatrixChoice,
+    RiskSettings,
+    TreatmentAction,
+)
+from qtqms.risk import domain, packs
+from qtqms.risk import repository as repo
+from qtqms.risk.domain import (
+    RATING_KINDS,
+    UNRATED,
+    AcceptanceState,
+    ActionStatus,
+    Approach,
+    AssetKind,
+    Rating,
+    RiskDomain,
+    RiskMatrix,
+    RiskState,
+    Sensitivity,
+    TreatmentOption,
+)
+from qtqms.risk.schemas import (
+    AcceptanceIn,
+    AcceptanceRead,
+    ActionClose,
+    ActionRead,
+    AssessmentIn,
+    AssetCreate,
+    AssetRead,
+    DataClassCreate,
+    DataClassRead,
+    DataClassUpdate,
+    ExposureCreate,
+    HeatCell,
+    HeatMap,
+    LevelRead,
+    MatrixRead,
+    MoscaDataClassRead,
+    MoscaPointRead,
+    MoscaReport,
+    MoscaSystemRead,
+    RatingIn,
+    RatingRead,
+    RegisterPage,
+    RiskCreate,
+    RiskRead,
+    RiskRow,
+    RiskUpdate,
+    ScaleRead,
+    ScenarioRead,
+    ThreatRead,
+    TreatmentIn,
+)
+
+ACCEPTANCE_MEANING = "risk acceptance"
+MAX_PAGE = 200
+COUNT_CAP = 1000  # the register says "1,000+" rather than count every matching row
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def _invalid(message: str, field: str) -> InvalidInput:
+    return InvalidInput(f"{field}: {message}", [Problem(message, field=field)])
+
+
+def _user_id(uow: UnitOfWork, actor: Actor, username: str, field: str) -> int:
+    user = repo.user_by_username(uow.session, actor.organisation_id, username.strip())
+    if user is None or user.disabled:
+        raise _invalid(f"no active user '{username}' in this organisation", field)
+    return user.id
+
+
+def _product_id(uow: UnitOfWork, actor: Actor, key: str | None) -> int | None:
+    if not key:
+        return None
+    product = repo.product_by_key(uow.session, actor.organisation_id, key)
+    if product is None:
+        raise _invalid(f"no product '{key}'", "product")
+    return product.id
+
+
+# --- matrices, threats and the organisation's choices ---------------------------------------------
+
+
+def matrix_for(uow: UnitOfWork, actor: Actor, risk_domain: str) -> RiskMatrix:
+    """The matrix the organisation uses for a risk domain (the 5x5 one until it picks another)."""
+    choice = repo.matrix_choices(uow.session, actor.organisation_id).get(risk_domain)
+    return packs.shipped().matrix(choice.matrix_id if choice else packs.DEFAULT_MATRIX)
+
+
+def _matrix_read(matrix: RiskMatrix, used_for: list[str]) -> MatrixRead:
+    return MatrixRead(
+        id=matrix.id,
+        title=matrix.info.title,
+        version=matrix.version,
+        size=matrix.size,
+        source=matrix.info.source,
+        verified_on=matrix.info.verified_on,
+        notes=list(matrix.info.notes),
+        likelihood=[ScaleRead(**vars(s)) for s in matrix.likelihood],
+        impact=[ScaleRead(**vars(s)) for s in matrix.impact],
+        levels=[
+            LevelRead(**{**vars(level), "decision": level.decision.value, "accept_roles": list(level.accept_roles)})
+            for level in matrix.levels
+        ],
+        grid=[list(row) for row in matrix.grid],
+        used_for=used_for,
+    )
+
+
+def list_matrices(uow: UnitOfWork, actor: Actor) -> list[MatrixRead]:
+    authorize(actor, Permission.READ)
+    in_use = domain_matrices(uow, actor)
+    return [
+        _matrix_read(m, [d for d, used in in_use.items() if used == m.id])
+        for m in sorted(packs.shipped().matrices.values(), key=lambda m: m.id)
+    ]
+
+
+def domain_matrices(uow: UnitOfWork, actor: Actor) -> dict[str, str]:
+    """Risk domain -> id of the matrix it uses."""
+    authorize(actor, Permission.READ)
+    choices = repo.matrix_choices(uow.session, actor.organisation_id)
+    return {d.value: (choices[d.value].matrix_id if d.value in choices else packs.DEFAULT_MATRIX) for d in RiskDomain}
+
+
+def choose_matrix(uow: UnitOfWork, actor: Actor, risk_domain: str, matrix_id: str) -> MatrixRead:
+    """Risk criteria are a management decision; risks already rated keep their matrix until re-assessed."""
+    authorize(actor, Permission.RISK_ACCEPT)
+    chosen_domain = domain.parse_choice(RiskDomain, risk_domain, "domain").value
+    matrix = packs.shipped().matrix(matrix_id)
+    choice = repo.matrix_choices(uow.session, actor.organisation_id).get(chosen_domain)
+    if choice is None:
+        uow.session.add(
+            RiskMatrixChoice(organisation_id=actor.organisation_id, domain=chosen_domain, matrix_id=matrix.id)
+        )
+    else:
+        choice.matrix_id = matrix.id
+    uow.flush()
+    return _matrix_read(matrix, [chosen_domain])
+
+
+def list_threats(uow: UnitOfWork, actor: Actor, *, category: str | None = None) -> list[ThreatRead]:
+    authorize(actor, Permission.READ)
+    return [
+        ThreatRead(
+            ref=ref,
+            id=t.id,
+            title=t.title,
+            description=t.description,
+            category=t.category,
+            domains=list(t.domains),
+            affects=list(t.affects),
+        )
+        for ref, t in packs.shipped().all_threats()
+        if category is None or t.category == category
+    ]
+
+
+# --- assets and data classes --------------------------------------------------------------------
+
+
+def _asset_read(asset: Asset, owners: dict[int, str], products: dict[int, str]) -> AssetRead:
+    return AssetRead(
+        id=asset.id,
+        key=asset.key,
+        name=asset.name,
+        kind=asset.kind,
+        description=asset.description,
+        owner=owners.get(asset.owner_id, ""),
+        product=products.get(asset.product_id) if asset.product_id else None,
+        migration_years=asset.migration_years,
+        migration_years_source=asset.migration_years_source,
+    )
+
+
+def list_assets(uow: UnitOfWork, actor: Actor) -> list[AssetRead]:
+    authorize(actor, Permission.READ)
+    found = repo.assets(uow.session, actor.organisation_id)
+    owners = repo.usernames(uow.session, [a.owner_id for a in found])
+    products = repo.product_keys(uow.session, [a.product_id for a in found])
+    return [_asset_read(a, owners, products) for a in found]
+
+
+def _add_unique(uow: UnitOfWork, row: Any, describe: str) -> None:
+    uow.session.add(row)
+    try:
+        with uow.session.begin_nested():
+            uow.session.flush()
+    except IntegrityError:
+        raise Conflict(f"{describe} already exists") from None
+    uow.flush()
+
+
+def create_asset(uow: UnitOfWork, actor: Actor, data: AssetCreate) -> AssetRead:
+    authorize(actor, Permission.RISK_EDIT)
+    asset = Asset(
+        organisation_id=actor.organisation_id,
+        key=domain.check_key(data.key, "key"),
+        name=data.name,
+        kind=domain.parse_choice(AssetKind, data.kind, "kind").value,
+        description=data.description,
+        owner_id=_user_id(uow, actor, data.owner, "owner"),
+        product_id=_product_id(uow, actor, data.product),
+        migration_years_source="",
+    )
+    _add_unique(uow, asset, f"asset '{data.key}'")
+    return _asset_read(asset, {asset.owner_id: data.owner}, {asset.product_id: data.product} if data.product else {})
+
+
+def _data_class_read(data_class: DataClass, owners: dict[int, str]) -> DataClassRead:
+    return DataClassRead(
+        id=data_class.id,
+        key=data_class.key,
+        name=data_class.name,
+        description=data_class.description,
+        shelf_life_years=data_class.shelf_life_years,
+        sensitivity=data_class.sensitivity,
+        owner=owners.get(data_class.owner_id, ""),
+    )
+
+
+def list_data_classes(uow: UnitOfWork, actor: Actor) -> list[DataClassRead]:
+    authorize(actor, Permission.READ)
+    found = repo.data_classes(uow.session, actor.organisation_id)
+    owners = repo.usernames(uow.session, [d.owner_id for d in found])
+    return [_data_class_read(d, owners) for d in found]
+
+
+def create_data_class(uow: UnitOfWork, actor: Actor, data: DataClassCreate) -> DataClassRead:
+    authorize(actor, Permission.RISK_EDIT)
+    owner = data.owner or actor.username
+    data_class = DataClass(
+        organisation_id=actor.organisation_id,
+        key=domain.check_key(data.key, "key"),
+        name=data.name,
+        description=data.description,
+        shelf_life_years=domain.check_years(data.shelf_life_years, "shelf_life_years"),
+        sensitivity=domain.parse_choice(Sensitivity, data.sensitivity, "sensitivity").value,
+        owner_id=_user_id(uow, actor, owner, "owner"),
+    )
+    _add_unique(uow, data_class, f"data class '{data.key}'")
+    return _data_class_read(data_class, {data_class.owner_id: owner})
+
+
+def update_data_class(uow: UnitOfWork, actor: Actor, key: str, data: DataClassUpdate) -> DataClassRead:
+    """A new shelf life or sensitivity re-runs Mosca's inequality and updates the risks it raised."""
+    authorize(actor, Permission.RISK_EDIT)
+    data_class = _data_class(uow, actor, key)
+    if data.shelf_life_years is not None:
+        data_class.shelf_life_years = domain.check_years(data.shelf_life_years, "shelf_life_years")
+    if data.sensitivity is not None:
+        data_class.sensitivity = domain.parse_choice(Sensitivity, data.sensitivity, "sensitivity").value
+    for name in ("name", "description"):
+        if getattr(data, name) is not None:
+            setattr(data_class, name, getattr(data, name))
+    uow.flush()
+    refresh_mosca(uow, actor)
+    return _data_class_read(data_class, repo.usernames(uow.session, [data_class.owner_id]))
+
+
+def _data_class(uow: UnitOfWork, actor: Actor, key: str) -> DataClass:
+    found = repo.data_class_by_key(uow.session, actor.organisation_id, key)
+    if found is None:
+        raise NotFound(f"data class '{key}' not found")
+    return found
+
+
+def _asset(uow: UnitOfWork, actor: Actor, key: str, field: str = "system") -> Asset:
+    found = repo.asset_by_key(uow.session, actor.organisation_id, key)
+    if found is None:
+        raise NotFound(f"{field} '{key}' not found among the assets")
+    return found
+
+
+# --- Mosca ---------------------------------------------------------------------------------------
+
+
+def add_exposure(uow: UnitOfWork, actor: Actor, data: ExposureCreate) -> MoscaReport:
+    """Record that a system protects a data class; a harvest-now-decrypt-later risk follows if it is exposed."""
+    authorize(actor, Permission.RISK_EDIT)
+    data_class = _data_class(uow, actor, data.data_class)
+    asset = _asset(uow, actor, data.system)
+    if data.migration_years is not None:
+        _set_years(asset, domain.check_years(data.migration_years, "migration_years"), "entered")
+    exposure = MoscaExposure(organisation_id=actor.organisation_id, data_class_id=data_class.id, asset_id=asset.id)
+    _add_unique(uow, exposure, f"exposure of '{data_class.key}' through '{asset.key}'")
+    refresh_mosca(uow, actor)
+    return mosca_report(uow, actor)
+
+
+def _set_years(asset: Asset, years: float, source: str) -> None:
+    asset.migration_years = years
+    asset.migration_years_source = source[:80]
+
+
+def set_migration_years(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    years: object,
+    source: str = "entered",
+    system: str | None = None,
+    asset_id: int | None = None,
+) -> AssetRead:
+    """Mosca's y for one system, by asset key or id; the PQC migration plan calls this with source='pqc-plan:…'."""
+    authorize(actor, Permission.RISK_EDIT)
+    checked = domain.check_years(years, "years")
+    if (system is None) == (asset_id is None):
+        raise InvalidInput("name the system by its asset key or by its asset id, not both or neither")
+    asset = _asset(uow, actor, system) if system is not None else uow.session.get(Asset, asset_id)
+    if asset is None or asset.organisation_id != actor.organisation_id:
+        raise NotFound(f"asset {asset_id} not found")
+    _set_years(asset, checked, source.strip() or "entered")
+    uow.flush()
+    refresh_mosca(uow, actor)
+    return _asset_read(asset, repo.usernames(uow.session, [asset.owner_id]), {})
+
+
+def _basis(uow: UnitOfWork, actor: Actor) -> str:
+    found = repo.settings(uow.session, actor.organisation_id)
+    return found.mosca_scenario if found else packs.shipped().crqc.default
+
+
+def set_mosca_basis(uow: UnitOfWork, actor: Actor, scenario: str) -> MoscaReport:
+    """Which CRQC scenario raises risks is a risk criterion, so it takes the right to accept risks."""
+    authorize(actor, Permission.RISK_ACCEPT)
+    scenarios = packs.shipped().crqc
+    if scenarios.get(scenario) is None:
+        known = ", ".join(s.key for s in scenarios.scenarios)
+        raise _invalid(f"unknown scenario '{scenario}' (known: {known})", "scenario")
+    found = repo.settings(uow.session, actor.organisation_id)
+    if found is None:
+        uow.session.add(RiskSettings(organisation_id=actor.organisation_id, mosca_scenario=scenario))
+    else:
+        found.mosca_scenario = scenario
+    uow.flush()
+    refresh_mosca(uow, actor)
+    return mosca_report(uow, actor)
+
+
+def _points(data_class: DataClass, asset: Asset, as_of_year: int) -> list[domain.MoscaPoint]:
+    if asset.migration_years is None:
+        return []
+    return [
+        domain.mosca_point(s, x=data_class.shelf_life_years, y=asset.migration_years, as_of_year=as_of_year)
+        for s in packs.shipped().crqc.scenarios
+    ]
+
+
+def refresh_mosca(uow: UnitOfWork, actor: Actor) -> None:
+    """Raise or update a harvest-now-decrypt-later risk wherever x + y > z under the basis scenario."""
+    authorize(actor, Permission.RISK_EDIT)
+    basis = _basis(uow, actor)
+    as_of_year = _today().year
+    for exposure, data_class, asset, risk in repo.exposures(uow.session, actor.organisation_id):
+        points = _points(data_class, asset, as_of_year)
+        basis_point = next((p for p in points if p.scenario == basis), None)
+        if basis_point is None:
+            continue
+        if risk is None and basis_point.exposed:
+            exposure.risk_id = _raise_hndl_risk(uow, actor, data_class, asset, points, basis).id
+        elif risk is not None:
+            _update_hndl_risk(uow, actor, risk, data_class, asset, points, basis)
+    uow.flush()
+
+
+def _hndl_rating(matrix: RiskMatrix, data_class: DataClass, points: Sequence[domain.MoscaPoint]) -> Rating:
+    return domain.hndl_rating(matrix, points, Sensitivity(data_class.sensitivity))
+
+
+def _raise_hndl_risk(
+    uow: UnitOfWork, actor: Actor, data_class: DataClass, asset: Asset, points: list[domain.MoscaPoint], basis: str
+) -> Risk:
+    matrix = matrix_for(uow, actor, RiskDomain.SECURITY.value)
+    rating = _hndl_rating(matrix, data_class, points)
+    risk = _new_risk(
+        uow,
+        actor,
+        title=f"Harvest now, decrypt later: {data_class.name} through {asset.name}"[:200],
+        description="Raised automatically from Mosca's inequality: data recorded today may be decrypted "
+        "by a quantum computer while it must still be secret.",
+        domain=RiskDomain.SECURITY.value,
+        approach=Approach.ASSET.value,
+        threat_ref=packs.HNDL_THREAT,
+        owner_id=data_class.owner_id,
+        product_id=asset.product_id,
+        matrix=matrix,
+        source="mosca",
+        computation=domain.hndl_computation(data_class.name, asset.name, points, basis, rating),
+    )
+    _link_assets(uow, risk, [asset.id])
+    ratings = {"inherent": rating, "current": rating}
+    _rate(uow, actor, risk, matrix, ratings, note="computed from Mosca's inequality")
+    return risk
+
+
+def _update_hndl_risk(
+    uow: UnitOfWork,
+    actor: Actor,
+    risk: Risk,
+    data_class: DataClass,
+    asset: Asset,
+    points: list[domain.MoscaPoint],
+    basis: str,
+) -> None:
+    """New inputs update the computed inherent rating; a current rating someone re-assessed is left to them."""
+    matrix = packs.shipped().matrix(risk.matrix_id)
+    rating = _hndl_rating(matrix, data_class, points)
+    risk.computation = domain.hndl_computation(data_class.name, asset.name, points, basis, rating)
+    old = _rating(risk, "inherent")
+    if old == rating:
+        uow.flush()
+        return
+    ratings = {"inherent": rating}
+    if _rating(risk, "current") == old:
+        ratings["current"] = rating
+    _rate(uow, actor, risk, matrix, ratings, note="recomputed from Mosca's inequality")
+
+
+def mosca_report(uow: UnitOfWork, actor: Actor, *, as_of: date | None = None) -> MoscaReport:
+    """Per data class and protecting system, x, y, z, margin and deadline under every CRQC scenario."""
+    authorize(actor, Permission.READ)
+    as_of = as_of or _today()
+    scenarios = packs.shipped().crqc
+    classes: dict[int, MoscaDataClassRead] = {
+        d.id: MoscaDataClassRead(key=d.key, name=d.name, x=d.shelf_life_years, sensitivity=d.sensitivity, systems=[])
+        for d in repo.data_classes(uow.session, actor.organisation_id)
+    }
+    for _exposure, data_class, asset, risk in repo.exposures(uow.session, actor.organisation_id):
+        classes[data_class.id].systems.append(
+            MoscaSystemRead(
+                system=asset.key,
+                name=asset.name,
+                y=asset.migration_years,
+                y_source=asset.migration_years_source,
+                points=[MoscaPointRead(**vars(p)) for p in _points(data_class, asset, as_of.year)],
+                risk=domain.format_ref(risk.number) if risk else None,
+                risk_status=risk.status if risk else None,
+            )
+        )
+    return MoscaReport(
+        as_of=as_of,
+        basis=_basis(uow, actor),
+        pack=f"{scenarios.info.id}@{scenarios.info.version}",
+        pack_verified_on=scenarios.info.verified_on,
+        scenarios=[ScenarioRead(**{**vars(s)}) for s in scenarios.scenarios],
+        data_classes=list(classes.values()),
+    )
+
+
+# --- risk scenarios -----------------------------------------------------------------------------
+
+
+def _rating(risk: Risk, kind: str) -> Rating | None:
+    likelihood, impact = getattr(risk, f"{kind}_likelihood"), getattr(risk, f"{kind}_impact")
+    return None if likelihood is None else Rating(likelihood, impact)
+
+
+def _state(uow: UnitOfWork, risk: Risk) -> RiskState:
+    return RiskState(
+        matrix_id=risk.matrix_id,
+        matrix_version=risk.matrix_version,
+        inherent=_rating(risk, "inherent"),
+        current=_rating(risk, "current"),
+        residual=_rating(risk, "residual"),
+        treatment_option=risk.treatment_option,
+        asset_ids=tuple(repo.risk_asset_ids(uow.session, risk.id)),
+    )
+
+
+def _new_risk(uow: UnitOfWork, actor: Actor, *, matrix: RiskMatrix, **fields: Any) -> Risk:
+    risk = Risk(
+        organisation_id=actor.organisation_id,
+        number=repo.next_risk_number(uow.session, actor.organisation_id),
+        created_by_id=actor.user_id or None,
+        matrix_id=matrix.id,
+        matrix_version=matrix.version,
+        status=domain.RiskStatus.IDENTIFIED.value,
+        acceptance_status=AcceptanceState.NONE.value,
+        linked_requirements=fields.pop("linked_requirements", []),
+        **fields,
+    )
+    _add_unique(uow, risk, f"risk number {risk.number} (another risk was added at the same time; try again)")
+    return risk
+
+
+def _link_assets(uow: UnitOfWork, risk: Risk, asset_ids: Sequence[int]) -> None:
+    wanted = set(asset_ids)
+    for link in repo.risk_asset_links(uow.session, risk.id):
+        if link.asset_id not in wanted:
+            uow.session.delete(link)
+        wanted.discard(link.asset_id)
+    for asset_id in sorted(wanted):
+        uow.session.add(RiskAssetLink(risk_id=risk.id, asset_id=asset_id))
+    uow.flush()
+
+
+def _asset_ids(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> list[int]:
+    found = {a.key: a.id for a in repo.assets_by_keys(uow.session, actor.organisation_id, keys)}
+    missing = [Problem(f"no asset '{k}'", field=f"assets[{i}]") for i, k in enumerate(keys) if k not in found]
+    if missing:
+        raise InvalidInput(str(missing[0]), missing)
+    return [found[k] for k in keys]
+
+
+def _check_threat(threat: str) -> str:
+    if threat:
+        packs.shipped().threat(threat)
+    return threat
+
+
+def _ratings_in(data: RiskCreate | AssessmentIn) -> dict[str, RatingIn]:
+    return {kind: getattr(data, kind) for kind in RATING_KINDS if getattr(data, kind) is not None}
+
+
+def _checked_ratings(matrix: RiskMatrix, ratings: dict[str, RatingIn]) -> dict[str, Rating]:
+    """Every rating must be a cell of the matrix; all problems are reported together and nothing changes."""
+    problems = [p for kind, r in ratings.items() for p in matrix.rating_problems(r.likelihood, r.impact, f"{kind}.")]
+    if problems:
+        raise InvalidInput(str(problems[0]), problems)
+    return {kind: Rating(r.likelihood, r.impact) for kind, r in ratings.items()}
+
+
+def create_risk(uow: UnitOfWork, actor: Actor, data: RiskCreate) -> Risk:
+    authorize(actor, Permission.RISK_EDIT)
+    risk_domain = domain.parse_choice(RiskDomain, data.domain, "domain").value
+    approach = domain.parse_choice(Approach, data.approach, "approach").value
+    if approach == Approach.ASSET.value and not data.assets:
+        raise _invalid("an asset-based scenario names at least one affected asset", "assets")
+    matrix = matrix_for(uow, actor, risk_domain)
+    ratings = _checked_ratings(matrix, _ratings_in(data))
+    asset_ids = _asset_ids(uow, actor, data.assets)
+    risk = _new_risk(
+        uow,
+        actor,
+        title=data.title,
+        description=data.description,
+        domain=risk_domain,
+        approach=approach,
+        threat_ref=_check_threat(data.threat),
+        vulnerabilities=data.vulnerabilities,
+        existing_controls=data.existing_controls,
+        owner_id=_user_id(uow, actor, data.owner or actor.username, "owner"),
+        product_id=_product_id(uow, actor, data.product),
+        linked_requirements=domain.check_requirement_links(data.linked_requirements),
+        matrix=matrix,
+    )
+    _link_assets(uow, risk, asset_ids)
+    if ratings:
+        _rate(uow, actor, risk, matrix, ratings, note="first assessment")
+    else:
+        _refresh(uow, risk)
+    return risk
+
+
+def _risk(uow: UnitOfWork, actor: Actor, ref: str) -> Risk:
+    risk = repo.risk_by_number(uow.session, actor.organisation_id, domain.parse_ref(ref))
+    if risk is None:
+        raise NotFound(f"risk {ref} not found")
+    return risk
+
+
+def update_risk(uow: UnitOfWork, actor: Actor, ref: str, data: RiskUpdate) -> Risk:
+    """Describe the risk better; changing its affected assets is a material change."""
+    authorize(actor, Permission.RISK_EDIT)
+    risk = _risk(uow, actor, ref)
+    changes = data.model_dump(exclude_none=True)
+    if "threat" in changes:
+        risk.threat_ref = _check_threat(changes.pop("threat"))
+    if "owner" in changes:
+        risk.owner_id = _user_id(uow, actor, changes.pop("owner"), "owner")
+    if "product" in changes:
+        risk.product_id = _product_id(uow, actor, changes.pop("product"))
+    if "linked_requirements" in changes:
+        risk.linked_requirements = domain.check_requirement_links(changes.pop("linked_requirements"))
+    if "assets" in changes:
+        _link_assets(uow, risk, _asset_ids(uow, actor, changes.pop("assets")))
+    for key, value in changes.items():
+        setattr(risk, key, value)
+    _refresh(uow, risk)
+    return risk
+
+
+def assess_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AssessmentIn) -> Risk:
+    """Rate a risk under the matrix its domain uses now; moving to a new matrix needs a full re-rating."""
+    authorize(actor, Permission.RISK_EDIT)
+    risk = _risk(uow, actor, ref)
+    given = _ratings_in(data)
+    if not given:
+        raise _invalid("give at least one of inherent, current or residual likelihood and impact", "ratings")
+    matrix = matrix_for(uow, actor, risk.domain)
+    if (risk.matrix_id, risk.matrix_version) != (matrix.id, matrix.version):
+        missing = [kind for kind in ("inherent", "current") if kind not in given]
+        if missing:
+            raise _invalid(
+                f"{domain.format_ref(risk.number)} was rated under {risk.matrix_id}@{risk.matrix_version}; "
+                f"the {risk.domain} domain now uses {matrix.id}@{matrix.version}: give inherent and current "
+                "ratings to re-assess it under that matrix",
+                missing[0],
+            )
+    _rate(uow, actor, risk, matrix, _checked_ratings(matrix, given), note=data.note)
+    return risk
+
+
+def _set_rating(risk: Risk, matrix: RiskMatrix, kind: str, rating: Rating | None) -> None:
+    level = matrix.level_of(rating.likelihood, rating.impact).index if rating else UNRATED
+    setattr(risk, f"{kind}_likelihood", rating.likelihood if rating else None)
+    setattr(risk, f"{kind}_impact", rating.impact if rating else None)
+    setattr(risk, f"{kind}_level", level)
+
+
+def _heat_keys(risk: Risk) -> list[repo.HeatKey]:
+    """The heat-map cells a risk sits in: its inherent rating, and its residual (else current) rating."""
+    residual = _rating(risk, "residual") or _rating(risk, "current")
+    return [
+        (risk.matrix_id, risk.matrix_version, kind, rating.likelihood, rating.impact, risk.domain)
+        for kind, rating in (("inherent", _rating(risk, "inherent")), ("residual", residual))
+        if rating is not None
+    ]
+
+
+def _rate(
+    uow: UnitOfWork, actor: Actor, risk: Risk, matrix: RiskMatrix, ratings: dict[str, Rating], *, note: str
+) -> None:
+    """Every rating change passes here: under a new matrix the ratings not given are cleared, never carried over."""
+    before = _heat_keys(risk)
+    if (risk.matrix_id, risk.matrix_version) != (matrix.id, matrix.version):
+        risk.matrix_id, risk.matrix_version = matrix.id, matrix.version
+        for kind in RATING_KINDS:
+            _set_rating(risk, matrix, kind, None)
+    for kind, rating in ratings.items():
+        _set_rating(risk, matrix, kind, rating)
+    repo.move_heat(uow.session, risk.organisation_id, before, _heat_keys(risk))
+    now = utcnow()
+    risk.assessed_by_id = actor.user_id or None
+    risk.assessed_at = now
+    uow.session.add(
+        RiskAssessment(
+            risk_id=risk.id,
+            assessed_by_id=actor.user_id or None,
+            assessed_at=now,
+            matrix_id=matrix.id,
+            matrix_version=matrix.version,
+            ratings={k: {"likelihood": r.likelihood, "impact": r.impact} for k, r in ratings.items()},
+            note=note,
+        )
+    )
+    _refresh(uow, risk)
+
+
+def _refresh(uow: UnitOfWork, risk: Risk) -> None:
+    """Recompute the state hash, void a standing acceptance the change invalidates, and re-derive the status."""
+    uow.flush()
+    state = _state(uow, risk)
+    new_hash = state.hash()
+    if risk.state_hash and new_hash != risk.state_hash and risk.acceptance_status == AcceptanceState.VALID.value:
+        _invalidate_acceptances(uow, risk, state)
+    risk.state_hash = new_hash
+    open_count, closed_count = repo.action_counts(uow.session, risk.id)
+    accepted = risk.acceptance_status == AcceptanceState.VALID.value
+    risk.status = domain.derive_status(
+        rated=state.current is not None, open_actions=open_count, closed_actions=closed_count, accepted=accepted
+    ).value
+    risk.next_review_date = risk.accepted_until if accepted else _next_review(risk)
+    uow.flush()
+
+
+def _next_review(risk: Risk) -> date | None:
+    level = packs.shipped().matrix(risk.matrix_id).level(risk.current_level)
+    if level is None or risk.assessed_at is None:
+        return None
+    return date.fromordinal(risk.assessed_at.date().toordinal() + level.review_days)
+
+
+def _invalidate_acceptances(uow: UnitOfWork, risk: Risk, state: RiskState) -> None:
+    now = utcnow()
+    for acceptance in repo.standing_acceptances(uow.session, risk.id):
+        changes = "; ".join(domain.material_changes(acceptance.state, state.as_dict()))
+        acceptance.invalidated_at = now
+        acceptance.invalidated_reason = f"the risk changed after it was accepted: {changes}"
+    risk.acceptance_status = AcceptanceState.INVALID.value
+    risk.accepted_until = None
+
+
+# --- treatment ------------------------------------------------------------------------------------
+
+
+def treat_risk(uow: UnitOfWork, actor: Actor, ref: str, data: TreatmentIn) -> Risk:
+    """Choose modify, retain, avoid or share; the plan's actions each need an owner and a due date."""
+    authorize(actor, Permission.RISK_EDIT)
+    risk = _risk(uow, actor, ref)
+    option = domain.parse_choice(TreatmentOption, data.option, "option")
+    actions = [a.model_dump() for a in data.actions]
+    problems = domain.treatment_problems(option, actions)
+    if problems:
+        raise InvalidInput(str(problems[0]), problems)
+    owners = [_user_id(uow, actor, a.owner, f"actions[{i}].owner") for i, a in enumerate(data.actions)]
+    risk.treatment_option = option.value
+    risk.treatment_plan = data.plan
+    risk.treatment_by_id = actor.user_id or None
+    for action, owner_id in zip(data.actions, owners, strict=True):
+        uow.session.add(
+            TreatmentAction(
+                organisation_id=actor.organisation_id,
+                risk_id=risk.id,
+                title=action.title.strip(),
+                owner_id=owner_id,
+                due_date=action.due_date,
+                status=ActionStatus.OPEN.value,
+            )
+        )
+    _refresh(uow, risk)
+    return risk
+
+
+def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClose) -> Risk:
+    """Closing the last open action re-assesses the residual risk, which then is the risk's current level."""
+    authorize(actor, Permission.RISK_EDIT)
+    action = repo.action(uow.session, actor.organisation_id, action_id)
+    if action is None:
+        raise NotFound(f"treatment action {action_id} not found")
+    if action.status != ActionStatus.OPEN.value:
+        raise Conflict(f"treatment action {action_id} is already closed")
+    risk = repo.risk_by_id(uow.session, action.risk_id)
+    assert risk is not None
+    open_count, _ = repo.action_counts(uow.session, risk.id)
+    if open_count == 1 and data.residual is None:
+        raise _invalid(
+            f"this closes the last open action of {domain.format_ref(risk.number)}: "
+            "give the residual likelihood and impact achieved",
+            "residual",
+        )
+    matrix = packs.shipped().matrix(risk.matrix_id)
+    ratings = _checked_ratings(matrix, {"residual": data.residual}) if data.residual else {}
+    action.status = ActionStatus.DONE.value
+    action.closed_at = utcnow()
+    action.closed_by_id = actor.user_id or None
+    action.note = data.note
+    if ratings:
+        ratings["current"] = ratings["residual"]
+        _rate(uow, actor, risk, matrix, ratings, note=f"residual re-assessed on closing action {action_id}")
+    else:
+        _refresh(uow, risk)
+    return risk
+
+
+def treatment_plan(uow: UnitOfWork, actor: Actor, *, overdue_only: bool = False, limit: int = 200) -> list[ActionRead]:
+    """Open treatment actions, earliest due first, overdue ones marked."""
+    authorize(actor, Permission.READ)
+    today = _today()
+    rows = repo.open_actions(
+        uow.session, actor.organisation_id, overdue_before=today if overdue_only else None, limit=min(limit, 1000)
+    )
+    return [
+        ActionRead(
+            id=a.id,
+            risk_ref=domain.format_ref(number),
+            risk_title=title,
+            title=a.title,
+            owner=owner,
+            due_date=a.due_date,
+            status=a.status,
+            overdue=a.due_date < today,
+        )
+        for a, number, title, owner in rows
+    ]
+
+
+# --- acceptance -----------------------------------------------------------------------------------
+
+
+def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> Risk:
+    """Signed acceptance by a user whose role may accept the level, never the proposer, bound to the state hash."""
+    authorize(actor, Permission.RISK_ACCEPT)
+    risk = _risk(uow, actor, ref)
+    in_force = matrix_for(uow, actor, risk.domain)
+    if (risk.matrix_id, risk.matrix_version) != (in_force.id, in_force.version):
+        raise Conflict(
+            f"{ref} is rated under {risk.matrix_id}@{risk.matrix_version} but its domain uses "
+            f"{in_force.id}@{in_force.version}: re-assess it before accepting it"
+        )
+    state = _state(uow, risk)
+    today = _today()
+    expires_on = data.expires_on or domain.default_expiry(in_force, state, today)
+    refusal = domain.acceptance_refusal(
+        in_force,
+        state,
+        role=actor.role,
+        acceptor_id=actor.user_id,
+        proposer_ids=(risk.created_by_id, risk.assessed_by_id, risk.treatment_by_id),
+        expires_on=expires_on,
+        today=today,
+    )
+    if refusal is not None:
+        raise (PermissionDenied if refusal.forbidden else InvalidInput)(refusal.message)
+    level, _ = domain.effective_level(in_force, state) or (None, None)
+    assert level is not None
+    state_hash = state.hash()
+    signature = identity_service.sign_record(
+        uow,
+        actor,
+        password=data.password,
+        meaning=ACCEPTANCE_MEANING,
+        entity_type="risk",
+        entity_id=str(risk.id),
+        content_hash=state_hash,
+    )
+    now = utcnow()
+    for previous in repo.standing_acceptances(uow.session, risk.id):
+        previous.invalidated_at = now
+        previous.invalidated_reason = "superseded by a later acceptance"
+    uow.session.add(
+        RiskAcceptance(
+            organisation_id=actor.organisation_id,
+            risk_id=risk.id,
+            accepted_by_id=actor.user_id,
+            signature_id=signature.id,
+            accepted_at=now,
+            level_key=level.key,
+            level_label=level.label,
+            state=state.as_dict(),
+            state_hash=state_hash,
+            justification=data.justification,
+            expires_on=expires_on,
+        )
+    )
+    risk.acceptance_status = AcceptanceState.VALID.value
+    risk.accepted_until = expires_on
+    risk.state_hash = state_hash
+    _refresh(uow, risk)
+    return risk
+
+
+def _acceptance_read(
+    uow: UnitOfWork, actor: Actor, acceptance: RiskAcceptance, names: dict[int, str], current_hash: str, today: date
+) -> AcceptanceRead:
+    if acceptance.invalidated_at is not None:
+        valid, validity = False, f"invalid: {acceptance.invalidated_reason}"
+    elif acceptance.expires_on < today:
+        valid, validity = False, f"expired on {acceptance.expires_on}"
+    else:
+        check = identity_service.verify_signature(uow, actor, acceptance.signature_id, content_hash=current_hash)
+        valid, validity = check.valid, ("valid: signature verified" if check.valid else f"invalid: {check.reason}")
+    return AcceptanceRead(
+        id=acceptance.id,
+        accepted_by=names.get(acceptance.accepted_by_id, ""),
+        accepted_at=acceptance.accepted_at,
+        level_label=acceptance.level_label,
+        state_hash=acceptance.state_hash,
+        justification=acceptance.justification,
+        expires_on=acceptance.expires_on,
+        signature_id=acceptance.signature_id,
+        valid=valid,
+        validity=validity,
+        invalidated_at=acceptance.invalidated_at,
+        invalidated_reason=acceptance.invalidated_reason,
+    )
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _rating_read(matrix: RiskMatrix | None, likelihood: int | None, impact: int | None) -> RatingRead | None:
+    if likelihood is None or impact is None or matrix is None:
+        return None
+    level = matrix.level_of(likelihood, impact)
+    return RatingRead(
+        likelihood=likelihood, impact=impact, level_key=level.key, level_label=level.label, tone=level.tone
+    )
+
+
+def _ratings_read(risk: Risk) -> dict[str, RatingRead | None]:
+    matrix = packs.shipped().matrices.get(risk.matrix_id)
+    return {
+        kind: _rating_read(matrix, getattr(risk, f"{kind}_likelihood"), getattr(risk, f"{kind}_impact"))
+        for kind in RATING_KINDS
+    }
+
+
+def _treat_by(risk: Risk) -> date | None:
+    """When the level's acceptance criterion says a not-accepted risk must be treated by."""
+    level = packs.shipped().matrix(risk.matrix_id).level(risk.current_level)
+    if level is None or level.max_treat_days is None or risk.assessed_at is None:
+        return None
+    if risk.acceptance_status == AcceptanceState.VALID.value:
+        return None
+    return date.fromordinal(risk.assessed_at.date().toordinal() + level.max_treat_days)
+
+
+def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
+    """The risk with its treatment, and every acceptance checked against its signature and the present state."""
+    authorize(actor, Permission.READ)
+    risk = _risk(uow, actor, ref)
+    state = _state(uow, risk)
+    actions = repo.actions_of(uow.session, risk.id)
+    acceptances = repo.acceptances_of(uow.session, risk.id)
+    names = repo.usernames(
+        uow.session,
+        [risk.owner_id, risk.created_by_id, risk.assessed_by_id]
+        + [a.owner_id for a in actions]
+        + [a.accepted_by_id for a in acceptances],
+    )
+    today = _today()
+    in_force = matrix_for(uow, actor, risk.domain)
+    threat = packs.shipped().threat(risk.threat_ref) if risk.threat_ref else None
+    return RiskRead(
+        ref=domain.format_ref(risk.number),
+        title=risk.title,
+        description=risk.description,
+        approach=risk.approach,
+        domain=risk.domain,
+        threat=risk.threat_ref,
+        threat_title=threat.title if threat else "",
+        vulnerabilities=risk.vulnerabilities,
+        existing_controls=risk.existing_controls,
+        assets=[a.key for a in repo.assets_by_ids(uow.session, list(state.asset_ids))],
+        product=repo.product_keys(uow.session, [risk.product_id]).get(risk.product_id) if risk.product_id else None,
+        owner=names.get(risk.owner_id, ""),
+        created_by=names.get(risk.created_by_id) if risk.created_by_id else None,
+        assessed_by=names.get(risk.assessed_by_id) if risk.assessed_by_id else None,
+        assessed_at=risk.assessed_at,
+        matrix=f"{risk.matrix_id}@{risk.matrix_version}",
+        matrix_in_force=f"{in_force.id}@{in_force.version}",
+        needs_reassessment=(risk.matrix_id, risk.matrix_version) != (in_force.id, in_force.version),
+        **_ratings_read(risk),
+        treatment_option=risk.treatment_option,
+        treatment_plan=risk.treatment_plan,
+        treat_by=_treat_by(risk),
+        actions=[
+            ActionRead(
+                id=a.id,
+                risk_ref=domain.format_ref(risk.number),
+                title=a.title,
+                owner=names.get(a.owner_id, ""),
+                due_date=a.due_date,
+                status=a.status,
+                overdue=a.status == ActionStatus.OPEN.value and a.due_date < today,
+                closed_at=a.closed_at,
+                note=a.note,
+            )
+            for a in actions
+        ],
+        status=risk.status,
+        acceptance_status=_acceptance_label(risk, today),
+        accepted_until=risk.accepted_until,
+        acceptances=[_acceptance_read(uow, actor, a, names, state.hash(), today) for a in acceptances],
+        next_review_date=risk.next_review_date,
+        linked_requirements=list(risk.linked_requirements or []),
+        source=risk.source,
+        computation=risk.computation,
+        state_hash=risk.state_hash,
+    )
+
+
+def assessment_history(uow: UnitOfWork, actor: Actor, ref: str) -> list[dict[str, Any]]:
+    authorize(actor, Permission.READ)
+    risk = _risk(uow, actor, ref)
+    rows = repo.assessments(uow.session, risk.id)
+    names = repo.usernames(uow.session, [r.assessed_by_id for r in rows])
+    return [
+        {
+            "assessed_at": r.assessed_at,
+            "assessed_by": names.get(r.assessed_by_id or 0, "system"),
+            "matrix": f"{r.matrix_id}@{r.matrix_version}",
+            "ratings": r.ratings,
+            "note": r.note,
+        }
+        for r in rows
+    ]
+
+
+def risk_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
+    """The internal id behind a reference, for the audit-trail history of the risk."""
+    authorize(actor, Permission.READ)
+    return _risk(uow, actor, ref).id
+
+
+def _acceptance_label(risk: Risk, today: date) -> str:
+    if risk.acceptance_status == AcceptanceState.VALID.value and risk.accepted_until and risk.accepted_until < today:
+        return "expired"
+    return risk.acceptance_status
+
+
+# --- the register -------------------------------------------------------------------------------
+
+
+def _register_filter(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    domain_name: str | None,
+    status: str | None,
+    level: int | None,
+    owner: str | None,
+    product: str | None,
+    source: str | None,
+    search: str | None,
+) -> repo.RegisterFilter:
+    number = None
+    if search:
+        try:
+            number = domain.parse_ref(search)
+        except InvalidInput:
+            number = None
+    return repo.RegisterFilter(
+        domain=domain.parse_choice(RiskDomain, domain_name, "domain").value if domain_name else None,
+        status=domain.parse_choice(domain.RiskStatus, status, "status").value if status else None,
+        level=level,
+        owner_id=_user_id(uow, actor, owner, "owner") if owner else None,
+        product_id=_product_id(uow, actor, product),
+        source=source or None,
+        search=search.strip() or None if search else None,
+        number=number,
+    )
+
+
+def _encode_cursor(value: Any, number: int) -> str:
+    return base64.urlsafe_b64encode(hashchain.canonical([value, number])).decode()
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    try:
+        value, number = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if sort == "updated":
+            value = datetime.fromisoformat(value)
+        return value, int(number)
+    except (ValueError, TypeError):
+        raise _invalid("not a cursor this register returned", "cursor") from None
+
+
+def register(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    domain_name: str | None = None,
+    status: str | None = None,
+    level: int | None = None,
+    owner: str | None = None,
+    product: str | None = None,
+    source: str | None = None,
+    search: str | None = None,
+    sort: str = "level",
+    descending: bool = True,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> RegisterPage:
+    """One page of the register, filtered and sorted, by keyset; two queries whatever the page size."""
+    authorize(actor, Permission.READ)
+    if sort not in repo.SORT_COLUMNS:
+        raise _invalid(f"unknown sort '{sort}' (use {', '.join(repo.SORT_COLUMNS)})", "sort")
+    where = _register_filter(
+        uow,
+        actor,
+        domain_name=domain_name,
+        status=status,
+        level=level,
+        owner=owner,
+        product=product,
+        source=source,
+        search=search,
+    )
+    limit = max(1, min(limit, MAX_PAGE))
+    after = _decode_cursor(cursor, sort) if cursor else None
+    found = repo.register_page(
+        uow.session, actor.organisation_id, where, sort=sort, descending=descending, after=after, limit=limit + 1
+    )
+    today = _today()
+    rows = [_row(risk, owner_name, product_key, today) for risk, owner_name, product_key in found[:limit]]
+    next_cursor = None
+    if len(found) > limit:
+        last = found[limit - 1][0]
+        next_cursor = _encode_cursor(getattr(last, repo.SORT_COLUMNS[sort].key), last.number)
+    total = repo.register_count(uow.session, actor.organisation_id, where, cap=COUNT_CAP)
+    return RegisterPage(
+        rows=rows,
+        total=min(total, COUNT_CAP),
+        total_capped=total > COUNT_CAP,
+        next_cursor=next_cursor,
+        sort=sort,
+        descending=descending,
+    )
+
+
+def _row(risk: Risk, owner: str, product: str | None, today: date) -> RiskRow:
+    return RiskRow(
+        ref=domain.format_ref(risk.number),
+        title=risk.title,
+        domain=risk.domain,
+        status=risk.status,
+        owner=owner,
+        product=product,
+        **_ratings_read(risk),
+        acceptance=_acceptance_label(risk, today),
+        accepted_until=risk.accepted_until,
+        next_review_date=risk.next_review_date,
+        source=risk.source,
+        updated_at=risk.updated_at,
+    )
+
+
+EXPORT_COLUMNS = (
+    "ref",
+    "title",
+    "domain",
+    "status",
+    "owner",
+    "product",
+    "inherent",
+    "current",
+    "residual",
+    "current level",
+    "acceptance",
+    "accepted until",
+    "next review",
+    "source",
+)
+
+
+def export_rows(uow: UnitOfWork, actor: Actor, *, sort: str = "ref", descending: bool = False, **filters: Any):
+    """Every risk matching the filters as plain cells, in register order (header row first)."""
+    authorize(actor, Permission.READ)
+    if sort not in repo.SORT_COLUMNS:
+        raise _invalid(f"unknown sort '{sort}'", "sort")
+    where = _register_filter(uow, actor, **{k: filters.get(k) for k in _FILTER_NAMES})
+    today = _today()
+    yield list(EXPORT_COLUMNS)
+    for risk, owner, product in repo.register_stream(
+        uow.session, actor.organisation_id, where, sort=sort, descending=descending
+    ):
+        row = _row(risk, owner, product, today)
+        yield [
+            row.ref,
+            row.title,
+            row.domain,
+            row.status,
+            row.owner,
+            row.product or "",
+            _cell(row.inherent),
+            _cell(row.current),
+            _cell(row.residual),
+            row.current.level_label if row.current else "",
+            row.acceptance,
+            row.accepted_until.isoformat() if row.accepted_until else "",
+            row.next_review_date.isoformat() if row.next_review_date else "",
+            row.source,
+        ]
+
+
+_FILTER_NAMES = ("domain_name", "status", "level", "owner", "product", "source", "search")
+
+
+def _cell(rating: RatingRead | None) -> str:
+    return f"L{rating.likelihood} x I{rating.impact}" if rating else ""
+
+
+def export_register(uow: UnitOfWork, actor: Actor, fmt: str, **filters: Any) -> tuple[bytes, str, str]:
+    """The register as CSV or XLSX bytes, with the media type and a file name."""
+    rows = export_rows(uow, actor, **filters)
+    if fmt == "csv":
+        return _csv_bytes(rows), "text/csv; charset=utf-8", "risk-register.csv"
+    if fmt == "xlsx":
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return _xlsx_bytes(rows), media, "risk-register.xlsx"
+    raise _invalid(f"unknown format '{fmt}' (use csv or xlsx)", "format")
+
+
+def _csv_bytes(rows) -> bytes:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_no_formula(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _no_formula(cell: object) -> object:
+    """Spreadsheets run cells starting with = + - @ as formulas; a leading quote keeps user text inert."""
+    return "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
+
+
+def _xlsx_bytes(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("risk register")
+    for row in rows:
+        sheet.append([_no_formula(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- heat maps ------------------------------------------------------------------------------------
+
+
+HEAT_KINDS = ("inherent", "residual")
+
+
+def heat_map(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    kind: str = "inherent",
+    matrix_id: str | None = None,
+    domain_name: str | None = None,
+) -> HeatMap:
+    """Counts per cell of one matrix; risks rated under another matrix are counted as not shown, never re-rated."""
+    if kind not in HEAT_KINDS:
+        raise _invalid(f"unknown heat map '{kind}' (use inherent or residual)", "kind")
+    return heat_maps(uow, actor, kinds=(kind,), matrix_id=matrix_id, domain_name=domain_name)[0]
+
+
+def heat_maps(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    kinds: Sequence[str] = HEAT_KINDS,
+    matrix_id: str | None = None,
+    domain_name: str | None = None,
+) -> list[HeatMap]:
+    """Several heat maps of the same risks, sharing one count of the risks in scope."""
+    authorize(actor, Permission.READ)
+    chosen_domain = domain.parse_choice(RiskDomain, domain_name, "domain").value if domain_name else None
+    if matrix_id:
+        matrix = packs.shipped().matrix(matrix_id)
+    else:
+        matrix = matrix_for(uow, actor, chosen_domain or RiskDomain.SECURITY.value)
+    return [_heat_map(uow, actor, matrix, kind, chosen_domain) for kind in kinds]
+
+
+def _heat_map(uow: UnitOfWork, actor: Actor, matrix: RiskMatrix, kind: str, chosen_domain: str | None) -> HeatMap:
+    counts = repo.heat_counts(
+        uow.session,
+        actor.organisation_id,
+        matrix_id=matrix.id,
+        matrix_version=matrix.version,
+        kind=kind,
+        domain=chosen_domain,
+    )
+    rows = [
+        [
+            _heat_cell(matrix, likelihood, impact, counts.get((likelihood, impact), 0))
+            for impact in range(1, len(matrix.impact) + 1)
+        ]
+        for likelihood in range(len(matrix.likelihood), 0, -1)
+    ]
+    shown = sum(counts.values())
+    per_matrix = repo.heat_totals(uow.session, actor.organisation_id, kind=kind, domain=chosen_domain)
+    elsewhere = sum(n for key, n in per_matrix.items() if key != (matrix.id, matrix.version))
+    unrated = repo.unrated_count(uow.session, actor.organisation_id, kind=kind, domain=chosen_domain)
+    return HeatMap(
+        kind=kind,
+        matrix=f"{matrix.id}@{matrix.version}",
+        likelihood_labels=[s.label for s in matrix.likelihood],
+        impact_labels=[s.label for s in matrix.impact],
+        rows=rows,
+        total=shown,
+        not_shown=elsewhere + unrated,
+    )
+
+
+def rebuild_heat_counts(uow: UnitOfWork, actor: Actor) -> int:
+    """Recount the heat-map cells from the register (after a bulk import or a repair); returns the risks counted."""
+    authorize(actor, Permission.RISK_EDIT)
+    return repo.rebuild_heat(uow.session, actor.organisation_id)
+
+
+def _heat_cell(matrix: RiskMatrix, likelihood: int, impact: int, count: int) -> HeatCell:
+    level = matrix.level_of(likelihood, impact)
+    return HeatCell(
+        likelihood=likelihood,
+        impact=impact,
+        count=count,
+        level_key=level.key,
+        level_label=level.label,
+        colour=level.colour,
+    )
