@@ -55,3 +55,18 @@ def api_token(engine: Engine, actor: Actor, name: str = "test", days: int | None
         _, secret = identity_service.create_token(uow, actor, TokenCreate(name=name, expires_in_days=days))
         uow.commit()
     return secret
+
+
+def record_pqc_scan(engine: Engine, actor: Actor, product: str, system: str, path, **kwargs):
+    """Scan a file or folder and store the inventory as a scan of the product's system."""
+    from qtqms.pqc import service as pqc_service
+    from qtqms.pqc.scanner import scan
+
+    findings, summary = scan(path)
+    with UnitOfWork(engine, write=True, actor=actor) as uow:
+        stored = pqc_service.record_scan(
+            uow, actor, product=product, system=system, findings=findings, source="scanner",
+            source_ref=str(path), summary=summary.to_dict(), **kwargs,
+        )  # fmt: skip
+        uow.commit()
+    return stored

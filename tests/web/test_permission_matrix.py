@@ -4,6 +4,8 @@ import pytest
 
 from qtqms.kernel.rbac import Role
 from tests.builders import api_token, make_org, make_user
+from tests.catalog.permission_routes import CATALOG_BODIES, CATALOG_ROUTES, catalog_path
+from tests.pqc.permission_routes import PQC_BODIES, PQC_ROUTES, pqc_path
 from tests.risk.permission_routes import RISK_BODIES, RISK_ROUTES, risk_path
 
 ALL = frozenset(role.value for role in Role)
@@ -34,6 +36,8 @@ EXPECTED = {
     ("GET", "/api/v1/trail/events"): TRAIL_READERS,
     ("GET", "/api/v1/trail/verify"): TRAIL_READERS,
     **RISK_ROUTES,
+    **CATALOG_ROUTES,
+    **PQC_ROUTES,
 }
 
 BODIES = {
@@ -52,6 +56,8 @@ BODIES = {
         "name": "X",
     },
     **RISK_BODIES,
+    **CATALOG_BODIES,
+    **PQC_BODIES,
 }
 
 
@@ -78,6 +84,10 @@ def world(db):
 def _concrete(path: str, client, admin_token: str, index: int, proposer_token: str = "") -> str:
     if path.startswith("/api/v1/risk/"):
         return risk_path(path, client, admin_token, proposer_token, index)
+    if path.startswith("/api/v1/catalog/"):
+        return catalog_path(path, client, admin_token, index)
+    if path.startswith("/api/v1/pqc/"):
+        return pqc_path(path, client, admin_token, index)
     if "{kind}" in path:
         site = client.post(
             "/api/v1/org/sites",

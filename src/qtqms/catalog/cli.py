@@ -1,4 +1,5 @@
-"""qtqms catalog: framework packs and mapping sets as files (validate, export, import)."""
+"""qtqms catalog, control, soa and readiness: framework packs as files and in the database, the organisation's
+controls and evidence, the Statement of Applicability, and readiness with its explanation."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from qtqms.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json
+from qtqms.cli.context import use_case
+from qtqms.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
 
 app = typer.Typer(no_args_is_help=True, help="Framework packs, cross-framework mappings and OSCAL.")
 
@@ -82,10 +84,15 @@ def import_(
     edition: Annotated[str, typer.Option(help="Edition of the framework (tables only; default: the version).")] = "",
     source: Annotated[str, typer.Option(help="Where the content comes from (tables only; default: the file).")] = "",
     verified_on: Annotated[str, typer.Option(help="YYYY-MM-DD the content was checked (tables only; today).")] = "",
+    load: Annotated[bool, typer.Option("--load", help="Also load the converted pack into the database.")] = False,
 ) -> None:
-    """Turn an OSCAL catalog or a CSV/XLSX requirement table into a validated framework pack (YAML)."""
+    """Load a pack file (.yaml) into the database, or turn an OSCAL catalog or a CSV/XLSX requirement table into a
+    validated framework pack (YAML; with --load, also into the database). The same id and version twice: no change."""
     from qtqms.catalog import packs
 
+    if file.suffix.lower() in packs.PACK_SUFFIXES:
+        _load_into_database(packs.load_file(file))
+        return
     if file.suffix.lower() == ".json":
         from qtqms.interop import oscal
 
@@ -100,7 +107,19 @@ def import_(
         if missing:
             fail(f"importing a table needs {', '.join(missing)}", EXIT_BAD_INPUT)
         framework = tabular.read_framework_table(file, meta=meta)
-    _write(packs.dump_yaml(framework), output)
+    if load:
+        _load_into_database(framework)
+    if output is not None or not load:
+        _write(packs.dump_yaml(framework), output)
+
+
+def _load_into_database(pack) -> None:
+    from qtqms.catalog import service
+
+    with use_case(write=True) as (uow, actor):
+        report = service.import_pack(uow, actor, pack)
+    added = report.frameworks_added + report.mapping_sets_added
+    typer.echo(f"loaded {', '.join(added)}" if added else f"{pack.id} {pack.info.version} is already loaded; no change")
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -109,3 +128,271 @@ def _write(text: str, output: Path | None) -> None:
     else:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)
+
+
+@app.command("list")
+def list_(
+    all_editions: Annotated[bool, typer.Option("--all", help="Older editions too.")] = False,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Frameworks loaded in the database (current editions unless --all)."""
+    from qtqms.catalog import service
+
+    with use_case() as (uow, actor):
+        found = service.list_frameworks(uow, actor, all_editions=all_editions)
+    if as_json:
+        print_json([f.model_dump() for f in found])
+        return
+    rows = [[f.id, f.title, f.version, f.edition, f.requirement_count, "yes" if f.is_current else "no"] for f in found]
+    print_table("Frameworks", ["id", "title", "version", "edition", "requirements", "current"], rows)
+
+
+@app.command()
+def show(
+    pack_id: Annotated[str, typer.Argument(help="Framework pack id, e.g. iso27001-2022.")],
+    version: Annotated[str, typer.Option(help="An older edition's pack version.")] = "",
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """A loaded framework and its requirement tree."""
+    from qtqms.catalog import service
+
+    with use_case() as (uow, actor):
+        detail = service.show_framework(uow, actor, pack_id, version or None)
+    if as_json:
+        print_json(detail.model_dump())
+        return
+    typer.echo(f"{detail.title} ({detail.id} {detail.version}, edition {detail.edition})")
+    rows = [[r.id, r.parent or "", r.kind, "yes" if r.assessable else "no", r.label] for r in detail.requirements]
+    print_table("Requirements", ["id", "parent", "kind", "assessable", "label"], rows)
+
+
+@app.command()
+def diff(
+    pack_id: Annotated[str, typer.Argument(help="Framework pack id.")],
+    old: Annotated[str, typer.Argument(help="Older pack version.")],
+    new: Annotated[str, typer.Argument(help="Newer pack version.")],
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Requirements added, removed and changed between two loaded editions."""
+    from qtqms.catalog import service
+
+    with use_case() as (uow, actor):
+        found = service.diff_editions(uow, actor, pack_id, old, new)
+    if as_json:
+        print_json(found.model_dump())
+        return
+    typer.echo(f"{pack_id} {old} -> {new}: {len(found.added)} added, {len(found.removed)} removed, "
+               f"{len(found.changed)} changed")  # fmt: skip
+    for ref in found.added:
+        typer.echo(f"  + {ref}")
+    for ref in found.removed:
+        typer.echo(f"  - {ref}")
+    for change in found.changed:
+        typer.echo(f"  ~ {change.requirement}: {', '.join(change.fields)}")
+
+
+control_app = typer.Typer(no_args_is_help=True, help="The organisation's controls and their evidence.")
+soa_app = typer.Typer(no_args_is_help=True, help="Statement of Applicability (ISO/IEC 27001 and 42001 Annex A).")
+
+
+@control_app.command("list")
+def control_list(as_json: bool = JSON_OPTION) -> None:
+    """Controls with their requirements and evidence."""
+    from qtqms.catalog import service
+
+    with use_case() as (uow, actor):
+        found = service.list_controls(uow, actor)
+    if as_json:
+        print_json([c.model_dump(mode="json") for c in found])
+        return
+    rows = [
+        [c.key, c.title, c.owner, c.status, len(c.requirements), sum(1 for e in c.evidence if e.current)] for c in found
+    ]
+    print_table("Controls", ["key", "title", "owner", "status", "requirements", "current evidence"], rows)
+
+
+@control_app.command("add")
+def control_add(
+    key: Annotated[str, typer.Argument(help="e.g. CTL-KEYMGMT")],
+    title: Annotated[str, typer.Option(help="What the control does.")],
+    owner: Annotated[str, typer.Option(help="Username of its owner.")],
+    status: Annotated[str, typer.Option(help="planned, in_progress, implemented or retired.")] = "planned",
+    implementation: Annotated[str, typer.Option(help="How it is implemented.")] = "",
+    requirement: Annotated[
+        list[str], typer.Option("--requirement", "-r", help="'PACK REQUIREMENT', e.g. 'iso27001-2022 A.8.24'.")
+    ] = [],  # noqa: B006
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Add a control linked to requirements of any framework."""
+    from qtqms.catalog import service
+    from qtqms.catalog.schemas import ControlCreate
+
+    data = _schema(
+        ControlCreate,
+        {
+            "key": key,
+            "title": title,
+            "owner": owner,
+            "status": status,
+            "implementation": implementation,
+            "requirements": [_ref(text) for text in requirement],
+        },  # fmt: skip
+    )
+    with use_case(write=True) as (uow, actor):
+        created = service.create_control(uow, actor, data)
+    print_json(created.model_dump(mode="json")) if as_json else typer.echo(f"control {created.key} added")
+
+
+def _schema(model, fields: dict):
+    """Build an input schema; a bad value (an unknown status) is one clear error and exit code 2."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(fields)
+    except ValidationError as error:
+        first = error.errors()[0]
+        fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+
+
+def _ref(text: str) -> dict[str, str]:
+    framework, _, requirement = text.strip().partition(" ")
+    if not requirement:
+        fail(f"requirement '{text}': give the pack id and the requirement id, e.g. 'iso27001-2022 A.8.24'")
+    return {"framework": framework, "requirement": requirement.strip()}
+
+
+@control_app.command("set")
+def control_set(
+    key: Annotated[str, typer.Argument(help="Control key.")],
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Username of the new owner.")] = None,
+    status: Annotated[str | None, typer.Option(help="planned, in_progress, implemented or retired.")] = None,
+    implementation: Annotated[str | None, typer.Option(help="How it is implemented.")] = None,
+    review_date: Annotated[str, typer.Option(help="YYYY-MM-DD of the next review.")] = "",
+    link: Annotated[list[str], typer.Option("--link", "-r", help="Also link 'PACK REQUIREMENT'.")] = [],  # noqa: B006
+    unlink: Annotated[list[str], typer.Option("--unlink", help="Remove the link to 'PACK REQUIREMENT'.")] = [],  # noqa: B006
+) -> None:
+    """Change a control's fields and link it to more (or fewer) requirements."""
+    from qtqms.catalog import service
+    from qtqms.catalog.schemas import ControlUpdate, RequirementRef
+
+    changes = {"title": title, "owner": owner, "status": status, "implementation": implementation}
+    changes = {name: value for name, value in changes.items() if value is not None}
+    if review_date:
+        changes["review_date"] = _date(review_date, "review-date")
+    data = _schema(ControlUpdate, changes)
+    with use_case(write=True) as (uow, actor):
+        if changes:
+            service.update_control(uow, actor, key, data)
+        for text in link:
+            service.link_requirement(uow, actor, key, RequirementRef.model_validate(_ref(text)))
+        for text in unlink:
+            service.unlink_requirement(uow, actor, key, RequirementRef.model_validate(_ref(text)))
+    typer.echo(f"control {key} updated")
+
+
+@control_app.command("evidence")
+def control_evidence(
+    key: Annotated[str, typer.Argument(help="Control key.")],
+    title: Annotated[str, typer.Option(help="What the evidence shows.")],
+    file: Annotated[Path | None, typer.Option(help="A file to keep (stored by its SHA-256).")] = None,
+    url: Annotated[str, typer.Option(help="A URL instead of a file.")] = "",
+    valid_from: Annotated[str, typer.Option(help="YYYY-MM-DD (default today).")] = "",
+    valid_until: Annotated[str, typer.Option(help="YYYY-MM-DD; empty: no end.")] = "",
+) -> None:
+    """Attach evidence (a file or a URL, with validity dates) to a control."""
+    from qtqms.catalog import service
+
+    if bool(file) == bool(url):
+        fail("give either --file or --url")
+    dates = {"valid_from": _date(valid_from, "valid-from"), "valid_until": _date(valid_until, "valid-until")}
+    with use_case(write=True) as (uow, actor):
+        if file is not None:
+            from qtqms.catalog.blobs import read_file
+
+            item = service.add_evidence_file(uow, actor, key, title=title, filename=file.name,
+                                             content=read_file(file), **dates)  # fmt: skip
+        else:
+            item = service.add_evidence_url(uow, actor, key, title=title, url=url, **dates)
+    typer.echo(f"evidence {item.id} added to {key}{' (sha256 ' + item.sha256 + ')' if item.sha256 else ''}")
+
+
+def _date(text: str, name: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--{name} '{text}': use YYYY-MM-DD")
+
+
+class SoaFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+    OSCAL = "oscal"
+
+
+@soa_app.command("export")
+def soa_export(
+    framework: Annotated[str, typer.Argument(help="iso27001-2022 or iso42001-2023.")],
+    format: Annotated[SoaFormat, typer.Option("--format", "-f", help="csv, xlsx, json or oscal (profile).")] = (
+        SoaFormat.CSV
+    ),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """The Statement of Applicability as CSV, XLSX, JSON or an OSCAL profile validated by compliance-trestle."""
+    from qtqms.catalog import service
+
+    with use_case() as (uow, actor):
+        if format is SoaFormat.OSCAL:
+            from qtqms.interop import oscal
+
+            content = oscal.export_soa_profile(framework, service.soa(uow, actor, framework)).encode()
+        else:
+            content, _, _ = service.export_soa(uow, actor, framework, format.value)
+    if format is SoaFormat.XLSX and output is None:
+        fail("XLSX is binary: give --output FILE")
+    if output is None:
+        typer.echo(content.decode(), nl=False)
+    else:
+        output.write_bytes(content)
+        typer.echo(f"wrote {output}", err=True)
+
+
+def readiness(
+    framework: Annotated[str, typer.Option("--framework", help="One framework (default: every loaded one).")] = "",
+    explain: Annotated[str, typer.Option("--explain", help="A requirement id of --framework: why its result.")] = "",
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Share of assessable requirements met per framework, inference through mappings included."""
+    from qtqms.catalog import service
+
+    if explain and not framework:
+        fail("--explain needs --framework")
+    with use_case() as (uow, actor):
+        if explain:
+            found = service.explain(uow, actor, framework, explain)
+            return print_json(found.model_dump(mode="json")) if as_json else _print_explanation(found)
+        results = service.readiness(uow, actor, framework or None)
+    if as_json:
+        print_json([r.model_dump() for r in results])
+        return
+    rows = [[r.framework, r.assessable, r.met, r.partial, f"{r.score:.0%}"] for r in results]
+    print_table("Readiness", ["framework", "assessable", "met", "partial", "score"], rows)
+
+
+def _print_explanation(found) -> None:
+    typer.echo(f"{found.framework} {found.requirement} ({found.label}): {found.status}, value {found.value:.2f}")
+    for title, controls in (("controls linked directly", found.direct_controls),
+                            (f"controls behind {found.origin}", found.origin_controls)):  # fmt: skip
+        if controls or title.startswith("controls linked"):
+            typer.echo(f"{title}:")
+        for control in controls:
+            current = sum(1 for e in control.evidence if e.current)
+            typer.echo(f"  {control.control} ({control.status}): {current} of {len(control.evidence)} evidence current")
+    if found.path:
+        typer.echo(f"reached from {found.origin} by:")
+        for step in found.path:
+            typer.echo(f"  {step.source} -> {step.target}: {step.relationship}, strength {step.strength} "
+                       f"({step.mapping_set})")  # fmt: skip

@@ -9,6 +9,8 @@ import typer
 
 from qtqms import __version__
 from qtqms.catalog.cli import app as catalog_app
+from qtqms.catalog.cli import control_app, soa_app
+from qtqms.catalog.cli import readiness as readiness_command
 from qtqms.cli.context import state
 from qtqms.cli.output import JSON_OPTION, QtqmsGroup, print_error, print_json
 from qtqms.identity.cli import token_app, user_app
@@ -106,6 +108,9 @@ app.add_typer(token_app, name="token")
 app.add_typer(trail_app, name="trail")
 app.add_typer(org_app, name="org")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(control_app, name="control")
+app.add_typer(soa_app, name="soa")
+app.command("readiness")(readiness_command)
 app.add_typer(pqc_app, name="pqc")
 app.add_typer(risk_app, name="risk")
 

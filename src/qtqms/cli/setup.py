@@ -8,6 +8,7 @@ from qtqms.cli.output import print_table
 
 
 def initialise(*, demo: bool, organisation: str, admin: str, if_needed: bool) -> None:
+    from qtqms.catalog import service as catalog_service
     from qtqms.db import migrate
     from qtqms.db.runtime import get_engine
     from qtqms.db.uow import UnitOfWork
@@ -20,6 +21,7 @@ def initialise(*, demo: bool, organisation: str, admin: str, if_needed: bool) ->
     settings = get_settings()
     engine = get_engine(require_current=False)
     migrate.upgrade(engine)
+    catalog_service.sync_shipped(engine)
     secret_key(settings)
     with UnitOfWork(engine, write=True) as uow:
         if org_repo.count_organisations(uow.session) > 0:

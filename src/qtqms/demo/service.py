@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qtqms.db.uow import UnitOfWork
+from qtqms.demo.catalog import build_catalog_demo
+from qtqms.demo.pqc import build_pqc_demo
 from qtqms.demo.risk import build_risk_demo
 from qtqms.identity import service as identity_service
 from qtqms.identity.schemas import UserCreate
@@ -110,6 +112,8 @@ def build_demo(uow: UnitOfWork) -> DemoCredentials:
             uow, admin, UserCreate(username=username, role=role, display_name=display_name), is_demo=True
         )
     build_risk_demo(uow, admin, admin_password=password)
+    build_catalog_demo(uow, admin)
+    build_pqc_demo(uow, admin)
     return DemoCredentials(organisation.name, DEMO_ADMIN, password)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from qtqms.catalog import packs
@@ -187,3 +188,71 @@ def _collect(element: dict[str, Any], parent: str | None, into: list[dict[str, A
 
 def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:64].strip("-") or "oscal-catalog"
+
+
+def _profile_model() -> Any:
+    try:
+        from trestle.oscal.profile import Profile
+    except ImportError:
+        raise ConfigurationError("OSCAL needs the optional extra: pip install 'qtqms[oscal]'") from None
+    return Profile
+
+
+def export_soa_profile(framework: str, rows: Sequence[Any], *, version: str = "1") -> str:
+    """A Statement of Applicability as an OSCAL profile of the framework's catalog: applicable controls are
+    included, the others excluded, and each decision's justification and status added to its control.
+    `rows` are SoA rows (requirement, applicable, justification, implementation_status, controls)."""
+    from datetime import UTC, datetime
+
+    from trestle.oscal import OSCAL_VERSION
+
+    def token(ref: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9._-]+", "_", ref)
+        return base if re.match(r"[A-Za-z_]", base) else f"req-{base}"
+
+    applicable = [token(r.requirement) for r in rows if r.applicable]
+    excluded = [token(r.requirement) for r in rows if not r.applicable]
+    select: dict[str, Any] = {"href": f"{framework}-catalog.json"}
+    if applicable:
+        select["include-controls"] = [{"with-ids": applicable}]
+    else:
+        select["include-all"] = {}
+    if excluded:
+        select["exclude-controls"] = [{"with-ids": excluded}]
+    alters = [
+        {
+            "control-id": token(r.requirement),
+            "adds": [
+                {
+                    "position": "ending",
+                    "props": [
+                        _prop("applicable", "true" if r.applicable else "false"),
+                        _prop("implementation-status", r.implementation_status),
+                        *[_prop("implemented-by", key) for key in r.controls],
+                    ],
+                    "parts": [{"name": "soa-justification", "ns": NAMESPACE, "prose": r.justification}]
+                    if r.justification
+                    else [],
+                }
+            ],
+        }
+        for r in rows
+        if r.justification or r.controls or not r.applicable
+    ]
+    data: dict[str, Any] = {
+        "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}:soa:{framework}")),
+        "metadata": {
+            "title": f"Statement of Applicability: {framework}",
+            "last-modified": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "version": version,
+            "oscal-version": OSCAL_VERSION,
+        },
+        "imports": [select],
+    }
+    for alter in alters:
+        if not alter["adds"][0]["parts"]:
+            del alter["adds"][0]["parts"]
+    if alters:
+        data["modify"] = {"alters": alters}
+    profile = _profile_model().model_validate(data)
+    return profile.oscal_serialize_json(pretty=True)

@@ -22,10 +22,14 @@ SECURITY_HEADERS = {
 
 
 def create_app() -> FastAPI:
+    from qtqms.catalog import api as catalog_api
+    from qtqms.catalog import views as catalog_views
     from qtqms.identity import api as identity_api
     from qtqms.identity import views as identity_views
     from qtqms.org import api as org_api
     from qtqms.org import views as org_views
+    from qtqms.pqc import api as pqc_api
+    from qtqms.pqc import views as pqc_views
     from qtqms.risk import api as risk_api
     from qtqms.risk import views as risk_views
     from qtqms.trail import api as trail_api
@@ -59,4 +63,8 @@ def create_app() -> FastAPI:
         app.include_router(router)
     for router in (identity_views.router, dashboard.router, org_views.router, trail_views.router, risk_views.router):
         app.include_router(router, include_in_schema=False)
+    app.include_router(pqc_api.router)
+    app.include_router(catalog_api.router)
+    app.include_router(catalog_views.router, include_in_schema=False)
+    app.include_router(pqc_views.router, include_in_schema=False)
     return app

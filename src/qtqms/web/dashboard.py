@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from qtqms.catalog import service as catalog_service
 from qtqms.identity import service as identity_service
 from qtqms.kernel.rbac import Permission, can
 from qtqms.org import service as org_service
@@ -25,5 +26,6 @@ def dashboard(request: Request, uow: Uow, actor: CurrentActor) -> Response:
         "products": org_service.list_products(uow, actor),
         "users_by_role": identity_service.active_user_counts(uow, actor),
         "activity": trail_service.activity(uow, actor) if can(actor, Permission.TRAIL_READ) else None,
+        "readiness": catalog_service.readiness(uow, actor),
     }
     return render(request, "dashboard.html", context)

@@ -15,7 +15,7 @@ from qtqms import __version__
 from qtqms.kernel.rbac import Permission, can
 from qtqms.web.security import csrf_token
 
-SLICE_TEMPLATES = ("identity", "org", "trail", "risk")
+SLICE_TEMPLATES = ("identity", "org", "trail", "risk", "catalog", "pqc")
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,9 @@ class NavItem:
 NAVIGATION = (
     NavItem("Dashboard", "/"),
     NavItem("Organisation", "/org"),
-    NavItem("Standards", "/catalog", planned=True),
+    NavItem("Standards", "/catalog"),
     NavItem("Risk", "/risk"),
-    NavItem("Crypto (PQC)", "/pqc", planned=True),
+    NavItem("Crypto (PQC)", "/pqc"),
     NavItem("Lifecycle", "/lifecycle", planned=True),
     NavItem("ELSPI", "/elspi", planned=True),
     NavItem("Quality", "/quality", planned=True),

@@ -1,0 +1,204 @@
+"""Catalogue and control queries; readiness reads everything it needs in a handful of set-based queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from qtqms.models.catalog import (
+    CatalogMapping,
+    CatalogRequirement,
+    Control,
+    ControlRequirement,
+    Evidence,
+    FrameworkVersion,
+    MappingSetVersion,
+    SoaEntry,
+)
+from qtqms.models.identity import User
+
+IMPLEMENTED = "implemented"
+
+
+def framework_version(session: Session, pack_id: str, version: str) -> FrameworkVersion | None:
+    stmt = select(FrameworkVersion).where(FrameworkVersion.pack_id == pack_id, FrameworkVersion.version == version)
+    return session.scalar(stmt)
+
+
+def framework_versions(session: Session, pack_id: str | None = None, *, current_only: bool = False):
+    stmt = select(FrameworkVersion).order_by(FrameworkVersion.pack_id, FrameworkVersion.id)
+    if pack_id is not None:
+        stmt = stmt.where(FrameworkVersion.pack_id == pack_id)
+    if current_only:
+        stmt = stmt.where(FrameworkVersion.is_current.is_(True))
+    return list(session.scalars(stmt))
+
+
+def mapping_set_version(session: Session, set_id: str, version: str) -> MappingSetVersion | None:
+    stmt = select(MappingSetVersion).where(MappingSetVersion.set_id == set_id, MappingSetVersion.version == version)
+    return session.scalar(stmt)
+
+
+def current_mapping_sets(session: Session, set_id: str | None = None) -> list[MappingSetVersion]:
+    stmt = select(MappingSetVersion).where(MappingSetVersion.is_current.is_(True)).order_by(MappingSetVersion.set_id)
+    if set_id is not None:
+        stmt = stmt.where(MappingSetVersion.set_id == set_id)
+    return list(session.scalars(stmt))
+
+
+def requirement_rows(session: Session, version_ids: Iterable[int]) -> list[tuple]:
+    """(framework_version_id, ref, parent_ref, kind, label, assessable, description) in file order."""
+    stmt = (
+        select(
+            CatalogRequirement.framework_version_id,
+            CatalogRequirement.ref,
+            CatalogRequirement.parent_ref,
+            CatalogRequirement.kind,
+            CatalogRequirement.label,
+            CatalogRequirement.assessable,
+            CatalogRequirement.description,
+        )
+        .where(CatalogRequirement.framework_version_id.in_(list(version_ids)))
+        .order_by(CatalogRequirement.framework_version_id, CatalogRequirement.position)
+    )
+    return list(session.execute(stmt))
+
+
+def current_mappings(session: Session) -> list[tuple]:
+    """(set_id, source_pack, target_pack, source_ref, target_ref, relationship, strength) of current sets."""
+    stmt = (
+        select(
+            MappingSetVersion.set_id,
+            MappingSetVersion.source_pack,
+            MappingSetVersion.target_pack,
+            CatalogMapping.source_ref,
+            CatalogMapping.target_ref,
+            CatalogMapping.relationship,
+            CatalogMapping.strength,
+        )
+        .join(MappingSetVersion, MappingSetVersion.id == CatalogMapping.mapping_set_version_id)
+        .where(MappingSetVersion.is_current.is_(True))
+    )
+    return list(session.execute(stmt))
+
+
+def effective_controls(organisation_id: int, today: date):
+    """Ids of implemented controls with at least one evidence record valid today (a subquery)."""
+    current = exists().where(
+        Evidence.control_id == Control.id,
+        Evidence.valid_from <= today,
+        or_(Evidence.valid_until.is_(None), Evidence.valid_until >= today),
+    )
+    return select(Control.id).where(Control.organisation_id == organisation_id, Control.status == IMPLEMENTED, current)
+
+
+def directly_met(
+    session: Session, organisation_id: int, today: date, packs: Iterable[str] | None = None
+) -> set[tuple[str, str]]:
+    """(pack, requirement) pairs linked to an implemented control that has current evidence, of `packs` or all;
+    grouped in the database along the (organisation, framework, requirement, control) index."""
+    stmt = (
+        select(ControlRequirement.framework, ControlRequirement.requirement_ref)
+        .where(
+            ControlRequirement.organisation_id == organisation_id,
+            ControlRequirement.control_id.in_(effective_controls(organisation_id, today)),
+        )
+        .group_by(ControlRequirement.framework, ControlRequirement.requirement_ref)
+    )
+    if packs is not None:
+        stmt = stmt.where(ControlRequirement.framework.in_(sorted(packs)))
+    return {(framework, ref) for framework, ref in session.execute(stmt)}
+
+
+def not_applicable(session: Session, organisation_id: int) -> set[tuple[str, str]]:
+    stmt = select(SoaEntry.framework, SoaEntry.requirement_ref).where(
+        SoaEntry.organisation_id == organisation_id, SoaEntry.applicable.is_(False)
+    )
+    return {(framework, ref) for framework, ref in session.execute(stmt)}
+
+
+def soa_entries(session: Session, organisation_id: int, framework: str) -> list[SoaEntry]:
+    stmt = select(SoaEntry).where(SoaEntry.organisation_id == organisation_id, SoaEntry.framework == framework)
+    return list(session.scalars(stmt))
+
+
+def soa_entry(session: Session, organisation_id: int, framework: str, ref: str) -> SoaEntry | None:
+    stmt = select(SoaEntry).where(
+        SoaEntry.organisation_id == organisation_id, SoaEntry.framework == framework, SoaEntry.requirement_ref == ref
+    )
+    return session.scalar(stmt)
+
+
+def control_keys_by_requirement(session: Session, organisation_id: int, framework: str) -> dict[str, list[str]]:
+    stmt = (
+        select(ControlRequirement.requirement_ref, Control.key)
+        .join(Control, Control.id == ControlRequirement.control_id)
+        .where(ControlRequirement.organisation_id == organisation_id, ControlRequirement.framework == framework)
+        .order_by(Control.key)
+    )
+    found: dict[str, list[str]] = {}
+    for ref, key in session.execute(stmt):
+        found.setdefault(ref, []).append(key)
+    return found
+
+
+def controls(session: Session, organisation_id: int, ids: Iterable[int] | None = None) -> list[Control]:
+    stmt = select(Control).where(Control.organisation_id == organisation_id).order_by(Control.key)
+    if ids is not None:
+        stmt = stmt.where(Control.id.in_(list(ids)))
+    return list(session.scalars(stmt))
+
+
+def control_by_key(session: Session, organisation_id: int, key: str) -> Control | None:
+    return session.scalar(select(Control).where(Control.organisation_id == organisation_id, Control.key == key))
+
+
+def controls_for(session: Session, organisation_id: int, keys: Iterable[tuple[str, str]]) -> dict[tuple, list[int]]:
+    """Control ids linked to each of the given (pack, requirement) pairs."""
+    pairs = list(keys)
+    if not pairs:
+        return {}
+    columns = (ControlRequirement.framework, ControlRequirement.requirement_ref, ControlRequirement.control_id)
+    stmt = select(*columns).where(
+        ControlRequirement.organisation_id == organisation_id,
+        or_(*(and_(ControlRequirement.framework == f, ControlRequirement.requirement_ref == r) for f, r in pairs)),
+    )
+    found: dict[tuple, list[int]] = {}
+    for framework, ref, control_id in session.execute(stmt):
+        found.setdefault((framework, ref), []).append(control_id)
+    return found
+
+
+def links_of(session: Session, control_ids: Iterable[int]) -> dict[int, list[ControlRequirement]]:
+    stmt = (
+        select(ControlRequirement)
+        .where(ControlRequirement.control_id.in_(list(control_ids)))
+        .order_by(ControlRequirement.framework, ControlRequirement.requirement_ref)
+    )
+    found: dict[int, list[ControlRequirement]] = {}
+    for link in session.scalars(stmt):
+        found.setdefault(link.control_id, []).append(link)
+    return found
+
+
+def evidence_of(session: Session, control_ids: Iterable[int]) -> dict[int, list[Evidence]]:
+    stmt = select(Evidence).where(Evidence.control_id.in_(list(control_ids))).order_by(Evidence.valid_from)
+    found: dict[int, list[Evidence]] = {}
+    for item in session.scalars(stmt):
+        found.setdefault(item.control_id, []).append(item)
+    return found
+
+
+def usernames(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return {row[0]: row[1] for row in session.execute(select(User.id, User.username).where(User.id.in_(ids)))}
+
+
+def user_id(session: Session, organisation_id: int, username: str) -> int | None:
+    stmt = select(User.id).where(User.organisation_id == organisation_id, User.username == username)
+    return session.scalar(stmt)

@@ -1,0 +1,227 @@
+"""Standards pages: framework browser, readiness dashboard with explanations, controls, SoA editor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from qtqms.catalog import blobs, charts, service
+from qtqms.catalog.schemas import (
+    ControlCreate,
+    ControlStatus,
+    EvidenceDates,
+    EvidenceLinkCreate,
+    RequirementRef,
+    SoaEntryUpdate,
+)
+from qtqms.kernel.errors import DomainError
+from qtqms.kernel.rbac import Permission, can
+from qtqms.web.deps import CurrentActor, Uow
+from qtqms.web.forms import refusal
+from qtqms.web.templating import render
+
+router = APIRouter()
+STATUSES = [s.value for s in ControlStatus]
+
+
+@router.get("/catalog", response_class=HTMLResponse)
+def overview(request: Request, uow: Uow, actor: CurrentActor) -> Response:
+    readiness = service.readiness(uow, actor)
+    frameworks = service.list_frameworks(uow, actor, all_editions=True)
+    context = {
+        "frameworks": frameworks,
+        "previous": _previous_editions(frameworks),
+        "readiness": readiness,
+        "chart": charts.bars(readiness, "Readiness per framework"),
+        "soa_frameworks": service.SOA_FRAMEWORKS,
+    }
+    return render(request, "catalog/overview.html", context)
+
+
+@router.get("/catalog/frameworks/{pack_id}/diff", response_class=HTMLResponse)
+def edition_diff(request: Request, uow: Uow, actor: CurrentActor, pack_id: str, old: str, new: str) -> Response:
+    return render(request, "catalog/diff.html", {"diff": service.diff_editions(uow, actor, pack_id, old, new)})
+
+
+@router.get("/catalog/frameworks/{pack_id}", response_class=HTMLResponse)
+def framework(request: Request, uow: Uow, actor: CurrentActor, pack_id: str, q: str = "") -> Response:
+    detail = service.show_framework(uow, actor, pack_id)
+    needle = q.strip().lower()
+    shown = [r for r in detail.requirements if not needle or needle in f"{r.id} {r.label} {r.description}".lower()]
+    context = {
+        "framework": detail,
+        "requirements": shown,
+        "depth": _depths({r.id: r.parent for r in detail.requirements}),
+        "q": q,
+        "links": service.mapping_links(uow, actor, pack_id),
+    }
+    return render(request, "catalog/framework.html", context)
+
+
+def _previous_editions(frameworks: list) -> dict[str, str]:
+    """For each current edition that replaced another: the version it replaced (listed oldest first)."""
+    previous: dict[str, str] = {}
+    last: dict[str, str] = {}
+    for framework in frameworks:
+        if framework.id in last and framework.is_current:
+            previous[framework.id] = last[framework.id]
+        last[framework.id] = framework.version
+    return previous
+
+
+def _depths(parents: dict[str, str | None]) -> dict[str, int]:
+    """How deep each requirement sits in the tree (roots 0), for indenting the browser."""
+    depths: dict[str, int] = {}
+    for ref in parents:  # packs list parents before children
+        parent = parents[ref]
+        depths[ref] = depths.get(parent, -1) + 1 if parent is not None else 0
+    return depths
+
+
+@router.get("/catalog/readiness/{pack_id}", response_class=HTMLResponse)
+def readiness(request: Request, uow: Uow, actor: CurrentActor, pack_id: str, requirement: str = "") -> Response:
+    result = service.assessments(uow, actor, pack_id)
+    context = {
+        "result": result,
+        "chart": charts.bars(result.clauses, f"Readiness of {pack_id} per clause"),
+        "explanation": service.explain(uow, actor, pack_id, requirement) if requirement else None,
+    }
+    return render(request, "catalog/readiness.html", context)
+
+
+def _controls_page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 200, **extra) -> Response:
+    context = {
+        "controls": service.list_controls(uow, actor),
+        "editable": can(actor, Permission.CONTROL_EDIT),
+        "evidence_editable": can(actor, Permission.EVIDENCE_EDIT),
+        "statuses": STATUSES,
+        "form": {},
+        "evidence_form": {},
+        **extra,
+    }
+    return render(request, "catalog/controls.html", context, status_code)
+
+
+@router.get("/catalog/controls", response_class=HTMLResponse)
+def controls(request: Request, uow: Uow, actor: CurrentActor) -> Response:
+    return _controls_page(request, uow, actor)
+
+
+def _refs(text: str) -> list[RequirementRef]:
+    """'iso27001-2022 A.8.24' per line."""
+    refs = []
+    for line in text.splitlines():
+        framework, _, requirement = line.strip().partition(" ")
+        if framework:
+            refs.append(RequirementRef(framework=framework, requirement=requirement.strip()))
+    return refs
+
+
+@router.post("/catalog/controls", response_class=HTMLResponse)
+def create_control(
+    request: Request,
+    uow: Uow,
+    actor: CurrentActor,
+    key: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    owner: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "planned",
+    implementation: Annotated[str, Form()] = "",
+    requirements: Annotated[str, Form()] = "",
+) -> Response:
+    form = {"key": key, "title": title, "owner": owner, "status": status, "implementation": implementation,
+            "requirements": requirements}  # fmt: skip
+    try:
+        data = ControlCreate(key=key, title=title, owner=owner, status=status, implementation=implementation,
+                             requirements=_refs(requirements))  # fmt: skip
+        service.create_control(uow, actor, data)
+    except (ValidationError, DomainError) as error:
+        if getattr(error, "http_status", 0) == 403:
+            raise
+        uow.rollback()
+        code, message = refusal(error, "control ")
+        problems = [str(p) for p in getattr(error, "problems", [])]
+        return _controls_page(request, uow, actor, code, error=message, problems=problems, form=form)
+    return _controls_page(request, uow, actor, notice=f"control {key} added")
+
+
+@router.post("/catalog/controls/{key}/evidence", response_class=HTMLResponse)
+async def upload_evidence(request: Request, uow: Uow, actor: CurrentActor, key: str) -> Response:
+    """Multipart form: a file (kept by its SHA-256) or a URL, with validity dates."""
+    form = await request.form()
+    upload = form.get("file")
+    content = await upload.read(blobs.MAX_BYTES + 1) if isinstance(upload, UploadFile) and upload.filename else b""
+    fields = {name: str(form.get(name, "")) for name in ("title", "url", "valid_from", "valid_until")}
+    return await run_in_threadpool(_attach, request, uow, actor, key, fields, content, getattr(upload, "filename", ""))
+
+
+def _attach(request, uow, actor, key: str, fields: dict[str, str], content: bytes, filename: str) -> Response:
+    try:
+        dates = EvidenceDates(valid_from=fields["valid_from"] or None, valid_until=fields["valid_until"] or None)
+        if content:
+            service.add_evidence_file(uow, actor, key, title=fields["title"] or filename, filename=filename,
+                                      content=content, **dates.model_dump())  # fmt: skip
+        else:
+            link = EvidenceLinkCreate(title=fields["title"], url=fields["url"], **dates.model_dump())
+            service.add_evidence_url(uow, actor, key, title=link.title, url=str(link.url), **dates.model_dump())
+    except (ValidationError, DomainError) as error:
+        if getattr(error, "http_status", 0) == 403:
+            raise
+        uow.rollback()
+        code, message = refusal(error, "evidence ")
+        return _controls_page(request, uow, actor, code, error=message, evidence_form={**fields, "key": key})
+    return _controls_page(request, uow, actor, notice=f"evidence added to {key}")
+
+
+def _soa_page(request: Request, uow: Uow, actor: CurrentActor, pack_id: str, status_code: int = 200, **extra):
+    context = {
+        "framework": pack_id,
+        "rows": service.soa(uow, actor, pack_id),
+        "editable": can(actor, Permission.CATALOG_EDIT),
+        "statuses": STATUSES,
+        "form": {},
+        **extra,
+    }
+    return render(request, "catalog/soa.html", context, status_code)
+
+
+@router.get("/catalog/soa/{pack_id}", response_class=HTMLResponse)
+def soa(request: Request, uow: Uow, actor: CurrentActor, pack_id: str) -> Response:
+    return _soa_page(request, uow, actor, pack_id)
+
+
+@router.get("/catalog/soa/{pack_id}/export.{fmt}")
+def export_soa(uow: Uow, actor: CurrentActor, pack_id: str, fmt: str) -> Response:
+    content, media, name = service.export_soa(uow, actor, pack_id, fmt)
+    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/catalog/soa/{pack_id}/{requirement}", response_class=HTMLResponse)
+def set_soa(
+    request: Request,
+    uow: Uow,
+    actor: CurrentActor,
+    pack_id: str,
+    requirement: str,
+    justification: Annotated[str, Form()] = "",
+    applicable: Annotated[str, Form()] = "",
+    implementation_status: Annotated[str, Form()] = "planned",
+) -> Response:
+    form = {"requirement": requirement, "justification": justification, "applicable": applicable == "true",
+            "implementation_status": implementation_status}  # fmt: skip
+    try:
+        data = SoaEntryUpdate(applicable=applicable == "true", justification=justification,
+                              implementation_status=implementation_status)  # fmt: skip
+        service.set_soa_entry(uow, actor, pack_id, requirement, data)
+    except (ValidationError, DomainError) as error:
+        if getattr(error, "http_status", 0) == 403:
+            raise
+        uow.rollback()
+        code, message = refusal(error, f"{requirement} ")
+        return _soa_page(request, uow, actor, pack_id, code, error=message, form=form)
+    return _soa_page(request, uow, actor, pack_id, notice=f"{requirement} saved")

@@ -1,0 +1,94 @@
+"""/api/v1/pqc: the crypto inventory per product and system, scan history and diffs, and the migration plan."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from qtqms.pqc import service
+from qtqms.pqc.schemas import (
+    CbomImport,
+    Inventory,
+    PlanRequest,
+    Progress,
+    ScanDetail,
+    ScanDiff,
+    ScanRead,
+    SystemRead,
+    TaskRead,
+    TaskUpdate,
+)
+from qtqms.web.deps import CurrentActor, Uow
+from qtqms.web.errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/v1/pqc", tags=["pqc"], responses=ERROR_RESPONSES)
+CREATED = status.HTTP_201_CREATED
+
+
+@router.get("/systems", response_model=list[SystemRead], summary="Systems whose crypto is inventoried")
+def list_systems(uow: Uow, actor: CurrentActor, product: str | None = None) -> list[SystemRead]:
+    return service.list_systems(uow, actor, product)
+
+
+@router.get("/products/{key}/inventory", response_model=Inventory, summary="A product's current crypto inventory")
+def get_inventory(key: str, uow: Uow, actor: CurrentActor) -> Inventory:
+    return service.get_inventory(uow, actor, key)
+
+
+@router.get("/products/{key}/scans", response_model=list[ScanRead], summary="A product's scan history, newest first")
+def list_scans(key: str, uow: Uow, actor: CurrentActor, system: str | None = None) -> list[ScanRead]:
+    return service.list_scans(uow, actor, key, system)
+
+
+@router.post("/scans", response_model=ScanDetail, status_code=CREATED, summary="Import a CycloneDX CBOM as a scan")
+def import_cbom(data: CbomImport, uow: Uow, actor: CurrentActor) -> ScanDetail:
+    return service.import_cbom_document(
+        uow,
+        actor,
+        product=data.product,
+        system=data.system,
+        document=data.cbom,
+        name="api-upload.cbom.json",
+        policy=data.policy,
+        as_of=data.as_of,
+        category=data.category,
+    )
+
+
+@router.get("/scans/{scan_id}", response_model=ScanDetail, summary="A scan and its assets")
+def get_scan(scan_id: int, uow: Uow, actor: CurrentActor) -> ScanDetail:
+    return service.get_scan(uow, actor, scan_id)
+
+
+@router.get("/scans/{scan_id}/diff", response_model=ScanDiff, summary="What changed since the previous scan")
+def diff_scan(scan_id: int, uow: Uow, actor: CurrentActor, against: int | None = None) -> ScanDiff:
+    return service.diff_scan(uow, actor, scan_id, against)
+
+
+@router.get("/products/{key}/tasks", response_model=list[TaskRead], summary="A product's migration plan")
+def list_tasks(key: str, uow: Uow, actor: CurrentActor) -> list[TaskRead]:
+    return service.list_tasks(uow, actor, key)
+
+
+@router.post(
+    "/products/{key}/tasks",
+    response_model=list[TaskRead],
+    status_code=CREATED,
+    summary="Plan tasks for every asset the policy deprecates, disallows or cannot judge",
+)
+def plan_migration(key: str, data: PlanRequest, uow: Uow, actor: CurrentActor) -> list[TaskRead]:
+    return service.plan_migration(uow, actor, key, owner=data.owner)
+
+
+@router.patch("/tasks/{task_id}", response_model=TaskRead, summary="Update a migration task")
+def update_task(task_id: int, data: TaskUpdate, uow: Uow, actor: CurrentActor) -> TaskRead:
+    return service.update_task(uow, actor, task_id, data)
+
+
+@router.get("/progress", response_model=list[Progress], summary="Migration progress of every product")
+def list_progress(uow: Uow, actor: CurrentActor) -> list[Progress]:
+    return service.list_progress(uow, actor)
+
+
+@router.get("/products/{key}/progress", response_model=Progress, summary="A product's migration progress and y")
+def get_progress(key: str, uow: Uow, actor: CurrentActor) -> Progress:
+    return service.get_progress(uow, actor, key)

@@ -1,0 +1,451 @@
+"""Crypto inventory use cases: record scans of a product's systems, diff them, plan and track the migration."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from qtqms.db.uow import UnitOfWork
+from qtqms.kernel.actor import Actor
+from qtqms.kernel.clock import utcnow
+from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
+from qtqms.kernel.rbac import Permission, authorize
+from qtqms.models.org import Product
+from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
+from qtqms.pqc import domain, replacements
+from qtqms.pqc import repository as repo
+from qtqms.pqc.domain import VERDICT_SEVERITY, Finding, TaskStatus, Verdict
+from qtqms.pqc.policy import Assessment, PolicyPack, evaluate, load_pack
+from qtqms.pqc.schemas import (
+    AssetRead,
+    ChangeRead,
+    Inventory,
+    InventoryRow,
+    Progress,
+    ScanDetail,
+    ScanDiff,
+    ScanRead,
+    SystemRead,
+    TaskRead,
+    TaskUpdate,
+)
+
+MAX_LOCATIONS = 5
+NEEDS_MIGRATION = {Verdict.DEPRECATED.value, Verdict.DISALLOWED.value, Verdict.UNKNOWN.value}
+UNDECIDED = "to be decided (no suggested replacement)"
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+# ---------- products and systems ----------
+
+
+def _product(uow: UnitOfWork, actor: Actor, key: str) -> Product:
+    product = repo.product_by_key(uow.session, actor.organisation_id, key)
+    if product is None:
+        raise NotFound(f"product '{key}' not found")
+    return product
+
+
+def _system(uow: UnitOfWork, actor: Actor, product: Product, name: str, *, create: bool = False) -> PqcSystem:
+    found = repo.system_by_name(uow.session, product.id, name)
+    if found is not None:
+        return found
+    if not create:
+        raise NotFound(f"product '{product.key}' has no system '{name}'")
+    system = PqcSystem(organisation_id=actor.organisation_id, product_id=product.id, name=name.strip())
+    uow.session.add(system)
+    uow.flush()
+    return system
+
+
+def list_systems(uow: UnitOfWork, actor: Actor, product_key: str | None = None) -> list[SystemRead]:
+    authorize(actor, Permission.READ)
+    product = _product(uow, actor, product_key) if product_key else None
+    keys = {p.id: p.key for p in repo.products(uow.session, actor.organisation_id)}
+    found = repo.systems(uow.session, actor.organisation_id, product.id if product else None)
+    return [SystemRead(id=s.id, product=keys[s.product_id], name=s.name, description=s.description) for s in found]
+
+
+# ---------- recording scans ----------
+
+
+def record_scan(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    product: str,
+    system: str,
+    findings: Iterable[Finding],
+    source: str,
+    source_ref: str = "",
+    policy: str = "nist-ir-8547",
+    as_of: date | None = None,
+    category: str | None = None,
+    summary: dict[str, Any] | None = None,
+) -> ScanDetail:
+    """Store one inventory of a system, each distinct asset judged under the policy as of a day."""
+    authorize(actor, Permission.PQC_EDIT)
+    pack = load_pack(policy)
+    day = as_of or today()
+    found = list(findings)
+    target = _system(uow, actor, _product(uow, actor, product), system, create=True)
+    scan = PqcScan(
+        organisation_id=actor.organisation_id,
+        system_id=target.id,
+        scanned_at=utcnow(),
+        scanned_by_id=actor.user_id or None,
+        source=source,
+        source_ref=source_ref[:300],
+        policy_id=pack.id,
+        policy_version=pack.version,
+        as_of=day,
+        summary={},
+    )
+    uow.session.add(scan)
+    uow.flush()
+    rows = _asset_rows(scan.id, found, list(evaluate(found, pack, day, category)), pack)
+    uow.session.add_all(rows)
+    scan.summary = {**(summary or {}), "findings": len(found), "assets": len(rows), "verdicts": _counts(rows)}
+    uow.flush()
+    return _scan_detail(uow, scan, rows)
+
+
+def import_cbom_document(
+    uow: UnitOfWork, actor: Actor, *, product: str, system: str, document: dict[str, Any], name: str = "", **kwargs: Any
+) -> ScanDetail:
+    """Store a third-party CycloneDX CBOM as a scan of a system (source cbom-import)."""
+    authorize(actor, Permission.PQC_EDIT)
+    from qtqms.pqc.cbom import import_cbom
+
+    with tempfile.TemporaryDirectory(prefix="qtqms-cbom-") as folder:
+        path = Path(folder) / (Path(name).name or "cbom.json")
+        path.write_text(json.dumps(document), "utf-8")
+        findings = import_cbom(path)
+    return record_scan(
+        uow, actor, product=product, system=system, findings=findings, source="cbom-import", source_ref=name, **kwargs
+    )
+
+
+def _asset_rows(
+    scan_id: int, findings: list[Finding], assessments: list[Assessment], pack: PolicyPack
+) -> list[PqcAsset]:
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.label, []).append(finding)
+    worst: dict[str, Assessment] = {}
+    for assessment in assessments:
+        label = assessment.finding.label
+        if label not in worst or VERDICT_SEVERITY[assessment.verdict] > VERDICT_SEVERITY[worst[label].verdict]:
+            worst[label] = assessment
+    return [_asset_row(scan_id, label, group, worst.get(label), pack) for label, group in sorted(groups.items())]
+
+
+def _asset_row(
+    scan_id: int, label: str, group: list[Finding], assessment: Assessment | None, pack: PolicyPack
+) -> PqcAsset:
+    algorithm = group[0].algorithm
+    return PqcAsset(
+        scan_id=scan_id,
+        label=label[:200],
+        asset_type=group[0].asset_type.value,
+        family=algorithm.family,
+        primitive=algorithm.primitive.value,
+        parameter=algorithm.parameter,
+        classical_bits=algorithm.classical_bits,
+        quantum_vulnerable=algorithm.quantum_vulnerable,
+        verdict=assessment.verdict.value if assessment else None,
+        rule_id=assessment.rule_id if assessment else None,
+        deadline=_deadline(assessment, pack),
+        occurrences=len(group),
+        locations=[f"{f.path}:{f.line}" for f in group[:MAX_LOCATIONS]],
+    )
+
+
+def _deadline(assessment: Assessment | None, pack: PolicyPack) -> date | None:
+    """When the policy stops allowing the asset: its disallowed date, else the date it becomes deprecated."""
+    if assessment is None or assessment.rule_id is None:
+        return None
+    if assessment.disallowed_from is not None:
+        return assessment.disallowed_from
+    rule = next(r for r in pack.rules if r.id == assessment.rule_id)
+    return rule.deprecated_from
+
+
+def _counts(rows: list[PqcAsset]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        key = row.verdict or "not judged"
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+# ---------- reading scans ----------
+
+
+def _scan_reads(uow: UnitOfWork, scans: list[PqcScan]) -> list[ScanRead]:
+    if not scans:
+        return []
+    organisation_id = scans[0].organisation_id
+    systems = {s.id: s for s in repo.systems(uow.session, organisation_id)}
+    keys = {p.id: p.key for p in repo.products(uow.session, organisation_id)}
+    users = repo.usernames(uow.session, [s.scanned_by_id for s in scans])
+    return [
+        ScanRead(
+            id=s.id,
+            product=keys[systems[s.system_id].product_id],
+            system=systems[s.system_id].name,
+            scanned_at=s.scanned_at,
+            scanned_by=users.get(s.scanned_by_id or 0, ""),
+            source=s.source,  # type: ignore[arg-type]
+            source_ref=s.source_ref,
+            policy_id=s.policy_id,
+            policy_version=s.policy_version,
+            as_of=s.as_of,
+            summary=s.summary,
+        )
+        for s in scans
+    ]
+
+
+def _scan_detail(uow: UnitOfWork, scan: PqcScan, rows: list[PqcAsset]) -> ScanDetail:
+    (read,) = _scan_reads(uow, [scan])
+    return ScanDetail(**read.model_dump(), assets=[AssetRead.model_validate(r) for r in rows])
+
+
+def _get_scan(uow: UnitOfWork, actor: Actor, scan_id: int) -> PqcScan:
+    authorize(actor, Permission.READ)
+    scan = repo.scan(uow.session, actor.organisation_id, scan_id)
+    if scan is None:
+        raise NotFound(f"scan {scan_id} not found")
+    return scan
+
+
+def get_scan(uow: UnitOfWork, actor: Actor, scan_id: int) -> ScanDetail:
+    scan = _get_scan(uow, actor, scan_id)
+    return _scan_detail(uow, scan, repo.assets(uow.session, [scan.id]))
+
+
+def list_scans(uow: UnitOfWork, actor: Actor, product_key: str, system: str | None = None) -> list[ScanRead]:
+    """A product's scan history, newest first (one system's when named)."""
+    authorize(actor, Permission.READ)
+    product = _product(uow, actor, product_key)
+    systems = (
+        [_system(uow, actor, product, system)]
+        if system
+        else repo.systems(uow.session, actor.organisation_id, product.id)
+    )
+    return _scan_reads(uow, repo.scans(uow.session, [s.id for s in systems]))
+
+
+def diff_scan(uow: UnitOfWork, actor: Actor, scan_id: int, against: int | None = None) -> ScanDiff:
+    """Assets added, removed or judged differently since the system's previous scan (or a chosen one)."""
+    newer = _get_scan(uow, actor, scan_id)
+    older = _get_scan(uow, actor, against) if against else repo.previous_scan(uow.session, newer)
+    if older is not None and older.system_id != newer.system_id:
+        raise InvalidInput(f"scan {older.id} is of another system than scan {newer.id}")
+    verdicts = _verdicts(uow, [newer.id] + ([older.id] if older else []))
+    changes = domain.diff_verdicts(verdicts.get(older.id, {}) if older else {}, verdicts.get(newer.id, {}))
+    reads = _scan_reads(uow, [newer] + ([older] if older else []))
+    return ScanDiff(
+        newer=reads[0],
+        older=reads[1] if older else None,
+        **{
+            kind: [ChangeRead(label=c.label, before=c.before, after=c.after) for c in items]
+            for kind, items in changes.items()
+        },
+    )
+
+
+def _verdicts(uow: UnitOfWork, scan_ids: list[int]) -> dict[int, dict[str, str | None]]:
+    result: dict[int, dict[str, str | None]] = {i: {} for i in scan_ids}
+    for asset in repo.assets(uow.session, scan_ids):
+        result[asset.scan_id][asset.label] = asset.verdict
+    return result
+
+
+def get_inventory(uow: UnitOfWork, actor: Actor, product_key: str) -> Inventory:
+    """A product's current inventory: the assets of each system's latest scan, with their task's status."""
+    authorize(actor, Permission.READ)
+    product = _product(uow, actor, product_key)
+    systems = {s.id: s for s in repo.systems(uow.session, actor.organisation_id, product.id)}
+    latest = repo.latest_scans(uow.session, list(systems))
+    system_of_scan = {s.id: systems[s.system_id] for s in latest}
+    statuses = {(t.system_id, t.asset_label): t.status for t in repo.tasks(uow.session, list(systems))}
+    rows = [
+        InventoryRow(
+            **AssetRead.model_validate(a).model_dump(),
+            system=system_of_scan[a.scan_id].name,
+            scan_id=a.scan_id,
+            task_status=statuses.get((system_of_scan[a.scan_id].id, a.label)),
+        )
+        for a in repo.assets(uow.session, list(system_of_scan))
+    ]
+    return Inventory(product=product.key, rows=rows, scans=_scan_reads(uow, latest))
+
+
+# ---------- migration tasks ----------
+
+
+def _user_id(uow: UnitOfWork, actor: Actor, username: str) -> int:
+    user = repo.user_by_username(uow.session, actor.organisation_id, username.strip())
+    if user is None or user.disabled:
+        raise InvalidInput(
+            f"owner: no active user '{username}' in this organisation", [Problem("no such user", field="owner")]
+        )
+    return user.id
+
+
+def plan_migration(uow: UnitOfWork, actor: Actor, product_key: str, *, owner: str | None = None) -> list[TaskRead]:
+    """One task per asset of the latest scans that the policy deprecates, disallows or cannot judge.
+
+    The replacement comes from the versioned replacement table and the deadline from the policy; assets
+    that already have a task keep it (owners may have edited it).
+    """
+    authorize(actor, Permission.PQC_EDIT)
+    owner_id = _user_id(uow, actor, owner or actor.username)
+    inventory = get_inventory(uow, actor, product_key)
+    systems = {
+        s.name: s.id for s in repo.systems(uow.session, actor.organisation_id, _product(uow, actor, product_key).id)
+    }
+    created = [
+        _new_task(actor, systems[row.system], row, owner_id)
+        for row in inventory.rows
+        if row.verdict in NEEDS_MIGRATION and row.task_status is None
+    ]
+    uow.session.add_all(created)
+    uow.flush()
+    return _task_reads(uow, actor, created)
+
+
+def _new_task(actor: Actor, system_id: int, row: InventoryRow, owner_id: int) -> PqcTask:
+    suggestion = replacements.suggest(row.model_dump())
+    return PqcTask(
+        organisation_id=actor.organisation_id,
+        system_id=system_id,
+        asset_label=row.label,
+        replacement=suggestion.replacement if suggestion else UNDECIDED,
+        rationale=f"{suggestion.rationale} [{replacements.table_version()}:{suggestion.id}]" if suggestion else "",
+        owner_id=owner_id,
+        deadline=row.deadline,
+        status=TaskStatus.OPEN.value,
+        effort_days=suggestion.effort_days if suggestion else None,
+    )
+
+
+def _task_reads(uow: UnitOfWork, actor: Actor, tasks: list[PqcTask]) -> list[TaskRead]:
+    systems = {s.id: s for s in repo.systems(uow.session, actor.organisation_id)}
+    keys = {p.id: p.key for p in repo.products(uow.session, actor.organisation_id)}
+    owners = repo.usernames(uow.session, [t.owner_id for t in tasks])
+    day = today()
+    return [
+        TaskRead(
+            id=t.id,
+            product=keys[systems[t.system_id].product_id],
+            system=systems[t.system_id].name,
+            asset_label=t.asset_label,
+            replacement=t.replacement,
+            rationale=t.rationale,
+            owner=owners.get(t.owner_id, ""),
+            deadline=t.deadline,
+            status=TaskStatus(t.status),
+            effort_days=t.effort_days,
+            overdue=_overdue(t, day),
+        )
+        for t in tasks
+    ]
+
+
+def _overdue(task: PqcTask, day: date) -> bool:
+    return task.status != TaskStatus.DONE.value and task.deadline is not None and task.deadline < day
+
+
+def _product_tasks(uow: UnitOfWork, actor: Actor, product_key: str) -> list[PqcTask]:
+    product = _product(uow, actor, product_key)
+    return repo.tasks(uow.session, [s.id for s in repo.systems(uow.session, actor.organisation_id, product.id)])
+
+
+def list_tasks(uow: UnitOfWork, actor: Actor, product_key: str) -> list[TaskRead]:
+    """A product's migration plan, soonest deadline first."""
+    authorize(actor, Permission.READ)
+    return _task_reads(uow, actor, _product_tasks(uow, actor, product_key))
+
+
+def update_task(uow: UnitOfWork, actor: Actor, task_id: int, data: TaskUpdate) -> TaskRead:
+    """Change a task's replacement, owner, deadline, effort or status (open, in progress, done)."""
+    authorize(actor, Permission.PQC_EDIT)
+    task = repo.task(uow.session, actor.organisation_id, task_id)
+    if task is None:
+        raise NotFound(f"migration task {task_id} not found")
+    changes = data.model_dump(exclude_unset=True)
+    if "owner" in changes:
+        task.owner_id = _user_id(uow, actor, changes.pop("owner"))
+    for key, value in changes.items():
+        if value is None and key in {"replacement", "status"}:
+            raise InvalidInput(f"{key}: may not be empty", [Problem("may not be empty", field=key)])
+        setattr(task, key, value.value if isinstance(value, TaskStatus) else value)
+    try:
+        with uow.session.begin_nested():
+            uow.session.flush()
+    except IntegrityError:
+        raise Conflict(f"task {task_id} could not be saved") from None
+    uow.flush()
+    return _task_reads(uow, actor, [task])[0]
+
+
+def get_progress(uow: UnitOfWork, actor: Actor, product_key: str) -> Progress:
+    """Progress = done / total tasks; y for Mosca comes from the open ones."""
+    authorize(actor, Permission.READ)
+    tasks = _product_tasks(uow, actor, product_key)
+    return _progress(product_key, tasks, today())
+
+
+def _progress(product_key: str, tasks: list[PqcTask], day: date) -> Progress:
+    by_status = {status: sum(1 for t in tasks if t.status == status.value) for status in TaskStatus}
+    total = len(tasks)
+    return Progress(
+        product=product_key,
+        total=total,
+        done=by_status[TaskStatus.DONE],
+        in_progress=by_status[TaskStatus.IN_PROGRESS],
+        open=by_status[TaskStatus.OPEN],
+        overdue=sum(1 for t in tasks if _overdue(t, day)),
+        percent=round(100 * by_status[TaskStatus.DONE] / total) if total else 0,
+        migration_years=_years(tasks, day),
+    )
+
+
+def _years(tasks: list[PqcTask], day: date) -> float | None:
+    if not tasks:
+        return None
+    pending = [(t.deadline, t.effort_days) for t in tasks if t.status != TaskStatus.DONE.value]
+    return domain.migration_years(pending, day)
+
+
+def list_progress(uow: UnitOfWork, actor: Actor) -> list[Progress]:
+    """Every product's migration progress, in product-key order."""
+    authorize(actor, Permission.READ)
+    products = repo.products(uow.session, actor.organisation_id)
+    systems = repo.systems(uow.session, actor.organisation_id)
+    tasks = repo.tasks(uow.session, [s.id for s in systems])
+    product_of = {s.id: s.product_id for s in systems}
+    day = today()
+    return [_progress(p.key, [t for t in tasks if product_of[t.system_id] == p.id], day) for p in products]
+
+
+def migration_years(uow: UnitOfWork, actor: Actor, product_key: str) -> float | None:
+    """Mosca's y for a product: years until its open migration tasks can be finished (None: no plan yet).
+
+    Each open task ends at its deadline, but never sooner than its remaining effort allows from today
+    (220 working days a year); the product's y is the latest such end. 0.0 once every task is done.
+    """
+    authorize(actor, Permission.READ)
+    return _years(_product_tasks(uow, actor, product_key), today())

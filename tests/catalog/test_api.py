@@ -1,0 +1,95 @@
+"""The catalogue REST API: shapes, errors with located problems, and query counts that do not grow with rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from qtqms.catalog import service
+from qtqms.catalog.domain import FrameworkPack, PackInfo, Requirement, RequirementKind
+from tests.builders import api_token
+from tests.catalog.conftest import query_counter
+
+P = "/api/v1/catalog"
+
+
+def _bearer(world, actor=None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_token(world.db, actor or world.admin)}"}
+
+
+def big_framework(pack_id: str, size: int) -> FrameworkPack:
+    """`size` requirements: one heading per 20, the rest assessable controls beneath it."""
+    info = PackInfo(pack_id, f"Generated {size}", "1", "tests", "generated", date(2026, 11, 24), "none")
+    rows = []
+    for index in range(size):
+        heading = f"H{index // 20}"
+        if index % 20 == 0:
+            rows.append(Requirement(heading, RequirementKind.CLAUSE, f"Section {index // 20}", assessable=False))
+        else:
+            rows.append(Requirement(f"{heading}.{index}", RequirementKind.CONTROL, f"Rule {index}", parent=heading))
+    return FrameworkPack(info=info, edition="1", requirements=tuple(rows))
+
+
+def test_frameworks_and_the_annex_a_counts(client, world):
+    headers = _bearer(world, world.viewer)
+    listed = client.get(f"{P}/frameworks", headers=headers).json()
+    assert {"id", "title", "version", "requirement_count"} <= set(listed[0])
+    iso = client.get(f"{P}/frameworks/iso27001-2022", headers=headers).json()
+    assert sum(1 for r in iso["requirements"] if r["kind"] == "control" and r["id"].startswith("A.")) == 93
+    missing = client.get(f"{P}/frameworks/iso99999", headers=headers)
+    assert missing.status_code == 404 and "not loaded" in missing.json()["error"]["message"]
+
+
+def test_create_control_link_evidence_and_read_readiness(client, world):
+    headers = _bearer(world)
+    body = {
+        "key": "CTL-HS",
+        "title": "Harmonized core",
+        "owner": "admin",
+        "status": "implemented",
+        "requirements": [{"framework": "hs-2021", "requirement": "6.1"}],
+    }
+    assert client.post(f"{P}/controls", json=body, headers=headers).status_code == 201
+    evidence = client.post(
+        f"{P}/controls/CTL-HS/evidence",
+        headers=headers,
+        json={"title": "Minutes", "url": "https://example.org/m", "valid_until": "2999-01-01"},
+    )
+    assert evidence.status_code == 201 and evidence.json()["current"] is True
+    result = client.get(f"{P}/readiness/iso9001-2015", headers=headers).json()
+    inferred = next(r for r in result["requirements"] if r["status"] == "met")
+    assert inferred["origin"] == "hs-2021 6.1" and inferred["path"][0]["mapping_set"] == "hs-2021-to-iso9001-2015"
+    overall = {r["framework"]: r for r in client.get(f"{P}/readiness", headers=headers).json()}
+    assert overall["hs-2021"]["met"] == 1 and 0 < overall["hs-2021"]["score"] < 1
+    explain = client.get(
+        f"{P}/readiness/iso9001-2015/explain", params={"requirement": inferred["requirement"]}, headers=headers
+    ).json()
+    assert explain["origin_controls"][0]["control"] == "CTL-HS"
+
+
+def test_bad_control_input_names_each_problem(client, world):
+    body = {
+        "key": "CTL-X",
+        "title": "x",
+        "owner": "nobody",
+        "requirements": [{"framework": "iso27001-2022", "requirement": "A.0"}],
+    }
+    response = client.post(f"{P}/controls", json=body, headers=_bearer(world))
+    assert response.status_code == 422
+    assert "A.0" in response.json()["error"]["message"]
+
+
+def test_listing_assessments_costs_the_same_queries_for_300_or_1200_requirements(client, world):
+    for pack_id, size in (("gen-small", 300), ("gen-large", 1200)):
+        world.run(world.admin, service.import_pack, big_framework(pack_id, size))
+    world.control("CTL-G", "gen-small|H0.1", "gen-large|H0.1", "gen-large|H59.1199")
+    headers = _bearer(world, world.viewer)
+    client.get(f"{P}/frameworks", headers=headers)  # the token's first use is recorded once
+    counts = {}
+    for pack_id in ("gen-small", "gen-large"):
+        with query_counter(world.db) as statements:
+            response = client.get(f"{P}/readiness/{pack_id}", headers=headers)
+        assert response.status_code == 200
+        counts[pack_id] = len(statements)
+    large = response.json()
+    assert len(large["requirements"]) == 1140 and large["met"] == 2
+    assert counts["gen-small"] == counts["gen-large"]
