@@ -27,6 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Plain help text for the root: Rich's help renderer costs more start-up time than everything else.
+    rich_markup_mode=None,
 )
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 
