@@ -153,3 +153,25 @@ def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
     assert qtqms("init", "--organisation", "Solo Labs", env=env).returncode == 0
     key_file = tmp_path / "secret_key"
     assert oct(key_file.stat().st_mode & 0o777) == "0o600" and len(key_file.read_text()) >= 40
+
+
+def test_root_help_lists_every_slice_without_loading_them():
+    probe = (
+        "import sys\n"
+        "from qtqms.cli.main import SLICE_COMMANDS, app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.endswith('.cli') and m.startswith('qtqms.') and m != 'qtqms.cli')"
+        "\n"
+        "print('LOADED', loaded)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    from qtqms.cli.main import SLICE_COMMANDS
+
+    for name in SLICE_COMMANDS:
+        assert f"  {name} " in result.stdout
+    assert "LOADED []" in result.stdout
+
+
+def test_slice_commands_load_on_demand_with_their_own_help():
+    result = runner.invoke(app, ["risk", "--help"])
+    assert result.exit_code == 0 and "install-completion" not in result.output and "mosca" in result.output

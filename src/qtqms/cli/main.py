@@ -3,25 +3,76 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from qtqms import __version__
-from qtqms.catalog.cli import app as catalog_app
-from qtqms.catalog.cli import control_app, soa_app
-from qtqms.catalog.cli import readiness as readiness_command
 from qtqms.cli.context import state
 from qtqms.cli.output import JSON_OPTION, QtqmsGroup, print_error, print_json
-from qtqms.identity.cli import token_app, user_app
 from qtqms.kernel.errors import DomainError
-from qtqms.org.cli import app as org_app
-from qtqms.pqc.cli import app as pqc_app
-from qtqms.risk.cli import app as risk_app
-from qtqms.trail.cli import app as trail_app
+
+# Each slice's commands are imported and built only when that slice is invoked, so `qtqms --help`
+# stays fast however many commands the slices have. The one-line help is the listing in `qtqms --help`.
+SLICE_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "user": ("qtqms.identity.cli", "user_app", "User accounts and roles."),
+    "token": ("qtqms.identity.cli", "token_app", "API tokens for the REST API."),
+    "trail": ("qtqms.trail.cli", "app", "The tamper-evident audit trail."),
+    "org": ("qtqms.org.cli", "app", "Organisation, scope, sites, products and jurisdictions."),
+    "catalog": ("qtqms.catalog.cli", "app", "Framework packs, cross-framework mappings and OSCAL."),
+    "control": ("qtqms.catalog.cli", "control_app", "The organisation's controls and their evidence."),
+    "soa": ("qtqms.catalog.cli", "soa_app", "Statement of Applicability (ISO/IEC 27001 and 42001 Annex A)."),
+    "readiness": ("qtqms.catalog.cli", "readiness", "Share of assessable requirements met, per framework and clause."),
+    "pqc": ("qtqms.pqc.cli", "app", "Post-quantum readiness: crypto inventory, CBOM, policies, migration."),
+    "risk": ("qtqms.risk.cli", "app", "Risk register (ISO/IEC 27005) with the quantum threat model and Mosca."),
+}
+
+
+def _load_slice_command(name: str) -> Any:
+    """Build one slice's command exactly as if it had been mounted on the root with add_typer."""
+    from importlib import import_module
+
+    module, attribute, _ = SLICE_COMMANDS[name]
+    target = getattr(import_module(module), attribute)
+    holder = typer.Typer(add_completion=False)
+    holder.callback()(_no_options)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_command(holder).commands[name]
+
+
+def _no_options() -> None:
+    """A callback makes the holder a group, so a one-command slice keeps its command name."""
+
+
+class RootGroup(QtqmsGroup):
+    """The root command: set-up commands defined here, slice commands loaded on demand."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *SLICE_COMMANDS]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name in SLICE_COMMANDS:
+            return _load_slice_command(name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in SLICE_COMMANDS:
+                rows.append((name, SLICE_COMMANDS[name][2]))
+                continue
+            command = super().get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=formatter.width - 6 - len(name))))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 app = typer.Typer(
-    cls=QtqmsGroup,
+    cls=RootGroup,
     name="qtqms",
     help="qtqms: the Quantum Technology Quality Management System.",
     no_args_is_help=True,
@@ -105,16 +156,6 @@ def db_current(as_json: bool = JSON_OPTION) -> None:
 
 
 app.add_typer(db_app, name="db")
-app.add_typer(user_app, name="user")
-app.add_typer(token_app, name="token")
-app.add_typer(trail_app, name="trail")
-app.add_typer(org_app, name="org")
-app.add_typer(catalog_app, name="catalog")
-app.add_typer(control_app, name="control")
-app.add_typer(soa_app, name="soa")
-app.command("readiness")(readiness_command)
-app.add_typer(pqc_app, name="pqc")
-app.add_typer(risk_app, name="risk")
 
 
 def run() -> None:
