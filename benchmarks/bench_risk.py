@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import random
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
+
+from tests.builders import query_counter
 
 from benchmarks.common import machine, report, timed
 
@@ -149,22 +150,6 @@ def _load(engine, organisation_id: int, owners: list[int]) -> None:
         connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
 
 
-@contextmanager
-def _counting(engine):
-    from sqlalchemy import event
-
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def _page(client, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code, response.text[:300])
@@ -206,7 +191,7 @@ def run_backend(label: str, url: str) -> None:
         _log_in(client)
         pages = {**PAGES, "register, page 5 by cursor": _fifth_page(client)}
         for name, path in pages.items():
-            with _counting(engine) as statements:
+            with query_counter(engine) as statements:
                 _page(client, path)
             figures = timed(lambda path=path: _page(client, path), runs=20, warmup=2)
             report(f"{label} {name} ({len(statements)} queries)", figures, target=TARGET_SECONDS)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
@@ -70,3 +72,18 @@ def record_pqc_scan(engine: Engine, actor: Actor, product: str, system: str, pat
         )  # fmt: skip
         uow.commit()
     return stored
+
+
+@contextmanager
+def query_counter(engine: Engine) -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block, to assert query counts instead of timings."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

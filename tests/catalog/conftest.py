@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from qtqms.catalog import service
 from qtqms.catalog.schemas import ControlCreate, RequirementRef
@@ -65,17 +63,3 @@ def world(db) -> World:
         engineer=make_user(db, admin, "emery", "engineer"),
         viewer=make_user(db, admin, "val", "viewer"),
     )
-
-
-@contextmanager
-def query_counter(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)

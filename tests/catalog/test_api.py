@@ -6,8 +6,7 @@ from datetime import date
 
 from qtqms.catalog import service
 from qtqms.catalog.domain import FrameworkPack, PackInfo, Requirement, RequirementKind
-from tests.builders import api_token
-from tests.catalog.conftest import query_counter
+from tests.builders import api_token, query_counter
 
 P = "/api/v1/catalog"
 

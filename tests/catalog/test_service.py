@@ -15,7 +15,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from qtqms.models.catalog import CatalogRequirement, FrameworkVersion
 from qtqms.models.trail import AuditEvent
-from tests.catalog.conftest import query_counter
+from tests.builders import query_counter
 
 TODAY = date.today()
 

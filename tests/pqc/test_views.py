@@ -3,27 +3,10 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event
 
 from qtqms.pqc import service as pqc
-from tests.builders import csrf_from, log_in, record_pqc_scan
+from tests.builders import csrf_from, log_in, query_counter, record_pqc_scan
 from tests.pqc.conftest import DEMO_SOURCE
-
-
-@contextmanager
-def query_counter(engine):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _scanned(team, *parts: str) -> None:

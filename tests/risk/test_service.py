@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
@@ -26,7 +26,7 @@ from qtqms.risk.schemas import (
     RiskUpdate,
     TreatmentIn,
 )
-from tests.builders import PASSWORD
+from tests.builders import PASSWORD, query_counter
 from tests.risk.conftest import new_risk
 
 SOON = date.today() + timedelta(days=30)
@@ -46,20 +46,6 @@ def unchanged(team):
     before = counts(team)
     yield
     assert counts(team) == before
-
-
-@contextmanager
-def query_counter(engine):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def read(team, actor, use_case, *args, **kwargs):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from tests.builders import PASSWORD, csrf_from, log_in
+from tests.builders import PASSWORD, csrf_from, log_in, query_counter
 from tests.risk.conftest import new_risk
-from tests.risk.test_service import query_counter
 
 
 def cell(page: str, heat_id: str, likelihood: int, impact: int) -> str:
