@@ -8,12 +8,10 @@ SQLite always (a temporary file); PostgreSQL too when QTQMS_BENCH_PG_URL names a
 
 from __future__ import annotations
 
-import os
 import random
-import tempfile
 from datetime import date, timedelta
 
-from benchmarks.common import machine, report, timed
+from benchmarks.common import each_backend, fresh_schema, machine, report, timed
 
 CONTROLS = 10_000
 LINKS = 50_000
@@ -21,30 +19,6 @@ EVIDENCE = 100_000
 BATCH = 5_000
 READINESS_TARGET = 0.2
 LISTING_TARGET = 0.1
-
-
-def _configure(url: str, data_dir: str) -> None:
-    from qtqms.settings import reset_settings
-
-    os.environ.update(
-        QTQMS_DATABASE_URL=url,
-        QTQMS_DATA_DIR=data_dir,
-        QTQMS_ARGON2_PROFILE="cheapest",
-        QTQMS_SECRET_KEY="benchmark-secret",
-    )
-    reset_settings()
-
-
-def _fresh_schema(engine) -> None:
-    from sqlalchemy import text
-
-    from qtqms.db import migrate
-
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    migrate.upgrade(engine)
 
 
 def _organisation(engine):
@@ -144,7 +118,7 @@ def _load(engine, admin) -> None:
         connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
 
 
-def run_backend(label: str, url: str) -> None:
+def run_backend(label: str) -> None:
     from fastapi.testclient import TestClient
     from tests.builders import api_token
 
@@ -153,40 +127,35 @@ def run_backend(label: str, url: str) -> None:
     from qtqms.db.uow import UnitOfWork
     from qtqms.web.app import create_app
 
-    with tempfile.TemporaryDirectory(prefix="qtqms-bench-") as data_dir:
-        _configure(url or f"sqlite:///{data_dir}/bench.sqlite", data_dir)
-        engine = get_engine(require_current=False)
-        _fresh_schema(engine)
-        admin = _organisation(engine)
-        _load(engine, admin)
+    engine = get_engine(require_current=False)
+    fresh_schema(engine)
+    admin = _organisation(engine)
+    _load(engine, admin)
 
-        def every_framework():
-            with UnitOfWork(engine, actor=admin) as uow:
-                return service.readiness(uow, admin)
+    def every_framework():
+        with UnitOfWork(engine, actor=admin) as uow:
+            return service.readiness(uow, admin)
 
-        results = every_framework()
-        summary = ", ".join(f"{r.framework} {r.score:.0%}" for r in results if r.framework != "gen-1200")
-        print(f"[{label}] readiness: {summary}")
-        report(f"[{label}] readiness of every framework (10k controls, 50k links, 100k evidence)",
-               timed(every_framework, runs=15, warmup=2), target=READINESS_TARGET)  # fmt: skip
-        headers = {"Authorization": f"Bearer {api_token(engine, admin, 'bench')}"}
-        with TestClient(create_app()) as client:
+    results = every_framework()
+    summary = ", ".join(f"{r.framework} {r.score:.0%}" for r in results if r.framework != "gen-1200")
+    print(f"[{label}] readiness: {summary}")
+    report(f"[{label}] readiness of every framework (10k controls, 50k links, 100k evidence)",
+           timed(every_framework, runs=15, warmup=2), target=READINESS_TARGET)  # fmt: skip
+    headers = {"Authorization": f"Bearer {api_token(engine, admin, 'bench')}"}
+    with TestClient(create_app()) as client:
 
-            def listing():
-                response = client.get("/api/v1/catalog/readiness/gen-1200", headers=headers)
-                assert response.status_code == 200, response.text[:300]
+        def listing():
+            response = client.get("/api/v1/catalog/readiness/gen-1200", headers=headers)
+            assert response.status_code == 200, response.text[:300]
 
-            report(f"[{label}] API: assessments of a 1,200-requirement framework",
-                   timed(listing, runs=15, warmup=2), target=LISTING_TARGET)  # fmt: skip
-        engine.dispose()
+        report(f"[{label}] API: assessments of a 1,200-requirement framework",
+               timed(listing, runs=15, warmup=2), target=LISTING_TARGET)  # fmt: skip
+    engine.dispose()
 
 
 def main() -> None:
     print(f"machine: {machine()}")
-    run_backend("SQLite", "")
-    pg_url = os.environ.get("QTQMS_BENCH_PG_URL", "")
-    if pg_url:
-        run_backend("PostgreSQL", pg_url)
+    each_backend(run_backend)
 
 
 if __name__ == "__main__":

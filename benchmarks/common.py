@@ -42,3 +42,56 @@ def report(label: str, figures: dict[str, float], *, target: float | None = None
         f"best {figures['best'] * 1000:.0f} ms over {figures['runs']} runs"
         + (f" (target < {target * 1000:.0f} ms){verdict}" if target else "")
     )
+
+
+def configure(url: str, data_dir: str) -> None:
+    """Point qtqms at a benchmark database and data dir, with the cheap password hash."""
+    from qtqms.settings import reset_settings
+
+    os.environ.update(
+        QTQMS_DATABASE_URL=url,
+        QTQMS_DATA_DIR=data_dir,
+        QTQMS_ARGON2_PROFILE="cheapest",
+        QTQMS_SECRET_KEY="benchmark-secret",
+    )
+    reset_settings()
+
+
+def fresh_schema(engine) -> None:
+    """An empty, migrated schema (on PostgreSQL the public schema is dropped first: a throwaway database only)."""
+    from sqlalchemy import text
+
+    from qtqms.db import migrate
+
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+
+
+def log_in(client, username: str, password: str) -> None:
+    """A session for the web pages, through the login form as a browser would."""
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    form = {"username": username, "password": password, "csrf_token": token, "next": "/"}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+
+
+def each_backend(run: Callable[[str], None]) -> None:
+    """`run(label)` on SQLite (a temporary file), then on PostgreSQL when QTQMS_BENCH_PG_URL names a throwaway
+    database (its public schema is dropped); qtqms is configured for each backend before it runs."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="qtqms-bench-") as data_dir:
+        backends = [("SQLite", f"sqlite:///{Path(data_dir) / 'bench.sqlite'}")]
+        if os.environ.get("QTQMS_BENCH_PG_URL"):
+            backends.append(("PostgreSQL", os.environ["QTQMS_BENCH_PG_URL"]))
+        for label, url in backends:
+            configure(url, data_dir)
+            run(label)
+        from qtqms.db.runtime import dispose_all
+
+        dispose_all()

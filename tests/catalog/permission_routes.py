@@ -19,6 +19,7 @@ CATALOG_ROUTES = {
     ("PATCH", f"{P}/controls/{{key}}"): CONTROL_EDITORS,
     ("POST", f"{P}/controls/{{key}}/requirements"): CONTROL_EDITORS,
     ("POST", f"{P}/controls/{{key}}/evidence"): EVIDENCE_EDITORS,
+    ("GET", f"{P}/evidence/{{evidence_id}}/file"): ALL,
     ("GET", f"{P}/soa/{{framework}}"): ALL,
     ("PUT", f"{P}/soa/{{framework}}/{{requirement}}"): CATALOG_EDITORS,
     ("GET", f"{P}/readiness"): ALL,
@@ -44,11 +45,17 @@ def catalog_path(path: str, client, admin_token: str, index: int) -> str:
     from qtqms.db.runtime import get_engine
 
     service.sync_shipped(get_engine())
-    if "{key}" in path:
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    if "{key}" in path or "{evidence_id}" in path:
         body = {"key": f"CTL-T{index}", "title": "Target", "owner": "admin"}
-        response = client.post(f"{P}/controls", json=body, headers={"Authorization": f"Bearer {admin_token}"})
+        response = client.post(f"{P}/controls", json=body, headers=admin)
         assert response.status_code == 201, response.text
         path = path.replace("{key}", f"CTL-T{index}")
+    if "{evidence_id}" in path:
+        file = {"file": ("record.txt", f"record {index}".encode(), "text/plain")}
+        response = client.post(f"{P}/controls/CTL-T{index}/evidence", files=file, headers=admin)
+        assert response.status_code == 201, response.text
+        path = path.replace("{evidence_id}", str(response.json()["id"]))
     path = path.replace("{pack_id}/diff", "iso27001-2022/diff?old=1.0.0&new=1.0.0").replace(
         "{pack_id}", "iso27001-2022"
     )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from qtqms.catalog import service
+import pytest
+
+from qtqms.catalog import blobs, service
 from qtqms.catalog.domain import FrameworkPack, PackInfo, Requirement, RequirementKind
+from qtqms.kernel.errors import NotFound
+from qtqms.settings import get_settings
 from tests.builders import api_token, query_counter
 
 P = "/api/v1/catalog"
@@ -92,3 +97,88 @@ def test_listing_assessments_costs_the_same_queries_for_300_or_1200_requirements
     large = response.json()
     assert len(large["requirements"]) == 1140 and large["met"] == 2
     assert counts["gen-small"] == counts["gen-large"]
+
+
+def test_upload_an_evidence_file_then_download_it_under_a_safe_name(client, world):
+    world.control("CTL-FILE", "iso27001-2022|A.8.24", evidence=False)
+    name = 'scan "q1"\r\nX-Injected: 1.txt'
+    uploaded = client.post(
+        f"{P}/controls/CTL-FILE/evidence",
+        headers=_bearer(world, world.engineer),
+        files={"file": (name, b"tls scan: X25519MLKEM768", "text/plain")},
+        data={"valid_until": "2999-01-01"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    item = uploaded.json()
+    assert item["size"] == 24 and item["current"] is True and len(item["sha256"]) == 64
+    assert item["title"] == item["filename"]  # no title given: the file's name
+    downloaded = client.get(f"{P}/evidence/{item['id']}/file", headers=_bearer(world, world.viewer))
+    assert downloaded.status_code == 200 and downloaded.content == b"tls scan: X25519MLKEM768"
+    disposition = downloaded.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="') and "\r" not in disposition and "\n" not in disposition
+    assert disposition.count('"') == 2 and "X-Injected" not in downloaded.headers
+    assert downloaded.headers["content-type"] == "application/octet-stream"
+    assert downloaded.headers["x-content-type-options"] == "nosniff"
+
+
+def test_evidence_upload_refusals_name_what_is_wrong(client, world):
+    world.control("CTL-BAD", "iso27001-2022|A.8.24", evidence=False)
+    url = f"{P}/controls/CTL-BAD/evidence"
+    headers = _bearer(world, world.engineer)
+    file = {"file": ("a.txt", b"content", "text/plain")}
+    viewer = client.post(url, headers=_bearer(world, world.viewer), files=file)
+    assert viewer.status_code == 403 and viewer.json()["error"]["code"] == "forbidden"
+    backwards = client.post(url, headers=headers, files=file,
+                            data={"valid_from": "2026-05-01", "valid_until": "2026-01-01"})  # fmt: skip
+    assert backwards.status_code == 422 and backwards.json()["error"]["problems"][0]["field"] == "valid_until"
+    not_a_date = client.post(url, headers=headers, files=file, data={"valid_from": "2026-13-01"})
+    assert not_a_date.status_code == 422 and not_a_date.json()["error"]["problems"][0]["field"] == "valid_from"
+    no_file = client.post(url, headers=headers, data={"title": "x"}, files={"other": ("b.txt", b"x")})
+    assert no_file.status_code == 422 and no_file.json()["error"]["problems"][0]["field"] == "file"
+    empty = client.post(url, headers=headers, files={"file": ("e.txt", b"", "text/plain")})
+    assert empty.status_code == 422 and "empty" in empty.json()["error"]["message"]
+    huge = client.post(url, headers=headers, files={"file": ("big.bin", b"x" * (blobs.MAX_BYTES + 1))})
+    assert huge.status_code == 422 and "larger than the limit" in huge.json()["error"]["message"]
+    unknown = client.post(f"{P}/controls/CTL-NONE/evidence", headers=headers, files=file)
+    assert unknown.status_code == 404
+    malformed = client.post(url, headers={**headers, "content-type": "application/json"}, content=b"{nope")
+    assert malformed.status_code == 400
+    assert world.read(world.viewer, service.get_control, "CTL-BAD").evidence == []
+
+
+def test_download_refuses_url_evidence_other_organisations_and_lost_files(client, world, tmp_path):
+    world.control("CTL-URL", "iso27001-2022|A.8.24")
+    headers = _bearer(world, world.viewer)
+    url_item = world.read(world.viewer, service.get_control, "CTL-URL").evidence[0]
+    as_url = client.get(f"{P}/evidence/{url_item.id}/file", headers=headers)
+    assert as_url.status_code == 404 and "is a URL" in as_url.json()["error"]["message"]
+    assert client.get(f"{P}/evidence/999999/file", headers=headers).status_code == 404
+    stored = world.run(world.admin, service.add_evidence_file, "CTL-URL", title="Log", filename="log.txt",
+                       content=b"private log")  # fmt: skip
+    outsider = replace(world.admin, organisation_id=world.admin.organisation_id + 1)
+    with pytest.raises(NotFound):
+        world.read(outsider, service.evidence_file, stored.id)
+    blobs.blob_path(get_settings().blob_dir, stored.sha256).unlink()
+    lost = client.get(f"{P}/evidence/{stored.id}/file", headers=headers)
+    assert lost.status_code == 404 and "missing from the data directory" in lost.json()["error"]["message"]
+
+
+def test_patch_replaces_the_links_when_given_and_null_changes_nothing_it_cannot_clear(client, world):
+    world.control("CTL-PA", "iso27001-2022|A.8.24", "iso27001-2022|A.5.1")
+    headers = _bearer(world, world.engineer)
+    body = {"title": None, "review_date": "2027-01-31",
+            "requirements": [{"framework": "iso27001-2022", "requirement": "A.8.24"},
+                             {"framework": "pqc", "requirement": "FIPS 203"}]}  # fmt: skip
+    patched = client.patch(f"{P}/controls/CTL-PA", json=body, headers=headers)
+    assert patched.status_code == 200, patched.text
+    read = patched.json()
+    assert read["title"] == "Control CTL-PA" and read["review_date"] == "2027-01-31"
+    assert {(r["framework"], r["requirement"]) for r in read["requirements"]} == {
+        ("iso27001-2022", "A.8.24"), ("pqc", "FIPS 203")}  # fmt: skip
+    cleared = client.patch(f"{P}/controls/CTL-PA", json={"review_date": None}, headers=headers).json()
+    assert cleared["review_date"] is None and len(cleared["requirements"]) == 2  # links untouched when not given
+    bad = {"owner": "nobody", "requirements": [{"framework": "pqc", "requirement": "X"}]}
+    refused = client.patch(f"{P}/controls/CTL-PA", headers=headers, json=bad)
+    problems = {(p["where"], p["field"]) for p in refused.json()["error"]["problems"]}
+    assert refused.status_code == 422 and problems == {("", "owner"), ("requirements[0]", "")}
+    assert len(client.get(f"{P}/controls/CTL-PA", headers=headers).json()["requirements"]) == 2

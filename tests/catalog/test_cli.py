@@ -2,9 +2,11 @@
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from qtqms.cli.main import app as root
+from qtqms.settings import reset_settings
 
 runner = CliRunner()
 
@@ -64,7 +66,16 @@ def test_validate_a_missing_file_is_exit_2(tmp_path):
     assert result.exit_code == 2 and "error: " in result.output and "no such file" in result.output
 
 
-def test_export_a_shipped_pack_as_oscal_and_as_yaml():
+@pytest.fixture
+def no_database(monkeypatch, tmp_path):
+    """Settings pointing at a database nobody has initialised: packs come from the package itself."""
+    monkeypatch.setenv("QTQMS_DATABASE_URL", f"sqlite:///{tmp_path / 'never-initialised.sqlite'}")
+    reset_settings()
+    yield
+    reset_settings()
+
+
+def test_export_a_shipped_pack_as_oscal_and_as_yaml(no_database):
     oscal = run("export", "elspi", "--format", "oscal")
     assert oscal.exit_code == 0, oscal.output
     assert json.loads(oscal.stdout)["catalog"]["metadata"]["title"].startswith("ELSPI principles")
@@ -72,10 +83,12 @@ def test_export_a_shipped_pack_as_oscal_and_as_yaml():
     assert yaml_text.exit_code == 0 and "kind: mapping-set" in yaml_text.stdout
 
 
-def test_export_refuses_oscal_for_a_mapping_set_and_unknown_ids():
+def test_export_refuses_oscal_for_a_mapping_set_and_unknown_ids(no_database):
     assert run("export", "iso27001-2022-to-pqc", "-f", "oscal").exit_code == 2
     unknown = run("export", "no-such-pack")
     assert unknown.exit_code == 2 and "no shipped pack with id 'no-such-pack'" in unknown.output
+    older = run("export", "elspi", "--version", "0.9")
+    assert older.exit_code == 2 and "--version needs a database" in older.output
 
 
 def test_import_a_csv_table_then_validate_the_pack(tmp_path):
@@ -94,3 +107,20 @@ def test_import_a_table_needs_the_pack_fields(tmp_path):
     table.write_text("id,kind,label\nGOV,clause,Governance\n")
     result = run("import", str(table))
     assert result.exit_code == 2 and "needs --id, --title, --publisher, --licence" in result.output
+
+
+def test_validate_an_oscal_profile_against_the_catalogs_it_imports(tmp_path):
+    from qtqms.interop import oscal
+    from tests.interop.test_oscal import SOA_ROWS
+
+    profile = tmp_path / "soa.json"
+    profile.write_text(oscal.export_soa_profile("iso27001-2022", SOA_ROWS))
+    ok = run("validate", str(profile))
+    assert ok.exit_code == 0 and f"{profile}: ok" in ok.output
+    profile.write_text(profile.read_text().replace('"A.7.4"', '"A.7.44"'))
+    own = tmp_path / "own.yaml"
+    own.write_text(VALID)
+    bad = run("validate", str(own), str(profile))
+    assert bad.exit_code == 1 and f"{own}: ok" in bad.output
+    assert "control 'A.7.44' is not in iso27001-2022 1.0.0" in bad.output
+    assert "profile.imports[0].exclude-controls[0].with-ids[0]" in bad.output

@@ -131,3 +131,107 @@ def test_soa_oscal_profile_excludes_the_not_applicable_with_their_justification(
     assert "A.8.30" not in profile["imports"][0]["include-controls"][0]["with-ids"]
     alter = next(a for a in profile["modify"]["alters"] if a["control-id"] == "A.8.30")
     assert alter["adds"][0]["parts"][0]["prose"] == reason
+
+
+def _tagged_framework(version: str = "1.0.0"):
+    """A user's framework with everything a requirement can carry: parent, kind, heading, description, tags."""
+    from datetime import date
+
+    from qtqms.catalog.domain import FrameworkPack, PackInfo, Requirement, RequirementKind
+
+    info = PackInfo("acme-lab", "Acme lab rules", version, "Acme", "lab handbook", date(2026, 11, 24), "internal")
+    rows = (
+        Requirement("GOV", RequirementKind.CLAUSE, "Governance", assessable=False),
+        Requirement("GOV.1", RequirementKind.CONTROL, "Owner named", parent="GOV", description="Each rig has one.",
+                    tags={"theme": ("people",), "type": ("preventive", "detective")}),
+        Requirement("GOV.1.a", RequirementKind.GUIDANCE, "Record it", parent="GOV.1", assessable=False),
+    )  # fmt: skip
+    return FrameworkPack(info=info, edition="2026", requirements=rows)
+
+
+def test_export_a_users_pack_from_the_database_as_yaml_and_oscal_back_to_the_same_tree(world, tmp_path):
+    from qtqms.catalog import service
+    from qtqms.interop import oscal
+
+    pack = _tagged_framework()
+    world.run(world.admin, service.import_pack, pack)
+    world.run(world.admin, service.import_pack, replace(pack, info=replace(pack.info, version="2.0.0"),
+                                                        requirements=pack.requirements[:2]))  # fmt: skip
+    exported = tmp_path / "acme-lab.yaml"
+    assert qtqms("catalog", "export", "acme-lab", "--version", "1.0.0", "-o", str(exported)).exit_code == 0
+    assert qtqms("catalog", "validate", str(exported)).exit_code == 0
+    assert packs.load_file(exported) == pack  # the same tree, labels, descriptions and tags
+    current = packs.load_file(_written(tmp_path / "current.yaml", qtqms("catalog", "export", "acme-lab").stdout))
+    assert current.info.version == "2.0.0" and len(current.requirements) == 2
+    catalog = qtqms("catalog", "export", "acme-lab", "--version", "1.0.0", "-f", "oscal")
+    assert catalog.exit_code == 0, catalog.output
+    assert oscal.import_catalog(catalog.stdout, source="acme-lab.json") == pack
+    missing = qtqms("catalog", "export", "acme-lab", "--version", "9")
+    assert missing.exit_code == 2 and "pack 'acme-lab' version 9 is not loaded" in missing.output
+
+
+def test_export_a_users_mapping_set_from_the_database(world, tmp_path):
+    from qtqms.catalog import service
+    from qtqms.catalog.domain import Mapping, MappingSet, Relationship
+
+    framework = _tagged_framework()
+    world.run(world.admin, service.import_pack, framework)
+    rows = (Mapping("GOV.1", "A.5.2", Relationship.SUBSET, 0.6, "Naming rig owners is part of assigning roles."),)
+    mapping_set = MappingSet(info=replace(framework.info, id="acme-lab-to-iso27001"), source_pack="acme-lab",
+                             target_pack="iso27001-2022", mappings=rows)  # fmt: skip
+    world.run(world.admin, service.import_pack, mapping_set)
+    exported = _written(tmp_path / "map.yaml", qtqms("catalog", "export", "acme-lab-to-iso27001").stdout)
+    framework_file = _written(tmp_path / "acme-lab.yaml", qtqms("catalog", "export", "acme-lab").stdout)
+    checked = qtqms("catalog", "validate", str(framework_file), str(exported))
+    assert checked.exit_code == 0, checked.output
+    again, problems = packs.check_files([framework_file, exported])[str(exported)]
+    assert (
+        not problems
+        and again.mappings == rows
+        and (again.source_pack, again.target_pack) == ("acme-lab", "iso27001-2022")
+    )
+    assert again.info.publisher == service.NOT_KEPT  # what the tables do not keep says so
+
+
+def test_export_of_a_shipped_pack_from_the_database_is_the_shipped_file(world):
+    shipped = packs.dump_yaml(packs.find_shipped("iso27001-2022"))
+    assert qtqms("catalog", "export", "iso27001-2022").stdout == shipped  # notes included
+    unknown = qtqms("catalog", "export", "no-such-pack")
+    assert unknown.exit_code == 2 and "pack 'no-such-pack' is not loaded" in unknown.output
+
+
+def _written(path, text: str):
+    path.write_text(text)
+    return path
+
+
+def test_soa_import_round_trips_an_exported_profile_and_refuses_unknown_controls(world, tmp_path):
+    from qtqms.catalog import service
+    from qtqms.catalog.schemas import SoaEntryUpdate
+
+    reason = "No development is outsourced at all."
+    world.run(world.admin, service.set_soa_entry, "iso27001-2022", "A.8.30",
+              SoaEntryUpdate(applicable=False, justification=reason, implementation_status="retired"))  # fmt: skip
+    world.run(world.admin, service.set_soa_entry, "iso27001-2022", "A.5.1",
+              SoaEntryUpdate(applicable=True, justification="Policies apply to every site."))  # fmt: skip
+    profile = tmp_path / "soa.json"
+    assert qtqms("soa", "export", "iso27001-2022", "-f", "oscal", "-o", str(profile)).exit_code == 0
+    world.run(world.admin, service.set_soa_entry, "iso27001-2022", "A.8.30",
+              SoaEntryUpdate(applicable=True, justification="Changed our mind after the export."))  # fmt: skip
+    imported = qtqms("soa", "import", str(profile))
+    assert imported.exit_code == 0, imported.output
+    assert "iso27001-2022: 2 decision(s) recorded; 91 without a justification left as they were" in imported.output
+    rows = {r.requirement: r for r in world.read(world.viewer, service.soa, "iso27001-2022")}
+    assert (rows["A.8.30"].applicable, rows["A.8.30"].justification, rows["A.8.30"].implementation_status) == (
+        False, reason, "retired")  # fmt: skip
+    assert rows["A.5.1"].decided and not rows["A.5.2"].decided  # undecided controls stay undecided
+    text = profile.read_text()
+    profile.write_text(text.replace('"A.8.30"', '"A.8.99"').replace('"Policies apply to every site."', '"Short"'))
+    refused = qtqms("soa", "import", str(profile))
+    assert refused.exit_code == 2 and "control 'A.8.99' is not in iso27001-2022 1.0.0" in refused.output
+    profile.write_text(text.replace('"Policies apply to every site."', '"Short"'))
+    short = qtqms("soa", "import", str(profile))
+    assert short.exit_code == 2 and "A.5.1: String should have at least 10 characters" in short.output
+    assert f"{profile}:" in short.output and "profile.modify.alters[0]" in short.output
+    viewer = qtqms("--as", "val", "soa", "import", str(profile))
+    assert viewer.exit_code == 2 and "may not do 'catalog:edit'" in viewer.output

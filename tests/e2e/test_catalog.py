@@ -1,4 +1,7 @@
-"""Standards in Chromium: an inferred readiness result with its mapping path, and a SoA decision saved."""
+"""Standards in Chromium: an inferred readiness result with its mapping path, a SoA decision saved, the framework
+tree folded, unfolded and searched, and a control edited."""
+
+import re
 
 from playwright.sync_api import Page, expect
 
@@ -32,3 +35,41 @@ def test_quality_manager_records_a_justified_exclusion_in_the_soa(page: Page, li
     expect(saved.locator("input[name=justification]")).to_have_value(
         "No premises need physical monitoring beyond the landlord's."
     )
+
+
+def test_framework_tree_folds_unfolds_and_searches(page: Page, live_server, demo):
+    log_in(page, live_server, "avery.auditor", PASSWORD)
+    page.goto(f"{live_server}/catalog/frameworks/iso27001-2022")
+    technological = page.locator('details[data-ref="A.8"]')
+    crypto = page.locator('[data-ref="A.8.24"]')
+    expect(page.locator('details[data-ref="A"]')).to_have_attribute("open", "")
+    expect(crypto).to_be_hidden()
+    technological.locator("> summary > code").click()
+    expect(crypto).to_be_visible()
+    technological.locator("> summary > code").click()
+    expect(crypto).to_be_hidden()
+    page.click("#expand-all")
+    expect(crypto).to_be_visible()
+    page.click("#collapse-all")
+    expect(page.locator('[data-ref="4.1"]')).to_be_hidden()
+    page.fill("input[type=search]", "cryptography")
+    page.press("input[type=search]", "Enter")
+    expect(crypto.locator("mark").first).to_have_text("Use of cryptography and key management")
+    expect(page.locator('[data-ref="A.5.1"]')).to_have_count(0)
+    crypto.locator("a", has_text="pqc").first.click()
+    expect(page).to_have_url(re.compile(r"/catalog/frameworks/pqc\?q="))
+    expect(page.locator("#requirements mark").first).to_be_visible()
+
+
+def test_engineer_edits_a_control_and_sees_a_refusal_next_to_the_field(page: Page, live_server, demo):
+    log_in(page, live_server, "emery.engineer", PASSWORD)
+    page.goto(f"{live_server}/catalog/controls")
+    page.click("#controls a[aria-label='Edit CTL-RISK']")
+    page.fill("#f-owner", "nobody")
+    page.click("#control-edit button[type=submit]")
+    expect(page.locator("#err-owner")).to_contain_text("'nobody' is not a user of this organisation")
+    page.fill("#f-owner", "emery.engineer")
+    page.fill("#f-review_date", "2027-06-30")
+    page.click("#control-edit button[type=submit]")
+    expect(page.locator(".notice")).to_have_text("control CTL-RISK saved")
+    expect(page.locator("#control-CTL-RISK")).to_contain_text("emery.engineer")

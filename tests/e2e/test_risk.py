@@ -38,3 +38,22 @@ def test_an_accepted_risk_shows_its_acceptance_invalid_after_its_rating_changes(
     expect(page.locator("#acceptance-badge")).to_contain_text("acceptance invalid")
     expect(page.locator(".acceptance-validity").first).to_contain_text("the risk changed after it was accepted")
     expect(page.locator(".acceptance-validity").first).to_contain_text("current: L2xI3 -> L4xI3")
+
+
+def test_a_risk_links_to_its_catalogue_controls_and_mosca_shows_where_each_y_comes_from(page: Page, live_server, demo):
+    log_in(page, live_server, "avery.auditor", PASSWORD)
+    page.goto(f"{live_server}/risk?search=blinding")
+    page.locator("#register a code").first.click()
+    ref = page.locator("h1 code").inner_text()
+    expect(page.locator("#linked-requirements")).to_contain_text("quantum-standards:ETSI GS QKD 014")
+    page.locator("#linked-controls a", has_text="CTL-QKD-API").click()
+    row = page.locator("#control-CTL-QKD-API")
+    expect(row).to_contain_text("QKD key-delivery API hardening")
+    expect(row.locator(".treated-risks")).to_contain_text(ref)
+    page.goto(f"{live_server}/risk/mosca")
+    kms = page.locator("#mosca-qkd-key-management tr", has_text="QKD-KMS")
+    expect(kms.locator(".mosca-y")).to_contain_text("from the PQC migration plan of QKD-LINK")
+    portal = page.locator("#mosca-customer-data tr", has_text="PORTAL")
+    expect(portal.locator(".mosca-y")).to_contain_text("entered")
+    kms.locator(".mosca-y a").click()
+    expect(page).to_have_url(f"{live_server}/pqc/products/QKD-LINK/plan")

@@ -1,6 +1,7 @@
 """OSCAL catalogs: every shipped pack exports, trestle reads the file back, and the import gives the same pack."""
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from trestle.oscal.catalog import Catalog
@@ -74,3 +75,67 @@ def test_not_json_and_not_a_catalog():
         oscal.import_catalog("{nope", source="x.json")
     with pytest.raises(InvalidInput, match="not an OSCAL catalog"):
         oscal.import_catalog('{"profile": {}}', source="x.json")
+
+
+SOA_ROWS = [
+    SimpleNamespace(requirement="A.5.1", applicable=True, justification="Policies apply everywhere.",
+                    implementation_status="implemented", controls=["CTL-POL"]),
+    SimpleNamespace(requirement="A.7.4", applicable=False, justification="No premises of our own.",
+                    implementation_status="planned", controls=[]),
+]  # fmt: skip
+
+
+def _profile(tmp_path, rows=SOA_ROWS, framework="iso27001-2022"):
+    path = tmp_path / "soa.json"
+    path.write_text(oscal.export_soa_profile(framework, rows))
+    return path
+
+
+def test_an_exported_soa_profile_checks_clean_against_the_catalog_beside_it_or_a_known_pack(frameworks, tmp_path):
+    profile = _profile(tmp_path)
+    assert oscal.validate_file(profile, frameworks) == []  # '<pack>-catalog.json' names a known pack
+    (tmp_path / "iso27001-2022-catalog.json").write_text(oscal.export_catalog(frameworks["iso27001-2022"]))
+    assert oscal.validate_file(profile, {}) == []  # the catalog file beside the profile
+
+
+def test_every_unknown_control_is_reported_with_its_line_and_place(frameworks, tmp_path):
+    rows = [*SOA_ROWS, SimpleNamespace(requirement="A.9.9", applicable=False, justification="No such control.",
+                                       implementation_status="planned", controls=[])]  # fmt: skip
+    profile = _profile(tmp_path, rows)
+    text = profile.read_text()
+    text = text.replace('"A.5.1"', '"A.5.99"', 1)  # an included id that the catalog does not have
+    profile.write_text(text)
+    problems = oscal.validate_file(profile, frameworks)
+    lines = text.splitlines()
+    by_field = {p.field: p for p in problems}
+    assert set(by_field) == {
+        "profile.imports[0].include-controls[0].with-ids[0]",
+        "profile.imports[0].exclude-controls[0].with-ids[1]",
+        "profile.modify.alters[2].control-id",
+    }
+    included = by_field["profile.imports[0].include-controls[0].with-ids[0]"]
+    assert included.message == "control 'A.5.99' is not in iso27001-2022 1.0.0"
+    line = int(included.where.rsplit(":", 1)[1])
+    assert included.where.startswith(str(profile)) and '"A.5.99"' in lines[line - 1]
+    assert "A.9.9" in by_field["profile.modify.alters[2].control-id"].message
+
+
+def test_an_href_that_names_no_known_catalog_is_reported(frameworks, tmp_path):
+    profile = _profile(tmp_path)
+    profile.write_text(profile.read_text().replace("iso27001-2022-catalog.json", "https://example.org/other.json"))
+    (problem,) = oscal.validate_file(profile, frameworks)  # unknown controls are not judged against nothing
+    assert problem.field == "profile.imports[0].href" and "names no known catalog" in problem.message
+    broken = _profile(tmp_path)
+    (tmp_path / "iso27001-2022-catalog.json").write_text('{"catalog": {"uuid": "x"}}')
+    (problem,) = oscal.validate_file(broken, frameworks)
+    assert problem.field == "profile.imports[0].href" and "is not a usable catalog" in problem.message
+
+
+def test_a_profile_trestle_rejects_and_a_file_that_is_not_json(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"profile": {"uuid": "not-a-uuid", "imports": []}}))
+    fields = {p.field for p in oscal.validate_file(bad, {})}
+    assert {"profile.uuid", "profile.metadata"} <= fields
+    bad.write_text("{\n  nope")
+    (problem,) = oscal.validate_file(bad, {})
+    assert problem.where == f"{bad}:2" and "invalid JSON" in problem.message

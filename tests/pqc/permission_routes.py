@@ -19,6 +19,17 @@ def demo_cbom(part: str = "controller/key_transport.py") -> dict:
     return json.loads(to_json(build_bom(findings, subject="demo")))
 
 
+def demo_report(part: str = "controller") -> dict:
+    """What `qtqms pqc scan PART --json` prints for a part of the demo source tree."""
+    from typer.testing import CliRunner
+
+    from qtqms.cli.main import app
+
+    result = CliRunner().invoke(app, ["pqc", "scan", str(DEMO_SOURCE / part), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
 PQC_ROUTES = {
     ("GET", f"{P}/systems"): ALL,
     ("GET", f"{P}/products/{{key}}/inventory"): ALL,
@@ -31,6 +42,17 @@ PQC_ROUTES = {
     ("PATCH", f"{P}/tasks/{{task_id}}"): PQC_EDITORS,
     ("GET", f"{P}/progress"): ALL,
     ("GET", f"{P}/products/{{key}}/progress"): ALL,
+}
+
+# The pqc web pages and forms (not in the OpenAPI document), checked by tests/pqc/test_views.py.
+PQC_WEB_ROUTES = {
+    ("GET", "/pqc"): ALL,
+    ("GET", "/pqc/products/{key}"): ALL,
+    ("POST", "/pqc/products/{key}/scans"): PQC_EDITORS,
+    ("GET", "/pqc/products/{key}/scans"): ALL,
+    ("GET", "/pqc/products/{key}/plan"): ALL,
+    ("POST", "/pqc/products/{key}/plan"): PQC_EDITORS,
+    ("POST", "/pqc/tasks/{task_id}"): PQC_EDITORS,
 }
 
 PQC_BODIES = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.builders import api_token
-from tests.pqc.permission_routes import demo_cbom
+from tests.pqc.permission_routes import demo_cbom, demo_report
 
 
 def _headers(team, actor) -> dict[str, str]:
@@ -60,3 +60,25 @@ def test_errors_are_located_and_carry_their_status(client, team):
     assert bad_cbom.status_code == 422
     assert client.get("/api/v1/pqc/scans/999", headers=engineer).status_code == 404
     assert client.get("/api/v1/pqc/products/QKD-LINK/inventory", headers=engineer).json()["rows"] == []
+
+
+def test_a_scan_report_is_accepted_like_a_cbom_and_the_inventory_can_be_judged_as_of_a_day(client, team):
+    engineer = _headers(team, team.engineer)
+    body = {"product": "QKD-LINK", "system": "ctl", "report": demo_report("controller"), "as_of": "2026-11-24"}
+    stored = client.post("/api/v1/pqc/scans", headers=engineer, json=body)
+    assert stored.status_code == 201, stored.text
+    assert (stored.json()["source"], stored.json()["summary"]["assets"]) == ("scanner", 9)
+    inventory = client.get("/api/v1/pqc/products/QKD-LINK/inventory?as_of=2031-01-01", headers=engineer).json()
+    assert inventory["as_of"] == "2031-01-01"
+    sha1 = next(r for r in inventory["rows"] if r["label"] == "SHA-1")
+    assert (sha1["recorded_verdict"], sha1["verdict"]) == ("deprecated", "disallowed")
+    both = client.post("/api/v1/pqc/scans", headers=engineer, json={**body, "cbom": demo_cbom()})
+    assert both.status_code == 422 and "exactly one of cbom" in both.json()["error"]["message"]
+    neither = client.post("/api/v1/pqc/scans", headers=engineer, json={"product": "QKD-LINK", "system": "ctl"})
+    assert neither.status_code == 422
+    broken = demo_report("controller")
+    broken["findings"][3]["line"] = -1
+    refused = client.post("/api/v1/pqc/scans", headers=engineer, json={**body, "report": broken})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["problems"][0]["field"] == "report.findings.3.line"
+    assert len(client.get("/api/v1/pqc/products/QKD-LINK/scans", headers=engineer).json()) == 1

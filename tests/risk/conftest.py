@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import Engine
 
+from qtqms.catalog import service as catalog_service
+from qtqms.catalog.schemas import ControlCreate
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.actor import Actor
 from qtqms.org import service as org_service
@@ -56,6 +58,17 @@ def team(db) -> Team:
         service.create_asset,
         AssetCreate(key="KMS", name="Key management service", kind="service", owner="riley"),
     )
+    return team
+
+
+@pytest.fixture
+def catalogue(team) -> Team:
+    """The team with the shipped framework packs loaded and two controls to link risks to."""
+    with UnitOfWork(team.db, write=True, actor=team.admin) as uow:
+        catalog_service.sync_shipped_packs(uow, team.admin)
+        uow.commit()
+    for key, title in (("CTL-QKD-API", "QKD key-delivery API hardening"), ("CTL-KEYS", "Hybrid key establishment")):
+        team.run(team.admin, catalog_service.create_control, ControlCreate(key=key, title=title, owner="riley"))
     return team
 
 

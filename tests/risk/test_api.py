@@ -20,7 +20,8 @@ def api(client, team):
     return call
 
 
-def test_create_read_and_reassess_a_risk_until_its_acceptance_is_invalid(api, team):
+def test_create_read_and_reassess_a_risk_until_its_acceptance_is_invalid(api, catalogue):
+    team = catalogue
     body = {
         "title": "Trojan-horse light probes the QKD transmitter",
         "domain": "security",
@@ -28,10 +29,13 @@ def test_create_read_and_reassess_a_risk_until_its_acceptance_is_invalid(api, te
         "assets": ["QKD-RX"],
         "product": "QKD-LINK",
         "linked_requirements": ["iso27001-2022:A.8.24"],
+        "linked_controls": ["CTL-QKD-API"],
         "current": {"likelihood": 2, "impact": 2},
     }
     created = api("POST", "/risks", json=body)
     assert created.status_code == 201 and created.json()["ref"] == "R-0001"
+    assert created.json()["linked_requirements"][0]["link"] == "iso27001-2022:A.8.24"
+    assert created.json()["linked_controls"][0]["key"] == "CTL-QKD-API"
     assert created.json()["current"]["level_key"] == "low" and created.json()["product"] == "QKD-LINK"
     accepted = api(
         "POST",

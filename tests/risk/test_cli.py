@@ -12,6 +12,7 @@ from qtqms.cli.main import app
 from qtqms.db.uow import UnitOfWork
 from qtqms.demo import service as demo_service
 from qtqms.identity import service as identity_service
+from qtqms.pqc import service as pqc_service
 from tests.builders import PASSWORD
 
 runner = CliRunner()
@@ -33,7 +34,7 @@ def qtqms(*args: str, stdin: str | None = None):
     return runner.invoke(app, list(args), input=stdin)
 
 
-def test_mosca_json_shows_x_y_z_margin_and_deadline_and_the_risks_raised(demo):
+def test_mosca_json_shows_x_y_z_margin_and_deadline_and_the_risks_raised(demo, db):
     result = qtqms("risk", "mosca", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -55,6 +56,13 @@ def test_mosca_json_shows_x_y_z_margin_and_deadline_and_the_risks_raised(demo):
             assert (system["risk"] is not None) == (basis["margin"] < 0)
             raised += system["risk"] is not None
     assert raised >= 1
+    systems = {s["system"]: s for dc in classes.values() for s in dc["systems"]}
+    assert (systems["PORTAL"]["y_source"], systems["PORTAL"]["y_plan"]) == ("entered", None)
+    with UnitOfWork(db) as uow:
+        admin = identity_service.local_actor(uow, demo.admin_username)
+        for system, product in (("QKD-KMS", "QKD-LINK"), ("QKD-AUTH", "QKD-LINK"), ("CLOUD-API", "QPU-CLOUD")):
+            assert systems[system]["y_source"] == f"pqc-plan:{product}" and systems[system]["y_plan"] == product
+            assert systems[system]["y"] == pqc_service.migration_years(uow, admin, product)
     listed = json.loads(qtqms("risk", "list", "--source", "mosca", "--json").output)
     assert listed["total"] == raised and all("Harvest now, decrypt later" in r["title"] for r in listed["rows"])
 
@@ -67,6 +75,14 @@ def test_demo_register_has_risks_at_every_stage_one_acceptance_and_one_overdue_a
     assert len(overdue) == 1 and overdue[0]["overdue"]
     quantum = {r["title"] for r in rows if "QKD" in r["title"] or "Helium" in r["title"]}
     assert quantum and any("Phishing" in r["title"] for r in rows)
+    blinding = next(r["ref"] for r in rows if "Detector blinding" in r["title"])
+    shown = json.loads(qtqms("risk", "show", blinding, "--json").output)
+    assert [c["key"] for c in shown["linked_controls"]] == ["CTL-QKD-API"]
+    assert "quantum-standards:ETSI GS QKD 014" in [r["link"] for r in shown["linked_requirements"]]
+    linked = qtqms("risk", "link", blinding, "--control", "CTL-KEYMGMT", "--requirement", "iso27001-2022:A.99")
+    assert linked.exit_code == 2 and "no requirement 'A.99'" in linked.output
+    assert qtqms("risk", "link", blinding, "--control", "CTL-KEYMGMT").exit_code == 0
+    assert "CTL-KEYMGMT" in qtqms("risk", "show", blinding).output
 
 
 def test_accepting_then_reassessing_shows_the_acceptance_invalid(demo):

@@ -378,14 +378,12 @@ def test_new_mosca_inputs_update_the_raised_risk_and_void_its_acceptance(team):
     ref = report.data_classes[0].systems[0].risk
     before = read(team, team.viewer, service.get_risk, ref)
     accept(team, team.admin, ref)
-    with UnitOfWork(team.db, actor=team.owner) as uow:
-        asset_id = next(a.id for a in service.list_assets(uow, team.owner) if a.key == "KMS")
-    team.run(team.owner, service.set_migration_years, asset_id=asset_id, years=30, source="pqc-plan:demo")
+    team.run(team.owner, service.set_migration_years, system="KMS", years=30, source="vendor estimate")
     after = read(team, team.viewer, service.get_risk, ref)
     assert "y=30" in after.computation and after.inherent.likelihood >= before.inherent.likelihood
     assert after.inherent.likelihood == 5 and after.acceptance_status == "invalid"
     system = read(team, team.viewer, service.mosca_report).data_classes[0].systems[0]
-    assert system.y_source == "pqc-plan:demo" and all(p.exposed for p in system.points)
+    assert system.y_source == "vendor estimate" and system.y_plan is None and all(p.exposed for p in system.points)
 
 
 def test_no_risk_is_raised_while_the_basis_scenario_leaves_a_margin(team):

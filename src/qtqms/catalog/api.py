@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
-from qtqms.catalog import service
+from qtqms.catalog import blobs, service
 from qtqms.catalog.schemas import (
     ControlCreate,
     ControlRead,
@@ -23,6 +30,7 @@ from qtqms.catalog.schemas import (
     SoaEntryUpdate,
     SoaRow,
 )
+from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.web.deps import CurrentActor, Uow
 from qtqms.web.errors import ERROR_RESPONSES
 
@@ -72,11 +80,69 @@ def link_requirement(key: str, data: RequirementRef, uow: Uow, actor: CurrentAct
     return service.link_requirement(uow, actor, key, data)
 
 
-@router.post("/controls/{key}/evidence", response_model=EvidenceRead, status_code=CREATED, summary="Add a URL")
-def add_evidence(key: str, data: EvidenceLinkCreate, uow: Uow, actor: CurrentActor) -> EvidenceRead:
-    return service.add_evidence_url(
-        uow, actor, key, title=data.title, url=str(data.url), valid_from=data.valid_from, valid_until=data.valid_until
-    )
+# The route takes JSON (a URL) or multipart/form-data (a file); FastAPI documents the form, this adds the JSON.
+JSON_EVIDENCE = {
+    "requestBody": {"content": {"application/json": {"schema": EvidenceLinkCreate.model_json_schema()}}},
+    "description": "JSON adds a URL. A multipart form uploads a file, kept by its SHA-256 (at most 25 MiB); "
+    "`title` defaults to the file name.",
+}
+
+
+@router.post(
+    "/controls/{key}/evidence",
+    response_model=EvidenceRead,
+    status_code=CREATED,
+    summary="Add a URL or upload a file",
+    openapi_extra=JSON_EVIDENCE,
+)
+async def add_evidence(
+    key: str,
+    request: Request,
+    uow: Uow,
+    actor: CurrentActor,
+    file: Annotated[UploadFile | None, File(description="the evidence file")] = None,
+    title: Annotated[str, Form(max_length=200)] = "",
+    valid_from: Annotated[date | None, Form()] = None,
+    valid_until: Annotated[date | None, Form()] = None,
+) -> EvidenceRead:
+    dates = {"valid_from": valid_from, "valid_until": valid_until}
+    if file is not None:
+        content = await file.read(blobs.MAX_BYTES + 1)
+        name = file.filename or "upload"
+        return await run_in_threadpool(
+            service.add_evidence_file, uow, actor, key, title=title or name, filename=name, content=content, **dates
+        )
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise InvalidInput("a multipart upload needs a 'file' part", [Problem("required", "body", "file")])
+    link = _json_body(await request.body(), EvidenceLinkCreate)
+    return await run_in_threadpool(service.add_evidence_url, uow, actor, key, title=link.title, url=str(link.url),
+                                   valid_from=link.valid_from, valid_until=link.valid_until)  # fmt: skip
+
+
+def _json_body(body: bytes, model: type[BaseModel]):
+    """What FastAPI does for a declared JSON body, for the route that also takes a form."""
+    try:
+        return model.model_validate_json(body or b"null")
+    except ValidationError as error:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in error.errors()]) from None
+
+
+@router.get(
+    "/evidence/{evidence_id}/file",
+    response_class=FileResponse,
+    summary="Download an evidence file",
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file as uploaded"}},
+)
+def download_evidence(evidence_id: int, uow: Uow, actor: CurrentActor) -> FileResponse:
+    path, name = service.evidence_file(uow, actor, evidence_id)
+    headers = {"Content-Disposition": attachment(name), "X-Content-Type-Options": "nosniff"}
+    return FileResponse(path, media_type="application/octet-stream", headers=headers)
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition that no file name can break out of: an ASCII stand-in and the exact UTF-8 name."""
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "evidence"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.get("/soa/{framework}", response_model=list[SoaRow], summary="Statement of Applicability")

@@ -19,7 +19,7 @@ def blob_path(root: Path, sha256: str) -> Path:
 def store(root: Path, content: bytes, *, limit: int = MAX_BYTES) -> str:
     """Keep `content` and return its SHA-256; the same content is kept once."""
     if len(content) > limit:
-        raise InvalidInput(f"evidence file is {len(content)} bytes; the limit is {limit} bytes")
+        raise InvalidInput(f"evidence file is larger than the limit of {limit} bytes ({limit // 2**20} MiB)")
     if not content:
         raise InvalidInput("evidence file is empty")
     digest = hashlib.sha256(content).hexdigest()

@@ -27,10 +27,18 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Pack files: frameworks and mapping sets, checked together.")],
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Check pack files and list every problem (file:line, field); exit 1 if any file is invalid."""
+    """Check pack files, OSCAL catalogs and OSCAL profiles (.json) and list every problem (file:line, field); exit 1
+    if any file is invalid. A profile's imports must resolve to a known catalog and its control ids exist there."""
     from qtqms.catalog import packs
 
-    results = packs.validate_files(files)
+    checked = packs.check_files([f for f in files if f.suffix.lower() != ".json"])
+    results = {source: problems for source, (_, problems) in checked.items()}
+    if len(results) < len(files):
+        from qtqms.catalog.domain import FrameworkPack
+        from qtqms.interop import oscal
+
+        known = packs.shipped_frameworks() | {p.id: p for p, _ in checked.values() if isinstance(p, FrameworkPack)}
+        results = {str(f): results[str(f)] if str(f) in results else oscal.validate_file(f, known) for f in files}
     if as_json:
         print_json(
             [
@@ -50,17 +58,19 @@ def validate(
 
 @app.command()
 def export(
-    pack: Annotated[str, typer.Argument(help="A shipped pack id (see the packs folder) or a pack file.")],
+    pack: Annotated[str, typer.Argument(help="A loaded pack id (yours too; see 'catalog list') or a pack file.")],
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="oscal (catalog JSON) or yaml.")] = (
         ExportFormat.YAML
     ),
+    version: Annotated[str, typer.Option(help="An older edition's pack version.")] = "",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
 ) -> None:
-    """Write a pack as YAML, or a framework pack as an OSCAL catalog validated by compliance-trestle."""
+    """Write a pack as YAML, or a framework pack as an OSCAL catalog validated by compliance-trestle. A pack id is
+    read from the database (the shipped packs when no database is initialised yet)."""
     from qtqms.catalog import packs
     from qtqms.catalog.domain import FrameworkPack
 
-    found = packs.load_file(Path(pack)) if pack.endswith(packs.PACK_SUFFIXES) else packs.find_shipped(pack)
+    found = packs.load_file(Path(pack)) if pack.endswith(packs.PACK_SUFFIXES) else _pack_by_id(pack, version)
     if format is ExportFormat.YAML:
         text = packs.dump_yaml(found)
     elif isinstance(found, FrameworkPack):
@@ -70,6 +80,23 @@ def export(
     else:
         fail(f"'{found.id}' is a mapping set; OSCAL export covers framework packs (use --format yaml)", EXIT_BAD_INPUT)
     _write(text, output)
+
+
+def _pack_by_id(pack_id: str, version: str):
+    from qtqms.db import migrate
+    from qtqms.db.runtime import engine_for
+    from qtqms.settings import get_settings
+
+    if migrate.current_revision(engine_for(get_settings())) is None:
+        from qtqms.catalog import packs
+
+        if version:
+            fail("--version needs a database: run 'qtqms init' and load the editions first")
+        return packs.find_shipped(pack_id)
+    from qtqms.catalog import service
+
+    with use_case() as (uow, actor):
+        return service.loaded_pack(uow, actor, pack_id, version or None)
 
 
 @app.command("import")
@@ -143,8 +170,9 @@ def list_(
     if as_json:
         print_json([f.model_dump() for f in found])
         return
-    rows = [[f.id, f.title, f.version, f.edition, f.requirement_count, "yes" if f.is_current else "no"] for f in found]
-    print_table("Frameworks", ["id", "title", "version", "edition", "requirements", "current"], rows)
+    # The id first and the long texts last, so a narrow terminal wraps the title rather than cutting the id.
+    rows = [[f.id, f.version, f.requirement_count, "yes" if f.is_current else "no", f.title] for f in found]
+    print_table("Frameworks", ["id", "version", "requirements", "current", "title"], rows)
 
 
 @app.command()
@@ -302,18 +330,20 @@ def control_evidence(
 ) -> None:
     """Attach evidence (a file or a URL, with validity dates) to a control."""
     from qtqms.catalog import service
+    from qtqms.catalog.schemas import EvidenceLinkCreate
 
     if bool(file) == bool(url):
         fail("give either --file or --url")
     dates = {"valid_from": _date(valid_from, "valid-from"), "valid_until": _date(valid_until, "valid-until")}
+    link = None if file else _schema(EvidenceLinkCreate, {"title": title, "url": url, **dates})
     with use_case(write=True) as (uow, actor):
-        if file is not None:
+        if link is None:
             from qtqms.catalog.blobs import read_file
 
             item = service.add_evidence_file(uow, actor, key, title=title, filename=file.name,
                                              content=read_file(file), **dates)  # fmt: skip
         else:
-            item = service.add_evidence_url(uow, actor, key, title=title, url=url, **dates)
+            item = service.add_evidence_url(uow, actor, key, title=link.title, url=str(link.url), **dates)
     typer.echo(f"evidence {item.id} added to {key}{' (sha256 ' + item.sha256 + ')' if item.sha256 else ''}")
 
 
@@ -358,6 +388,21 @@ def soa_export(
     else:
         output.write_bytes(content)
         typer.echo(f"wrote {output}", err=True)
+
+
+@soa_app.command("import")
+def soa_import(
+    file: Annotated[Path, typer.Argument(help="An OSCAL profile, e.g. one 'qtqms soa export -f oscal' wrote.")],
+) -> None:
+    """Record the SoA decisions an OSCAL profile states, after checking its import names a loaded framework and
+    every control it selects exists there; any problem refuses the whole file."""
+    from qtqms.catalog import packs, service
+
+    text = packs.read_text(file)
+    with use_case(write=True) as (uow, actor):
+        report = service.import_soa_profile(uow, actor, text, str(file))
+    left = f"; {report.undecided} without a justification left as they were" if report.undecided else ""
+    typer.echo(f"{report.framework}: {report.recorded} decision(s) recorded{left}")
 
 
 def readiness(

@@ -67,6 +67,26 @@ def requirement_rows(session: Session, version_ids: Iterable[int]) -> list[tuple
     return list(session.execute(stmt))
 
 
+def requirements_of(session: Session, version_id: int) -> list[CatalogRequirement]:
+    """One edition's requirements with every column (tags too), in file order."""
+    stmt = (
+        select(CatalogRequirement)
+        .where(CatalogRequirement.framework_version_id == version_id)
+        .order_by(CatalogRequirement.position)
+    )
+    return list(session.scalars(stmt))
+
+
+def mapping_set_versions(session: Session, set_id: str) -> list[MappingSetVersion]:
+    stmt = select(MappingSetVersion).where(MappingSetVersion.set_id == set_id).order_by(MappingSetVersion.id)
+    return list(session.scalars(stmt))
+
+
+def mappings_of(session: Session, version_id: int) -> list[CatalogMapping]:
+    stmt = select(CatalogMapping).where(CatalogMapping.mapping_set_version_id == version_id).order_by(CatalogMapping.id)
+    return list(session.scalars(stmt))
+
+
 def current_mappings(session: Session) -> list[tuple]:
     """(set_id, source_pack, target_pack, source_ref, target_ref, relationship, strength) of current sets."""
     stmt = (
@@ -190,6 +210,11 @@ def evidence_of(session: Session, control_ids: Iterable[int]) -> dict[int, list[
     for item in session.scalars(stmt):
         found.setdefault(item.control_id, []).append(item)
     return found
+
+
+def evidence_by_id(session: Session, organisation_id: int, evidence_id: int) -> Evidence | None:
+    stmt = select(Evidence).where(Evidence.organisation_id == organisation_id, Evidence.id == evidence_id)
+    return session.scalar(stmt)
 
 
 def usernames(session: Session, user_ids: Iterable[int]) -> dict[int, str]:

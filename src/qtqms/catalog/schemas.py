@@ -69,6 +69,9 @@ class ControlUpdate(BaseModel):
     status: ControlStatus | None = None
     implementation: str | None = None
     review_date: date | None = None
+    requirements: list[RequirementRef] | None = Field(
+        default=None, description="the complete set of linked requirements; replaces the current links"
+    )
 
 
 class EvidenceRead(BaseModel):
@@ -203,3 +206,9 @@ class SyncReport(BaseModel):
     frameworks_added: list[str]
     mapping_sets_added: list[str]
     unchanged: int
+
+
+class SoaImportReport(BaseModel):
+    framework: str
+    recorded: int  # decisions written
+    undecided: int  # selected controls the profile gives no justification for: left as they were

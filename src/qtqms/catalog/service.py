@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from qtqms.catalog import blobs, editions
+from qtqms.catalog import blobs, domain, editions
 from qtqms.catalog import repository as repo
 from qtqms.catalog.domain import FrameworkPack, MappingSet, Pack, Relationship
 from qtqms.catalog.readiness import Edge, Key, Node, Result, Tally, infer, tally
@@ -35,12 +35,14 @@ from qtqms.catalog.schemas import (
     RequirementRead,
     RequirementRef,
     SoaEntryUpdate,
+    SoaImportReport,
     SoaRow,
     SyncReport,
 )
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
+from qtqms.kernel.datapack import raise_problems
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.models.catalog import (
@@ -141,27 +143,11 @@ def _store(uow: UnitOfWork, pack: Pack, *, shipped: bool, report: SyncReport) ->
 
 
 def _store_framework(uow: UnitOfWork, pack: FrameworkPack, shipped: bool) -> None:
-    for older in repo.framework_versions(uow.session, pack.id):
-        older.is_current = False
     info = pack.info
-    version = FrameworkVersion(
-        pack_id=pack.id,
-        version=info.version,
-        edition=pack.edition,
-        title=info.title,
-        publisher=info.publisher,
-        source=info.source,
-        licence=info.licence,
-        verified_on=info.verified_on,
-        shipped=shipped,
-        is_current=True,
-        loaded_at=utcnow(),
-    )
-    uow.session.add(version)
-    uow.session.flush()
+    version = FrameworkVersion(pack_id=pack.id, edition=pack.edition, publisher=info.publisher, source=info.source,
+                               licence=info.licence, verified_on=info.verified_on)  # fmt: skip
     rows = [
         {
-            "framework_version_id": version.id,
             "position": position,
             "ref": r.id,
             "parent_ref": r.parent,
@@ -173,27 +159,14 @@ def _store_framework(uow: UnitOfWork, pack: FrameworkPack, shipped: bool) -> Non
         }
         for position, r in enumerate(pack.requirements)
     ]
-    uow.session.execute(insert(CatalogRequirement), rows)
+    older = repo.framework_versions(uow.session, pack.id)
+    _add_edition(uow, pack, shipped, version, older, (CatalogRequirement, "framework_version_id", rows))
 
 
 def _store_mapping_set(uow: UnitOfWork, pack: MappingSet, shipped: bool) -> None:
-    for older in repo.current_mapping_sets(uow.session, pack.id):
-        older.is_current = False
-    version = MappingSetVersion(
-        set_id=pack.id,
-        version=pack.info.version,
-        title=pack.info.title,
-        source_pack=pack.source_pack,
-        target_pack=pack.target_pack,
-        shipped=shipped,
-        is_current=True,
-        loaded_at=utcnow(),
-    )
-    uow.session.add(version)
-    uow.session.flush()
+    version = MappingSetVersion(set_id=pack.id, source_pack=pack.source_pack, target_pack=pack.target_pack)
     rows = [
         {
-            "mapping_set_version_id": version.id,
             "source_ref": m.source,
             "target_ref": m.target,
             "relationship": m.relationship.value,
@@ -202,8 +175,71 @@ def _store_mapping_set(uow: UnitOfWork, pack: MappingSet, shipped: bool) -> None
         }
         for m in pack.mappings
     ]
+    older = repo.current_mapping_sets(uow.session, pack.id)
+    _add_edition(uow, pack, shipped, version, older, (CatalogMapping, "mapping_set_version_id", rows))
+
+
+def _add_edition(uow: UnitOfWork, pack: Pack, shipped: bool, version, older, children: tuple) -> None:
+    """Make `version` (a framework or mapping-set edition) the current one of `pack`, older editions staying, and
+    insert its rows: `children` is (row model, the column that points at the edition, rows)."""
+    for edition in older:
+        edition.is_current = False
+    version.version, version.title = pack.info.version, pack.info.title
+    version.shipped, version.is_current, version.loaded_at = shipped, True, utcnow()
+    uow.session.add(version)
+    uow.session.flush()
+    row_model, parent_column, rows = children
     if rows:
-        uow.session.execute(insert(CatalogMapping), rows)
+        uow.session.execute(insert(row_model), [{parent_column: version.id, **row} for row in rows])
+
+
+# ---- packs out of the database ----------------------------------------------------------------------------
+
+NOT_KEPT = "not kept in the database"
+
+
+def loaded_pack(uow: UnitOfWork, actor: Actor, pack_id: str, version: str | None = None) -> Pack:
+    """A loaded framework pack or mapping set (the current edition unless `version` names another), ready to write
+    as YAML or OSCAL. A shipped edition comes from the package, notes and all; any other is rebuilt from the
+    tables, which keep every requirement and mapping row but not a pack's notes, nor a mapping set's publisher,
+    source, licence and check date (those say so)."""
+    authorize(actor, Permission.READ)
+    editions_ = [*repo.framework_versions(uow.session, pack_id), *repo.mapping_set_versions(uow.session, pack_id)]
+    chosen = [e for e in editions_ if e.version == version] if version else [e for e in editions_ if e.is_current]
+    if not chosen:
+        what = f"pack '{pack_id}'" + (f" version {version}" if version else "")
+        raise NotFound(f"{what} is not loaded (see 'qtqms catalog list')")
+    found = chosen[0]
+    shipped = [p for p in (*_shipped()[0], *_shipped()[1]) if (p.id, p.info.version) == (pack_id, found.version)]
+    if found.shipped and shipped:
+        return shipped[0]
+    if isinstance(found, FrameworkVersion):
+        return _framework_pack(uow, found)
+    return _mapping_set(uow, found)
+
+
+def _framework_pack(uow: UnitOfWork, found: FrameworkVersion) -> FrameworkPack:
+    info = domain.PackInfo(id=found.pack_id, title=found.title, version=found.version, publisher=found.publisher,
+                           source=found.source, verified_on=found.verified_on, licence=found.licence)  # fmt: skip
+    requirements = tuple(
+        domain.Requirement(id=r.ref, kind=domain.RequirementKind(r.kind), label=r.label, parent=r.parent_ref,
+                           assessable=r.assessable, description=r.description,
+                           tags={facet: tuple(values) for facet, values in r.tags.items()})
+        for r in repo.requirements_of(uow.session, found.id)
+    )  # fmt: skip
+    return FrameworkPack(info=info, edition=found.edition, requirements=requirements)
+
+
+def _mapping_set(uow: UnitOfWork, found: MappingSetVersion) -> MappingSet:
+    info = domain.PackInfo(id=found.set_id, title=found.title, version=found.version, publisher=NOT_KEPT,
+                           source=f"qtqms database: mapping set {found.set_id} {found.version}",
+                           verified_on=found.loaded_at.date(), licence=NOT_KEPT)  # fmt: skip
+    mappings = tuple(
+        domain.Mapping(source=m.source_ref, target=m.target_ref, relationship=Relationship(m.relationship),
+                       strength=m.strength, rationale=m.rationale)
+        for m in repo.mappings_of(uow.session, found.id)
+    )  # fmt: skip
+    return MappingSet(info=info, source_pack=found.source_pack, target_pack=found.target_pack, mappings=mappings)
 
 
 # ---- browsing ----------------------------------------------------------------------------------------------
@@ -259,28 +295,12 @@ def mapping_links(uow: UnitOfWork, actor: Actor, pack_id: str) -> dict[str, list
     authorize(actor, Permission.READ)
     links: dict[str, list[MappingLink]] = {}
     for set_id, source_pack, target_pack, source, target, relationship, strength in repo.current_mappings(uow.session):
-        if source_pack == pack_id:
-            links.setdefault(source, []).append(
-                MappingLink(
-                    mapping_set=set_id,
-                    other_pack=target_pack,
-                    other_requirement=target,
-                    relationship=relationship,
-                    strength=strength,
-                    direction="to",
-                )  # fmt: skip
-            )
-        if target_pack == pack_id:
-            links.setdefault(target, []).append(
-                MappingLink(
-                    mapping_set=set_id,
-                    other_pack=source_pack,
-                    other_requirement=source,
-                    relationship=relationship,
-                    strength=strength,
-                    direction="from",
-                )  # fmt: skip
-            )
+        ends = ((source_pack, source, target_pack, target, "to"), (target_pack, target, source_pack, source, "from"))
+        for pack, ref, other_pack, other, direction in ends:
+            if pack == pack_id:
+                link = MappingLink(mapping_set=set_id, other_pack=other_pack, other_requirement=other,
+                                   relationship=relationship, strength=strength, direction=direction)  # fmt: skip
+                links.setdefault(ref, []).append(link)
     return links
 
 
@@ -317,38 +337,36 @@ def diff_editions(uow: UnitOfWork, actor: Actor, pack_id: str, old: str, new: st
 # ---- controls and evidence ---------------------------------------------------------------------------------
 
 
-def _owner_id(uow: UnitOfWork, actor: Actor, username: str) -> int:
-    found = repo.user_id(uow.session, actor.organisation_id, username)
-    if found is None:
-        problem = Problem("unknown user", "", "owner")
-        raise InvalidInput(f"owner '{username}' is not a user of this organisation", [problem])
-    return found
-
-
-def _check_refs(uow: UnitOfWork, refs: Sequence[RequirementRef]) -> None:
-    if not refs:
-        return
-    current = {v.pack_id: v.id for v in repo.framework_versions(uow.session, current_only=True)}
-    known = {(vid, ref) for vid, ref, *_ in repo.requirement_rows(uow.session, current.values())}
-    problems = [
-        Problem(f"'{r.requirement}' is not a requirement of '{r.framework}'", f"requirements[{i}]")
-        for i, r in enumerate(refs)
-        if (current.get(r.framework), r.requirement) not in known
-    ]
+def _checked_input(uow: UnitOfWork, actor: Actor, owner: str | None, refs: Sequence[RequirementRef]) -> int | None:
+    """The named owner's user id (None when no owner is named); an unknown owner and every unknown requirement
+    are refused together, each located by its field."""
+    problems = []
+    owner_id = None if owner is None else repo.user_id(uow.session, actor.organisation_id, owner)
+    if owner is not None and owner_id is None:
+        problems.append(Problem(f"'{owner}' is not a user of this organisation", "", "owner"))
+    if refs:
+        current = {v.pack_id: v.id for v in repo.framework_versions(uow.session, current_only=True)}
+        known = {(vid, ref) for vid, ref, *_ in repo.requirement_rows(uow.session, current.values())}
+        problems += [
+            Problem(f"'{r.requirement}' is not a requirement of '{r.framework}'", f"requirements[{i}]")
+            for i, r in enumerate(refs)
+            if (current.get(r.framework), r.requirement) not in known
+        ]
     if problems:
-        raise InvalidInput(f"{len(problems)} unknown requirement(s); first: {problems[0]}", problems)
+        raise InvalidInput("; ".join(str(p) for p in problems), problems)
+    return owner_id
 
 
 def create_control(uow: UnitOfWork, actor: Actor, data: ControlCreate) -> ControlRead:
     authorize(actor, Permission.CONTROL_EDIT)
-    _check_refs(uow, data.requirements)
+    owner_id = _checked_input(uow, actor, data.owner, data.requirements)
     if repo.control_by_key(uow.session, actor.organisation_id, data.key) is not None:
         raise Conflict(f"control '{data.key}' already exists")
     control = Control(
         organisation_id=actor.organisation_id,
         key=data.key,
         title=data.title,
-        owner_id=_owner_id(uow, actor, data.owner),
+        owner_id=owner_id,
         status=data.status.value,
         implementation=data.implementation,
         review_date=data.review_date,
@@ -374,22 +392,40 @@ def _control(uow: UnitOfWork, actor: Actor, key: str) -> Control:
     return control
 
 
+CLEARABLE = ("review_date",)  # the fields a null clears; for the others null means "no change"
+
+
 def update_control(uow: UnitOfWork, actor: Actor, key: str, data: ControlUpdate) -> ControlRead:
+    """Change the fields given; `requirements`, when given, is the complete new set of links."""
     authorize(actor, Permission.CONTROL_EDIT)
     control = _control(uow, actor, key)
-    changes = data.model_dump(exclude_unset=True)
-    if "owner" in changes:
-        control.owner_id = _owner_id(uow, actor, changes.pop("owner"))
+    changes = data.model_dump(exclude_unset=True, exclude={"requirements"})
+    changes = {name: value for name, value in changes.items() if value is not None or name in CLEARABLE}
+    owner_id = _checked_input(uow, actor, changes.pop("owner", None), data.requirements or [])
+    if owner_id is not None:
+        control.owner_id = owner_id
     for name, value in changes.items():
         setattr(control, name, value.value if hasattr(value, "value") else value)
+    if data.requirements is not None:
+        _replace_links(uow, actor, control, {(r.framework, r.requirement) for r in data.requirements})
     uow.flush()
     return get_control(uow, actor, key)
+
+
+def _replace_links(uow: UnitOfWork, actor: Actor, control: Control, wanted: set[tuple[str, str]]) -> None:
+    for link in repo.links_of(uow.session, [control.id]).get(control.id, []):
+        if (link.framework, link.requirement_ref) in wanted:
+            wanted.discard((link.framework, link.requirement_ref))
+        else:
+            uow.session.delete(link)
+    for ref in sorted(wanted):
+        uow.session.add(_link(actor, control, *ref))
 
 
 def link_requirement(uow: UnitOfWork, actor: Actor, key: str, ref: RequirementRef) -> ControlRead:
     authorize(actor, Permission.CONTROL_EDIT)
     control = _control(uow, actor, key)
-    _check_refs(uow, [ref])
+    _checked_input(uow, actor, None, [ref])
     uow.session.add(_link(actor, control, ref.framework, ref.requirement))
     try:
         with uow.session.begin_nested():
@@ -409,6 +445,12 @@ def unlink_requirement(uow: UnitOfWork, actor: Actor, key: str, ref: Requirement
         raise NotFound(f"control '{key}' is not linked to {ref.framework} {ref.requirement}")
     uow.session.delete(found[0])
     uow.flush()
+    return get_control(uow, actor, key)
+
+
+def control_to_edit(uow: UnitOfWork, actor: Actor, key: str) -> ControlRead:
+    """A control for its edit form: only those who may change controls get one."""
+    authorize(actor, Permission.CONTROL_EDIT)
     return get_control(uow, actor, key)
 
 
@@ -495,6 +537,22 @@ def add_evidence_file(
     return _evidence_read(item, utcnow().date())
 
 
+def evidence_file(uow: UnitOfWork, actor: Actor, evidence_id: int) -> tuple[Path, str]:
+    """Where an evidence record's file is kept, and the name it was uploaded under."""
+    from qtqms.settings import get_settings
+
+    authorize(actor, Permission.READ)
+    item = repo.evidence_by_id(uow.session, actor.organisation_id, evidence_id)
+    if item is None:
+        raise NotFound(f"evidence {evidence_id} not found")
+    if not item.sha256:
+        raise NotFound(f"evidence {evidence_id} is a URL, not a file: {item.url}")
+    path = blobs.blob_path(get_settings().blob_dir, item.sha256)
+    if not path.is_file():
+        raise NotFound(f"the file of evidence {evidence_id} (sha256 {item.sha256}) is missing from the data directory")
+    return path, item.filename or item.sha256
+
+
 # ---- Statement of Applicability ----------------------------------------------------------------------------
 
 
@@ -552,6 +610,34 @@ def set_soa_entry(uow: UnitOfWork, actor: Actor, framework: str, ref: str, data:
     entry.implementation_status = data.implementation_status.value
     uow.flush()
     return next(row for row in soa(uow, actor, framework) if row.requirement == ref)
+
+
+def import_soa_profile(uow: UnitOfWork, actor: Actor, text: str, source: str) -> SoaImportReport:
+    """Record the decisions an OSCAL SoA profile states (as 'qtqms soa export -f oscal' writes them). Its import
+    must name a loaded SoA framework (`<pack>-catalog.json`) and every control it selects or alters must exist
+    there; a decision needs a justification of ten characters or more. Any problem refuses the whole file."""
+    from pydantic import ValidationError
+
+    from qtqms.interop import oscal
+
+    authorize(actor, Permission.CATALOG_EDIT)
+    known = {v.pack_id: _framework_pack(uow, v) for v in repo.framework_versions(uow.session, current_only=True)
+             if v.pack_id in SOA_FRAMEWORKS}  # fmt: skip
+    pack, decisions = oscal.soa_decisions(text, source=source, resolve=lambda href: oscal.pack_named(href, known))
+    updates: list[tuple[str, SoaEntryUpdate]] = []
+    problems: list[Problem] = []
+    for d in decisions:
+        if not d.justification:
+            continue
+        try:
+            updates.append((d.requirement, SoaEntryUpdate(applicable=d.applicable, justification=d.justification,
+                                                          implementation_status=d.implementation_status)))  # fmt: skip
+        except ValidationError as error:
+            problems += [Problem(f"{d.requirement}: {e['msg']}", d.where, d.field) for e in error.errors()]
+    raise_problems(source, problems)
+    for ref, update in updates:
+        set_soa_entry(uow, actor, pack.id, ref, update)
+    return SoaImportReport(framework=pack.id, recorded=len(updates), undecided=len(decisions) - len(updates))
 
 
 # ---- readiness ---------------------------------------------------------------------------------------------

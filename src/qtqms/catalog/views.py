@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from qtqms.catalog import blobs, charts, service
+from qtqms.catalog import blobs, browse, charts, service
+from qtqms.catalog.browse import Unfold
 from qtqms.catalog.schemas import (
     ControlCreate,
     ControlStatus,
+    ControlUpdate,
     EvidenceDates,
     EvidenceLinkCreate,
     RequirementRef,
@@ -21,6 +24,7 @@ from qtqms.catalog.schemas import (
 )
 from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, can
+from qtqms.risk import service as risk_service
 from qtqms.web.deps import CurrentActor, Uow
 from qtqms.web.forms import refusal
 from qtqms.web.templating import render
@@ -49,14 +53,13 @@ def edition_diff(request: Request, uow: Uow, actor: CurrentActor, pack_id: str, 
 
 
 @router.get("/catalog/frameworks/{pack_id}", response_class=HTMLResponse)
-def framework(request: Request, uow: Uow, actor: CurrentActor, pack_id: str, q: str = "") -> Response:
+def framework(
+    request: Request, uow: Uow, actor: CurrentActor, pack_id: str, q: str = "", unfold: Unfold = Unfold.DEFAULT
+) -> Response:
     detail = service.show_framework(uow, actor, pack_id)
-    needle = q.strip().lower()
-    shown = [r for r in detail.requirements if not needle or needle in f"{r.id} {r.label} {r.description}".lower()]
     context = {
         "framework": detail,
-        "requirements": shown,
-        "depth": _depths({r.id: r.parent for r in detail.requirements}),
+        "tree": browse.tree(detail.requirements, q, unfold),
         "q": q,
         "links": service.mapping_links(uow, actor, pack_id),
     }
@@ -74,15 +77,6 @@ def _previous_editions(frameworks: list) -> dict[str, str]:
     return previous
 
 
-def _depths(parents: dict[str, str | None]) -> dict[str, int]:
-    """How deep each requirement sits in the tree (roots 0), for indenting the browser."""
-    depths: dict[str, int] = {}
-    for ref in parents:  # packs list parents before children
-        parent = parents[ref]
-        depths[ref] = depths.get(parent, -1) + 1 if parent is not None else 0
-    return depths
-
-
 @router.get("/catalog/readiness/{pack_id}", response_class=HTMLResponse)
 def readiness(request: Request, uow: Uow, actor: CurrentActor, pack_id: str, requirement: str = "") -> Response:
     result = service.assessments(uow, actor, pack_id)
@@ -97,6 +91,7 @@ def readiness(request: Request, uow: Uow, actor: CurrentActor, pack_id: str, req
 def _controls_page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 200, **extra) -> Response:
     context = {
         "controls": service.list_controls(uow, actor),
+        "treated": risk_service.risks_treated_by_controls(uow, actor),
         "editable": can(actor, Permission.CONTROL_EDIT),
         "evidence_editable": can(actor, Permission.EVIDENCE_EDIT),
         "statuses": STATUSES,
@@ -122,32 +117,95 @@ def _refs(text: str) -> list[RequirementRef]:
     return refs
 
 
-@router.post("/catalog/controls", response_class=HTMLResponse)
-def create_control(
-    request: Request,
-    uow: Uow,
-    actor: CurrentActor,
-    key: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    owner: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "planned",
-    implementation: Annotated[str, Form()] = "",
-    requirements: Annotated[str, Form()] = "",
-) -> Response:
-    form = {"key": key, "title": title, "owner": owner, "status": status, "implementation": implementation,
-            "requirements": requirements}  # fmt: skip
+class ControlForm(BaseModel):
+    """The control forms' fields as typed (the edit form has no key); schemas check them."""
+
+    key: str = ""
+    title: str = ""
+    owner: str = ""
+    status: str = "planned"
+    implementation: str = ""
+    review_date: str = ""
+    requirements: str = ""  # "pack requirement" per line
+
+
+def _refused(uow: Uow, use_case: Callable[[], object]) -> ValidationError | DomainError | None:
+    """Run a form's use case; when its input is refused, roll back and return why. Permission errors are not
+    form problems: they propagate to the error page."""
     try:
-        data = ControlCreate(key=key, title=title, owner=owner, status=status, implementation=implementation,
-                             requirements=_refs(requirements))  # fmt: skip
-        service.create_control(uow, actor, data)
+        use_case()
     except (ValidationError, DomainError) as error:
         if getattr(error, "http_status", 0) == 403:
             raise
         uow.rollback()
+        return error
+    return None
+
+
+@router.post("/catalog/controls", response_class=HTMLResponse)
+def create_control(request: Request, uow: Uow, actor: CurrentActor, form: Annotated[ControlForm, Form()]) -> Response:
+    def create() -> None:
+        data = ControlCreate(key=form.key, title=form.title, owner=form.owner, status=form.status,
+                             implementation=form.implementation, requirements=_refs(form.requirements))  # fmt: skip
+        service.create_control(uow, actor, data)
+
+    if error := _refused(uow, create):
         code, message = refusal(error, "control ")
         problems = [str(p) for p in getattr(error, "problems", [])]
-        return _controls_page(request, uow, actor, code, error=message, problems=problems, form=form)
-    return _controls_page(request, uow, actor, notice=f"control {key} added")
+        return _controls_page(request, uow, actor, code, error=message, problems=problems, form=form.model_dump())
+    return _controls_page(request, uow, actor, notice=f"control {form.key} added")
+
+
+def _edit_page(request: Request, uow: Uow, actor: CurrentActor, key: str, form: dict, status_code: int = 200,
+               **extra) -> Response:  # fmt: skip
+    context = {"control": service.control_to_edit(uow, actor, key), "form": form, "statuses": STATUSES,
+               "field_errors": {}, **extra}  # fmt: skip
+    return render(request, "catalog/control_edit.html", context, status_code)
+
+
+@router.get("/catalog/controls/{key}/edit", response_class=HTMLResponse)
+def edit_control(request: Request, uow: Uow, actor: CurrentActor, key: str) -> Response:
+    control = service.control_to_edit(uow, actor, key)
+    form = {
+        "title": control.title,
+        "owner": control.owner,
+        "status": control.status,
+        "implementation": control.implementation,
+        "review_date": control.review_date.isoformat() if control.review_date else "",
+        "requirements": "\n".join(f"{r.framework} {r.requirement}" for r in control.requirements),
+    }
+    return _edit_page(request, uow, actor, key, form)
+
+
+@router.post("/catalog/controls/{key}/edit", response_class=HTMLResponse)
+def save_control(
+    request: Request, uow: Uow, actor: CurrentActor, key: str, form: Annotated[ControlForm, Form()]
+) -> Response:
+    """Everything the form shows is saved through the API's update; a refusal marks each field it concerns."""
+
+    def save() -> None:
+        data = ControlUpdate(title=form.title, owner=form.owner, status=form.status, implementation=form.implementation,
+                             review_date=form.review_date or None, requirements=_refs(form.requirements))  # fmt: skip
+        service.update_control(uow, actor, key, data)
+
+    if error := _refused(uow, save):
+        code, message = refusal(error, f"control {key}: ")
+        return _edit_page(request, uow, actor, key, form.model_dump(), code, error=message,
+                          field_errors=_field_errors(error))  # fmt: skip
+    return _controls_page(request, uow, actor, notice=f"control {key} saved")
+
+
+def _field_errors(error: ValidationError | DomainError) -> dict[str, list[str]]:
+    """Each refused form field with what was wrong with it: schema errors by their first location, service
+    problems by their field or, for a requirement list entry (`requirements[2]`), the list."""
+    found: dict[str, list[str]] = {}
+    if isinstance(error, ValidationError):
+        pairs = [(str(e["loc"][0]) if e["loc"] else "", e["msg"]) for e in error.errors()]
+    else:
+        pairs = [(p.field or p.where.partition("[")[0], p.message) for p in error.problems]
+    for field, message in pairs:
+        found.setdefault(field, []).append(message)
+    return found
 
 
 @router.post("/catalog/controls/{key}/evidence", response_class=HTMLResponse)
@@ -161,7 +219,7 @@ async def upload_evidence(request: Request, uow: Uow, actor: CurrentActor, key: 
 
 
 def _attach(request, uow, actor, key: str, fields: dict[str, str], content: bytes, filename: str) -> Response:
-    try:
+    def attach() -> None:
         dates = EvidenceDates(valid_from=fields["valid_from"] or None, valid_until=fields["valid_until"] or None)
         if content:
             service.add_evidence_file(uow, actor, key, title=fields["title"] or filename, filename=filename,
@@ -169,10 +227,8 @@ def _attach(request, uow, actor, key: str, fields: dict[str, str], content: byte
         else:
             link = EvidenceLinkCreate(title=fields["title"], url=fields["url"], **dates.model_dump())
             service.add_evidence_url(uow, actor, key, title=link.title, url=str(link.url), **dates.model_dump())
-    except (ValidationError, DomainError) as error:
-        if getattr(error, "http_status", 0) == 403:
-            raise
-        uow.rollback()
+
+    if error := _refused(uow, attach):
         code, message = refusal(error, "evidence ")
         return _controls_page(request, uow, actor, code, error=message, evidence_form={**fields, "key": key})
     return _controls_page(request, uow, actor, notice=f"evidence added to {key}")
@@ -214,14 +270,13 @@ def set_soa(
 ) -> Response:
     form = {"requirement": requirement, "justification": justification, "applicable": applicable == "true",
             "implementation_status": implementation_status}  # fmt: skip
-    try:
+
+    def decide() -> None:
         data = SoaEntryUpdate(applicable=applicable == "true", justification=justification,
                               implementation_status=implementation_status)  # fmt: skip
         service.set_soa_entry(uow, actor, pack_id, requirement, data)
-    except (ValidationError, DomainError) as error:
-        if getattr(error, "http_status", 0) == 403:
-            raise
-        uow.rollback()
+
+    if error := _refused(uow, decide):
         code, message = refusal(error, f"{requirement} ")
         return _soa_page(request, uow, actor, pack_id, code, error=message, form=form)
     return _soa_page(request, uow, actor, pack_id, notice=f"{requirement} saved")

@@ -1,5 +1,6 @@
-"""The demo company's risk register: quantum and classical risks at every stage, one signed acceptance,
-one overdue treatment action, and Mosca exposure of its customer data and QKD key-management data."""
+"""The demo company's risk register: quantum and classical risks at every stage, linked to catalogue requirements
+and to the demo controls, one signed acceptance, one overdue treatment action, and Mosca exposure of its customer
+data and QKD key-management data (y entered for the portal, from the PQC migration plans for the rest)."""
 
 from __future__ import annotations
 
@@ -98,12 +99,13 @@ DEMO_DATA_CLASSES = (
     ),
 )
 
-# (data class, protecting system, migration years y)
+# (data class, protecting system, migration years y). None: the system's product gets a PQC migration plan in
+# the crypto-inventory demo, and that plan sets y.
 DEMO_EXPOSURES = (
     ("customer-data", "PORTAL", 3),
-    ("customer-data", "CLOUD-API", 1),
-    ("qkd-key-management", "QKD-KMS", 4),
-    ("qkd-key-management", "QKD-AUTH", 5),
+    ("customer-data", "CLOUD-API", None),
+    ("qkd-key-management", "QKD-KMS", None),
+    ("qkd-key-management", "QKD-AUTH", None),
 )
 
 
@@ -125,7 +127,8 @@ def _risks() -> list[tuple[str, RiskCreate]]:
                 owner=PROPOSER,
                 vulnerabilities="Detectors are not monitored for bright-light operation.",
                 existing_controls="Quantum bit error rate alarm.",
-                linked_requirements=["iso27001-2022:A.8.24"],
+                linked_requirements=["quantum-standards:ETSI GS QKD 014", "iso27001-2022:A.8.24"],
+                linked_controls=["CTL-QKD-API"],
                 inherent=_rating(4, 4),
                 current=_rating(3, 4),
                 residual=_rating(1, 4),
@@ -141,6 +144,8 @@ def _risks() -> list[tuple[str, RiskCreate]]:
                 product="QPU-CLOUD",
                 owner=PROPOSER,
                 existing_controls="Two suppliers under contract; six months of reserve on site.",
+                linked_requirements=["iso27001-2022:A.5.21"],
+                linked_controls=["CTL-CRYO-CHANGE"],
                 inherent=_rating(3, 4),
                 current=_rating(2, 3),
             ),
@@ -155,6 +160,7 @@ def _risks() -> list[tuple[str, RiskCreate]]:
                 product="QPU-CLOUD",
                 owner=ENGINEER,
                 vulnerabilities="Published figures come from the best calibration of the week.",
+                linked_requirements=["qtqms-profile:QMS.MEASUREMENT"],
                 inherent=_rating(4, 3),
                 current=_rating(3, 3),
             ),
@@ -194,6 +200,8 @@ def _risks() -> list[tuple[str, RiskCreate]]:
                 assets=["CALIB-MODEL"],
                 product="QPU-CLOUD",
                 owner=ENGINEER,
+                linked_requirements=["iso42001-2023:A.6.2.7"],
+                linked_controls=["CTL-MODEL-CARDS", "CTL-AI-IMPACT"],
                 inherent=_rating(2, 4),
                 current=_rating(2, 3),
             ),
@@ -207,6 +215,7 @@ def _risks() -> list[tuple[str, RiskCreate]]:
                 assets=["LAB-STAFF"],
                 owner=PROPOSER,
                 existing_controls="Multi-factor authentication on all accounts; yearly awareness training.",
+                linked_requirements=["iso27001-2022:A.6.3"],
                 inherent=_rating(4, 3),
                 current=_rating(3, 3),
             ),

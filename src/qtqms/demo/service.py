@@ -111,8 +111,8 @@ def build_demo(uow: UnitOfWork) -> DemoCredentials:
         identity_service.create_user(
             uow, admin, UserCreate(username=username, role=role, display_name=display_name), is_demo=True
         )
+    build_catalog_demo(uow, admin)  # before the risks, which link to its requirements and controls
     build_risk_demo(uow, admin, admin_password=password)
-    build_catalog_demo(uow, admin)
     build_pqc_demo(uow, admin)
     return DemoCredentials(organisation.name, DEMO_ADMIN, password)
 

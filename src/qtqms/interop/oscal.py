@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from qtqms.catalog import packs
 from qtqms.catalog.domain import FrameworkPack, Requirement
-from qtqms.kernel.datapack import ParsedDocument, raise_problems
+from qtqms.kernel.datapack import ParsedDocument, parse_yaml, raise_problems
 from qtqms.kernel.errors import ConfigurationError, InvalidInput, Problem
 
 # Our own properties (kind, assessable, tag facets, pack fields) live in this namespace; `label` is OSCAL's.
@@ -68,14 +70,18 @@ def _oscal_ids(pack: FrameworkPack) -> dict[str, str]:
     ids: dict[str, str] = {}
     taken: set[str] = set()
     for requirement in pack.requirements:
-        base = re.sub(r"[^A-Za-z0-9._-]+", "_", requirement.id)
-        base = base if re.match(r"[A-Za-z_]", base) else f"req-{base}"
+        base = _token(requirement.id)
         candidate, counter = base, 2
         while candidate in taken:
             candidate, counter = f"{base}-{counter}", counter + 1
         taken.add(candidate)
         ids[requirement.id] = candidate
     return ids
+
+
+def _token(ref: str) -> str:
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", ref)
+    return base if re.match(r"[A-Za-z_]", base) else f"req-{base}"
 
 
 def _prop(name: str, value: str, **extra: str) -> dict[str, str]:
@@ -109,24 +115,35 @@ def import_catalog(text: str, *, source: str) -> FrameworkPack:
 
 
 def _validated_catalog(text: str, source: str) -> dict[str, Any]:
+    return _validated(text, source, "catalog", _catalog_model())
+
+
+def _validated(text: str, source: str, root: str, model: Any) -> dict[str, Any]:
+    """The document's `root` object after trestle's model accepted it; otherwise every problem, field by field."""
     from pydantic import ValidationError
 
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(f"{source}:{error.lineno}: invalid JSON: {error.msg}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("catalog"), dict):
-        raise InvalidInput(f"{source}: not an OSCAL catalog (no top-level 'catalog' object)")
+    document = _json(text, source)
+    if not isinstance(document, dict) or not isinstance(document.get(root), dict):
+        problem = Problem(f"not an OSCAL {root} (no top-level '{root}' object)", source)
+        raise InvalidInput(str(problem), [problem])
     try:
         # The pydantic validator itself: trestle's model_validate collapses an oscal-version error into one line.
-        _catalog_model().__pydantic_validator__.validate_python(document["catalog"])
+        model.__pydantic_validator__.validate_python(document[root])
     except ValidationError as error:
         problems = [
-            Problem(item["msg"], where=source, field=".".join(str(part) for part in ("catalog", *item["loc"])))
+            Problem(item["msg"], where=source, field=".".join(str(part) for part in (root, *item["loc"])))
             for item in error.errors()
         ]
         raise_problems(source, problems)
-    return document["catalog"]
+    return document[root]
+
+
+def _json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        problem = Problem(f"invalid JSON: {error.msg}", f"{source}:{error.lineno}")
+        raise InvalidInput(str(problem), [problem]) from None
 
 
 def _own_props(element: dict[str, Any]) -> list[dict[str, Any]]:
@@ -206,12 +223,8 @@ def export_soa_profile(framework: str, rows: Sequence[Any], *, version: str = "1
 
     from trestle.oscal import OSCAL_VERSION
 
-    def token(ref: str) -> str:
-        base = re.sub(r"[^A-Za-z0-9._-]+", "_", ref)
-        return base if re.match(r"[A-Za-z_]", base) else f"req-{base}"
-
-    applicable = [token(r.requirement) for r in rows if r.applicable]
-    excluded = [token(r.requirement) for r in rows if not r.applicable]
+    applicable = [_token(r.requirement) for r in rows if r.applicable]
+    excluded = [_token(r.requirement) for r in rows if not r.applicable]
     select: dict[str, Any] = {"href": f"{framework}-catalog.json"}
     if applicable:
         select["include-controls"] = [{"with-ids": applicable}]
@@ -221,7 +234,7 @@ def export_soa_profile(framework: str, rows: Sequence[Any], *, version: str = "1
         select["exclude-controls"] = [{"with-ids": excluded}]
     alters = [
         {
-            "control-id": token(r.requirement),
+            "control-id": _token(r.requirement),
             "adds": [
                 {
                     "position": "ending",
@@ -256,3 +269,144 @@ def export_soa_profile(framework: str, rows: Sequence[Any], *, version: str = "1
         data["modify"] = {"alters": alters}
     profile = _profile_model().model_validate(data)
     return profile.oscal_serialize_json(pretty=True)
+
+
+# ---- checking a profile against the catalogs it imports ----------------------------------------------------
+
+Resolver = Callable[[str], FrameworkPack | None]
+SELECTIONS = ("include-controls", "exclude-controls")
+
+
+def check_profile(text: str, *, source: str, resolve: Resolver) -> list[Problem]:
+    """Every problem of an OSCAL profile: trestle's model first, then each import's href must resolve to a known
+    catalog or pack, and each control id the profile selects or alters must be one of that catalog's controls.
+    `resolve` gives the pack an href names (None: unknown; InvalidInput: it names a broken file)."""
+    profile = _validated(text, source, "profile", _profile_model())
+    document = parse_yaml(text, source=source)  # JSON is YAML: this gives each value's line
+    problems: list[Problem] = []
+    controls: set[str] = set()
+    resolved_all = True
+    for index, item in enumerate(profile["imports"]):
+        at = ("profile", "imports", index)
+        try:
+            pack = resolve(item["href"])
+        except InvalidInput as error:
+            pack, reason = None, f"'{item['href']}' is not a usable catalog: {error.message}"
+        else:
+            reason = f"'{item['href']}' names no known catalog or pack (see 'qtqms catalog list')"
+        if pack is None:
+            problems.append(document.problem((*at, "href"), reason))
+            resolved_all = False
+            continue
+        ids = set(_oscal_ids(pack).values())
+        controls |= ids
+        for key in SELECTIONS:
+            for number, selection in enumerate(item.get(key, [])):
+                for position, control in enumerate(selection.get("with-ids", [])):
+                    if control not in ids:
+                        where = (*at, key, number, "with-ids", position)
+                        problems.append(document.problem(where, f"control '{control}' is not in {_named(pack)}"))
+    if resolved_all:  # an alteration may concern any imported catalog: judge it only when all are known
+        for index, alter in enumerate(profile.get("modify", {}).get("alters", [])):
+            if alter.get("control-id") and alter["control-id"] not in controls:
+                message = f"alters control '{alter['control-id']}', which no imported catalog has"
+                problems.append(document.problem(("profile", "modify", "alters", index, "control-id"), message))
+    return problems
+
+
+def _named(pack: FrameworkPack) -> str:
+    return f"{pack.id} {pack.info.version}"
+
+
+def file_resolver(profile: Path, known: Mapping[str, FrameworkPack]) -> Resolver:
+    """An href resolves to the file it names beside the profile (an OSCAL catalog or a pack YAML), else by its
+    name to a known pack (see `pack_named`)."""
+
+    def resolve(href: str) -> FrameworkPack | None:
+        if "://" in href or href.startswith("#"):
+            return None
+        beside = profile.parent / href
+        return _pack_file(beside) if beside.is_file() else pack_named(href, known)
+
+    return resolve
+
+
+def pack_named(href: str, known: Mapping[str, FrameworkPack]) -> FrameworkPack | None:
+    """The known pack an href names: `<pack>-catalog.json` (what 'qtqms soa export -f oscal' writes) or
+    `<pack>.json|.yaml`; a URL or a fragment names none."""
+    if "://" in href or href.startswith("#"):
+        return None
+    name = Path(href).name
+    for suffix in ("-catalog.json", ".json", *packs.PACK_SUFFIXES):
+        if name.endswith(suffix) and name[: -len(suffix)] in known:
+            return known[name[: -len(suffix)]]
+    return None
+
+
+def _pack_file(path: Path) -> FrameworkPack:
+    found = import_catalog(packs.read_text(path), source=str(path)) if path.suffix == ".json" else packs.load_file(path)
+    if not isinstance(found, FrameworkPack):
+        raise InvalidInput(f"{path} is a mapping set, not a framework")
+    return found
+
+
+def validate_file(path: Path, known: Mapping[str, FrameworkPack]) -> list[Problem]:
+    """Every problem of an OSCAL catalog or profile (JSON); a profile is checked against the catalogs it imports."""
+    text = packs.read_text(path)
+    try:
+        if isinstance(root := _json(text, str(path)), dict) and "profile" in root:
+            return check_profile(text, source=str(path), resolve=file_resolver(path, known))
+        import_catalog(text, source=str(path))
+    except InvalidInput as error:
+        return error.problems or [Problem(error.message, str(path))]
+    return []
+
+
+@dataclass(frozen=True)
+class SoaDecision:
+    """One control's decision as an SoA profile states it, located in the file (`where`, `field`)."""
+
+    requirement: str
+    applicable: bool
+    justification: str
+    implementation_status: str
+    where: str
+    field: str
+
+
+def soa_decisions(text: str, *, source: str, resolve: Resolver) -> tuple[FrameworkPack, list[SoaDecision]]:
+    """The framework an SoA profile imports and the decision it states for each control it selects: included
+    controls apply, excluded ones do not; justification and status come from its `modify.alters`. The profile
+    must pass `check_profile` and import exactly one catalog; otherwise every problem is raised together."""
+    raise_problems(source, check_profile(text, source=source, resolve=resolve))
+    profile = json.loads(text)["profile"]
+    document = parse_yaml(text, source=source)
+    if len(profile["imports"]) != 1:
+        raise_problems(source, [document.problem(("profile", "imports"), "an SoA profile imports one catalog")])
+    pack = resolve(profile["imports"][0]["href"])
+    assert pack is not None  # check_profile resolved it
+    requirement_of = {token: ref for ref, token in _oscal_ids(pack).items()}
+    alters = {alter["control-id"]: index for index, alter in enumerate(profile.get("modify", {}).get("alters", []))}
+    decisions = []
+    for key, applicable in (("include-controls", True), ("exclude-controls", False)):
+        for number, selection in enumerate(profile["imports"][0].get(key, [])):
+            for position, control in enumerate(selection.get("with-ids", [])):
+                stated = _stated(profile, alters.get(control))
+                at = ("profile", "imports", 0, key, number, "with-ids", position)
+                if control in alters:
+                    at = ("profile", "modify", "alters", alters[control])
+                located = document.problem(at, "")
+                decisions.append(
+                    SoaDecision(requirement_of[control], applicable, *stated, located.where, located.field)
+                )
+    return pack, decisions
+
+
+def _stated(profile: dict[str, Any], alter_index: int | None) -> tuple[str, str]:
+    """(justification, implementation status) that an alteration adds to a control; none: ("", "planned")."""
+    adds = [] if alter_index is None else profile["modify"]["alters"][alter_index].get("adds", [])
+    props = {p["name"]: p["value"] for add in adds for p in add.get("props", []) if p.get("ns") == NAMESPACE}
+    prose = [
+        part.get("prose", "") for add in adds for part in add.get("parts", []) if part["name"] == "soa-justification"
+    ]
+    return " ".join(prose).strip(), props.get("implementation-status", "planned")

@@ -98,7 +98,6 @@ class Risk(IdMixin, TimestampMixin, AuditedMixin, Base):
     acceptance_status: Mapped[str] = mapped_column(String(10), default="none")
     accepted_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     next_review_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    linked_requirements: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     source: Mapped[str] = mapped_column(String(20), default="manual")
     computation: Mapped[str] = mapped_column(Text, default="")
     state_hash: Mapped[str] = mapped_column(String(64), default="")
@@ -113,6 +112,26 @@ class RiskAssetLink(IdMixin, AuditedMixin, Base):
 
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id"), index=True)
+
+
+class RiskRequirementLink(IdMixin, AuditedMixin, Base):
+    """A catalogue requirement the scenario bears on, in the framework edition that was current when linked."""
+
+    __tablename__ = "risk_requirement_link"
+    __table_args__ = (UniqueConstraint("risk_id", "requirement_id"),)
+
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("catalog_requirement.id"), index=True)
+
+
+class RiskControlLink(IdMixin, AuditedMixin, Base):
+    """One of the organisation's controls that treats the scenario."""
+
+    __tablename__ = "risk_control_link"
+    __table_args__ = (UniqueConstraint("risk_id", "control_id"),)
+
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"))
+    control_id: Mapped[int] = mapped_column(ForeignKey("control.id"), index=True)
 
 
 class RiskAssessment(IdMixin, AuditedMixin, Base):
@@ -186,6 +205,16 @@ class RiskSettings(IdMixin, TimestampMixin, AuditedMixin, Base):
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
     mosca_scenario: Mapped[str] = mapped_column(String(40))
+
+
+class ProductMigrationYears(IdMixin, TimestampMixin, AuditedMixin, Base):
+    """Mosca's y of a product as its PQC migration plan last gave it: the y of every asset of that product."""
+
+    __tablename__ = "product_migration_years"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), unique=True)
+    years: Mapped[float] = mapped_column(Float)
 
 
 class MoscaExposure(IdMixin, TimestampMixin, AuditedMixin, Base):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from qtqms.pqc import service
 from qtqms.pqc.schemas import (
-    CbomImport,
     Inventory,
     PlanRequest,
     Progress,
     ScanDetail,
     ScanDiff,
+    ScanImport,
     ScanRead,
     SystemRead,
     TaskRead,
@@ -30,8 +33,13 @@ def list_systems(uow: Uow, actor: CurrentActor, product: str | None = None) -> l
 
 
 @router.get("/products/{key}/inventory", response_model=Inventory, summary="A product's current crypto inventory")
-def get_inventory(key: str, uow: Uow, actor: CurrentActor) -> Inventory:
-    return service.get_inventory(uow, actor, key)
+def get_inventory(
+    key: str,
+    uow: Uow,
+    actor: CurrentActor,
+    as_of: Annotated[date | None, Query(description="Judge each asset as of this day (what breaks then)")] = None,
+) -> Inventory:
+    return service.get_inventory(uow, actor, key, as_of)
 
 
 @router.get("/products/{key}/scans", response_model=list[ScanRead], summary="A product's scan history, newest first")
@@ -39,19 +47,18 @@ def list_scans(key: str, uow: Uow, actor: CurrentActor, system: str | None = Non
     return service.list_scans(uow, actor, key, system)
 
 
-@router.post("/scans", response_model=ScanDetail, status_code=CREATED, summary="Import a CycloneDX CBOM as a scan")
-def import_cbom(data: CbomImport, uow: Uow, actor: CurrentActor) -> ScanDetail:
-    return service.import_cbom_document(
-        uow,
-        actor,
-        product=data.product,
-        system=data.system,
-        document=data.cbom,
-        name="api-upload.cbom.json",
-        policy=data.policy,
-        as_of=data.as_of,
-        category=data.category,
-    )
+@router.post(
+    "/scans",
+    response_model=ScanDetail,
+    status_code=CREATED,
+    summary="Store a CycloneDX CBOM or a `qtqms pqc scan --json` report as a scan",
+)
+def record_scan(data: ScanImport, uow: Uow, actor: CurrentActor) -> ScanDetail:
+    target = data.model_dump(include={"product", "system", "policy", "as_of", "category"})
+    if data.report is not None:
+        return service.record_report(uow, actor, report=data.report, name="api-upload.scan.json", **target)
+    assert data.cbom is not None
+    return service.import_cbom_document(uow, actor, document=data.cbom, name="api-upload.cbom.json", **target)
 
 
 @router.get("/scans/{scan_id}", response_model=ScanDetail, summary="A scan and its assets")

@@ -313,9 +313,15 @@ def import_cbom(path: str | Path) -> list[Finding]:
         raise InvalidInput(f"{path}: cannot read CBOM: {error}") from None
     except json.JSONDecodeError as error:
         raise InvalidInput(f"{path}:{error.lineno}: invalid JSON: {error.msg}") from None
-    _validate(path, data)
+    return cbom_findings(data, str(path))
+
+
+def cbom_findings(data: Any, source: str) -> list[Finding]:
+    """Findings from a parsed CBOM document; `source` (a file name) locates errors and unlocated occurrences."""
+    _validate(source, data)
     components = _all_components(data.get("components", []))
     by_ref = {c.get("bom-ref"): c for c in components if c.get("bom-ref")}
+    name = Path(source).name
     findings: list[Finding] = []
     for component in components:
         asset = _imported_asset(component, by_ref)
@@ -328,7 +334,7 @@ def import_cbom(path: str | Path) -> list[Finding]:
                 Finding(
                     asset_type=asset_type,
                     algorithm=algorithm,
-                    path=occurrence.get("location") or f"{path.name}#{component.get('bom-ref', component['name'])}",
+                    path=occurrence.get("location") or f"{name}#{component.get('bom-ref', component['name'])}",
                     line=occurrence.get("line") or 1,
                     column=occurrence.get("offset") or 1,
                     evidence=(occurrence.get("additionalContext") or "")[:160],
@@ -341,22 +347,27 @@ def import_cbom(path: str | Path) -> list[Finding]:
     return findings
 
 
-def _validate(path: Path, data: Any) -> None:
+def _validate(source: str, data: Any) -> None:
+    """Refuse anything but a CycloneDX 1.6/1.7 document, naming the JSON pointer of the first schema violation."""
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
 
     versions = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
     if not isinstance(data, dict) or data.get("bomFormat") != "CycloneDX":
-        raise InvalidInput(f"{path}: not a CycloneDX document (bomFormat is not 'CycloneDX')")
+        problem = Problem("bomFormat is not 'CycloneDX'", source, "/bomFormat")
+        raise InvalidInput(f"{source}: not a CycloneDX document ({problem.message})", [problem])
     spec = data.get("specVersion")
     if spec not in versions:
-        raise InvalidInput(f"{path}: CycloneDX {spec} has no crypto assets; a CBOM needs spec 1.6 or 1.7")
+        problem = Problem(
+            f"CycloneDX {spec} has no crypto assets; a CBOM needs spec 1.6 or 1.7", source, "/specVersion"
+        )
+        raise InvalidInput(f"{source}: {problem.field}: {problem.message}", [problem])
     error = JsonStrictValidator(versions[spec]).validate_str(json.dumps(data))
     if error is not None:
         detail = getattr(error.data, "message", None) or str(error)
-        where = "/".join(map(str, getattr(error.data, "absolute_path", ()))) or "document"
-        problem = Problem(detail[:300], str(path), where)
-        raise InvalidInput(f"{path}: not valid CycloneDX {spec}: {problem.message}", [problem])
+        pointer = "".join(f"/{part}" for part in getattr(error.data, "absolute_path", ())) or "/"
+        problem = Problem(detail[:300], source, pointer)
+        raise InvalidInput(f"{source}: not valid CycloneDX {spec} at {pointer}: {problem.message}", [problem])
 
 
 def _all_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -43,6 +43,14 @@ class PolicyRule:
         )
         return all(check(match[key]) for key, check in checks if key in match)
 
+    def dated_verdict(self, as_of: date, disallowed: date | None) -> Verdict:
+        """A dated rule's verdict as of a day, given its disallowed date (the category's, where it has one)."""
+        if disallowed is not None and as_of >= disallowed:
+            return Verdict.DISALLOWED
+        if self.deprecated_from is not None and as_of >= self.deprecated_from:
+            return Verdict.DEPRECATED
+        return Verdict.ALLOWED
+
 
 def _strength_matches(bounds: str | dict[str, int], bits: int | None) -> bool:
     if bounds == "unknown":
@@ -202,11 +210,7 @@ def judge(
             return rule.verdict, rule, None
         disallowed = pack.category_date(category) if rule.disallowed_from == "category" else rule.disallowed_from
         assert disallowed is None or isinstance(disallowed, date)
-        if disallowed is not None and as_of >= disallowed:
-            return Verdict.DISALLOWED, rule, disallowed
-        if rule.deprecated_from is not None and as_of >= rule.deprecated_from:
-            return Verdict.DEPRECATED, rule, disallowed
-        return Verdict.ALLOWED, rule, disallowed
+        return rule.dated_verdict(as_of, disallowed), rule, disallowed
     return Verdict.UNKNOWN, None, None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -69,6 +70,25 @@ def assets(session: Session, scan_ids: Sequence[int]) -> list[PqcAsset]:
     if not scan_ids:
         return []
     return list(session.scalars(select(PqcAsset).where(PqcAsset.scan_id.in_(scan_ids)).order_by(PqcAsset.label)))
+
+
+def asset_rows(session: Session, scan_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The assets of scans as plain dicts, by label: an inventory can hold tens of thousands, too many for ORM
+    objects (or even row mappings) to be cheap."""
+    if not scan_ids:
+        return []
+    columns = [column for column in PqcAsset.__table__.columns if column.name != "id"]
+    names = [column.name for column in columns]
+    stmt = select(*columns).where(PqcAsset.scan_id.in_(scan_ids)).order_by(PqcAsset.label)
+    return [dict(zip(names, row, strict=True)) for row in session.connection().execute(stmt)]
+
+
+def task_statuses(session: Session, system_ids: Sequence[int]) -> dict[tuple[int, str], str]:
+    """(system id, asset label) → status of each migration task of the systems."""
+    if not system_ids:
+        return {}
+    stmt = select(PqcTask.system_id, PqcTask.asset_label, PqcTask.status).where(PqcTask.system_id.in_(system_ids))
+    return {(system_id, label): status for system_id, label, status in session.execute(stmt)}
 
 
 def tasks(session: Session, system_ids: Sequence[int]) -> list[PqcTask]:

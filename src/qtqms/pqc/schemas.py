@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from qtqms.pqc.domain import TaskStatus
+from qtqms.pqc.domain import Algorithm, AssetType, Confidence, Finding, Primitive, TaskStatus
 
 
 class SystemRead(BaseModel):
@@ -68,27 +68,103 @@ class ScanDiff(BaseModel):
     changed: list[ChangeRead]
 
 
-class CbomImport(BaseModel):
-    """A third-party CycloneDX CBOM (the JSON document itself) stored as a scan of a system."""
+class ReportFinding(BaseModel):
+    """One finding of a `qtqms pqc scan --json` report, as `Finding.to_dict` wrote it."""
 
-    product: str = Field(min_length=2, max_length=40)
+    asset_type: AssetType
+    name: str = Field(min_length=1, max_length=200)
+    family: str = Field(min_length=1, max_length=40)
+    primitive: Primitive
+    parameter: str | None = None
+    mode: str | None = None
+    padding: str | None = None
+    classical_security_level: int | None = Field(default=None, ge=0)
+    nist_quantum_security_level: int | None = Field(default=None, ge=0, le=5)
+    quantum_vulnerable: bool | None = None
+    path: str
+    line: int = Field(ge=1)
+    column: int = Field(ge=0)
+    evidence: str = ""
+    confidence: Confidence
+    rule_id: str
+    language: str
+    details: dict[str, str] = {}
+
+    def to_finding(self) -> Finding:
+        algorithm = Algorithm(
+            family=self.family,
+            name=self.name,
+            primitive=self.primitive,
+            parameter=self.parameter,
+            mode=self.mode,
+            padding=self.padding,
+            classical_bits=self.classical_security_level,
+            nist_level=self.nist_quantum_security_level,
+            quantum_vulnerable=self.quantum_vulnerable,
+        )
+        return Finding(
+            asset_type=self.asset_type,
+            algorithm=algorithm,
+            path=self.path,
+            line=self.line,
+            column=self.column,
+            evidence=self.evidence,
+            confidence=self.confidence,
+            rule_id=self.rule_id,
+            language=self.language,
+            details=tuple(self.details.items()),
+        )
+
+
+class ScanReport(BaseModel):
+    """The JSON report of `qtqms pqc scan --json`; its own policy section is not used (the scan is judged anew)."""
+
+    summary: dict[str, Any]
+    findings: list[ReportFinding]
+    policy: dict[str, Any] | None = None
+
+
+class ScanTarget(BaseModel):
+    """Which system of a product a scan belongs to (made when new) and how its assets are judged."""
+
     system: str = Field(min_length=1, max_length=120)
     policy: str = "nist-ir-8547"
     as_of: date | None = None
     category: str | None = None
-    cbom: dict[str, Any]
+
+
+class ScanImport(ScanTarget):
+    """A scan stored through the API: a CycloneDX CBOM (ours or a third party's) or a `qtqms pqc scan --json`
+    report, exactly one of the two, as the JSON document itself."""
+
+    product: str = Field(min_length=2, max_length=40)
+    cbom: dict[str, Any] | None = None
+    report: ScanReport | None = None
+
+    @model_validator(mode="after")
+    def _one_document(self) -> ScanImport:
+        if (self.cbom is None) == (self.report is None):
+            raise ValueError("give exactly one of cbom (a CycloneDX document) and report (a scan --json report)")
+        return self
 
 
 class InventoryRow(AssetRead):
     system: str
     scan_id: int
     task_status: str | None = None
+    recorded_verdict: str | None = Field(
+        default=None, description="The verdict the scan recorded; `verdict` differs when judged as of another day"
+    )
 
 
 class Inventory(BaseModel):
     product: str
     rows: list[InventoryRow]
     scans: list[ScanRead]
+    as_of: date | None = Field(default=None, description="The day the rows are judged as of; null: as recorded")
+    unjudged_policies: list[str] = Field(
+        default=[], description="Policies of recorded scans that could not be loaded to judge as of `as_of`"
+    )
 
 
 class TaskRead(BaseModel):

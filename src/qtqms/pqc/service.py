@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from qtqms.db.uow import UnitOfWork
@@ -21,7 +21,7 @@ from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
 from qtqms.pqc import domain, replacements
 from qtqms.pqc import repository as repo
 from qtqms.pqc.domain import VERDICT_SEVERITY, Finding, TaskStatus, Verdict
-from qtqms.pqc.policy import Assessment, PolicyPack, evaluate, load_pack
+from qtqms.pqc.policy import Assessment, PolicyPack, builtin_pack_paths, evaluate, load_pack
 from qtqms.pqc.schemas import (
     AssetRead,
     ChangeRead,
@@ -31,12 +31,16 @@ from qtqms.pqc.schemas import (
     ScanDetail,
     ScanDiff,
     ScanRead,
+    ScanReport,
     SystemRead,
     TaskRead,
     TaskUpdate,
 )
+from qtqms.risk import service as risk_service
 
 MAX_LOCATIONS = 5
+# An uploaded CBOM or scan report: a large repository's is a few MB; more is refused before it is parsed.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 NEEDS_MIGRATION = {Verdict.DEPRECATED.value, Verdict.DISALLOWED.value, Verdict.UNKNOWN.value}
 UNDECIDED = "to be decided (no suggested replacement)"
 
@@ -95,6 +99,8 @@ def record_scan(
     """Store one inventory of a system, each distinct asset judged under the policy as of a day."""
     authorize(actor, Permission.PQC_EDIT)
     pack = load_pack(policy)
+    if category:
+        pack.category_date(category)  # an unknown category is refused even when no asset needs it
     day = as_of or today()
     found = list(findings)
     target = _system(uow, actor, _product(uow, actor, product), system, create=True)
@@ -124,15 +130,72 @@ def import_cbom_document(
 ) -> ScanDetail:
     """Store a third-party CycloneDX CBOM as a scan of a system (source cbom-import)."""
     authorize(actor, Permission.PQC_EDIT)
-    from qtqms.pqc.cbom import import_cbom
+    from qtqms.pqc.cbom import cbom_findings
 
-    with tempfile.TemporaryDirectory(prefix="qtqms-cbom-") as folder:
-        path = Path(folder) / (Path(name).name or "cbom.json")
-        path.write_text(json.dumps(document), "utf-8")
-        findings = import_cbom(path)
+    findings = cbom_findings(document, Path(name).name or "cbom.json")
     return record_scan(
         uow, actor, product=product, system=system, findings=findings, source="cbom-import", source_ref=name, **kwargs
     )
+
+
+def record_report(
+    uow: UnitOfWork, actor: Actor, *, product: str, system: str, report: ScanReport, name: str = "", **kwargs: Any
+) -> ScanDetail:
+    """Store the JSON report of `qtqms pqc scan --json` as a scan of a system, as `scan --record` would have."""
+    authorize(actor, Permission.PQC_EDIT)
+    return record_scan(
+        uow,
+        actor,
+        product=product,
+        system=system,
+        findings=[finding.to_finding() for finding in report.findings],
+        source="scanner",
+        source_ref=name,
+        summary=report.summary,
+        **kwargs,
+    )
+
+
+def record_upload(
+    uow: UnitOfWork, actor: Actor, *, product: str, system: str, filename: str, content: bytes, **kwargs: Any
+) -> ScanDetail:
+    """Store an uploaded file as a scan: a CycloneDX CBOM (ours or a third party's) or a `scan --json` report.
+
+    Which one it is comes from the document (`bomFormat` or `findings`); a file that is too large, not JSON or
+    neither is refused with where it went wrong, before anything is stored.
+    """
+    authorize(actor, Permission.PQC_EDIT)
+    name = Path(filename).name or "upload.json"
+    document = _json_upload(name, content)
+    target = {"product": product, "system": system, "name": name, **kwargs}
+    if isinstance(document, dict) and "bomFormat" in document:
+        return import_cbom_document(uow, actor, document=document, **target)
+    if isinstance(document, dict) and "findings" in document:
+        return record_report(uow, actor, report=_scan_report(name, document), **target)
+    message = "neither a CycloneDX CBOM (no bomFormat) nor a `qtqms pqc scan --json` report (no findings)"
+    raise InvalidInput(f"{name}: {message}", [Problem(message, name, "/")])
+
+
+def _json_upload(name: str, content: bytes) -> Any:
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"{name}: larger than the upload limit of {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB")
+    if not content.strip():
+        raise InvalidInput(f"{name}: the file is empty")
+    try:
+        return json.loads(content.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{name}: not UTF-8 text (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"{name}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+
+
+def _scan_report(name: str, document: dict[str, Any]) -> ScanReport:
+    try:
+        return ScanReport.model_validate(document)
+    except ValidationError as error:
+        problems = [Problem(e["msg"], name, "".join(f"/{part}" for part in e["loc"])) for e in error.errors()]
+        first = problems[0]
+        raise InvalidInput(f"{name}: not a valid scan report at {first.field}: {first.message}", problems) from None
 
 
 def _asset_rows(
@@ -272,24 +335,61 @@ def _verdicts(uow: UnitOfWork, scan_ids: list[int]) -> dict[int, dict[str, str |
     return result
 
 
-def get_inventory(uow: UnitOfWork, actor: Actor, product_key: str) -> Inventory:
-    """A product's current inventory: the assets of each system's latest scan, with their task's status."""
+def get_inventory(uow: UnitOfWork, actor: Actor, product_key: str, as_of: date | None = None) -> Inventory:
+    """A product's current inventory: the assets of each system's latest scan, with their task's status.
+
+    With `as_of`, each asset is judged as of that day by the rule its scan's policy matched (what breaks
+    then); otherwise verdicts are as each scan recorded them. Assets are read as plain rows, not ORM
+    objects: a product with many systems has tens of thousands.
+    """
     authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
-    systems = {s.id: s for s in repo.systems(uow.session, actor.organisation_id, product.id)}
+    systems = {s.id: s.name for s in repo.systems(uow.session, actor.organisation_id, product.id)}
     latest = repo.latest_scans(uow.session, list(systems))
-    system_of_scan = {s.id: systems[s.system_id] for s in latest}
-    statuses = {(t.system_id, t.asset_label): t.status for t in repo.tasks(uow.session, list(systems))}
-    rows = [
-        InventoryRow(
-            **AssetRead.model_validate(a).model_dump(),
-            system=system_of_scan[a.scan_id].name,
-            scan_id=a.scan_id,
-            task_status=statuses.get((system_of_scan[a.scan_id].id, a.label)),
+    system_of_scan = {s.id: s.system_id for s in latest}
+    statuses = repo.task_statuses(uow.session, list(systems))
+    judge = _judge(latest, as_of) if as_of else None
+    rows = []
+    for asset in repo.asset_rows(uow.session, list(system_of_scan)):
+        system_id = system_of_scan[asset["scan_id"]]
+        recorded = asset["verdict"]
+        asset.update(
+            system=systems[system_id],
+            task_status=statuses.get((system_id, asset["label"])),
+            recorded_verdict=recorded,
+            verdict=judge(asset) if judge else recorded,
         )
-        for a in repo.assets(uow.session, list(system_of_scan))
-    ]
-    return Inventory(product=product.key, rows=rows, scans=_scan_reads(uow, latest))
+        rows.append(InventoryRow.model_validate(asset))
+    unjudged = sorted({s.policy_id for s in latest} - _shipped_policies()) if as_of else []
+    return Inventory(
+        product=product.key, rows=rows, scans=_scan_reads(uow, latest), as_of=as_of, unjudged_policies=unjudged
+    )
+
+
+def _judge(scans: list[PqcScan], day: date) -> Callable[[Mapping[str, Any]], str | None]:
+    """Each asset's verdict as of `day`, from the rule it matched when it was scanned.
+
+    Which rule matches an asset does not depend on the day, only that rule's dates do; the asset's recorded
+    deadline is the rule's disallowed date resolved for the scan's category. Assets of a policy that cannot
+    be loaded (a user's pack file recorded by path) keep their recorded verdicts.
+    """
+    packs = {policy_id: load_pack(policy_id) for policy_id in {s.policy_id for s in scans} & _shipped_policies()}
+    rules = {(s.id, rule.id): rule for s in scans if s.policy_id in packs for rule in packs[s.policy_id].rules}
+
+    def verdict(asset: Mapping[str, Any]) -> str | None:
+        rule = rules.get((asset["scan_id"], asset["rule_id"]))
+        if rule is None:  # not judged (a library), unknown to the policy, or a policy we cannot load
+            return asset["verdict"]
+        if rule.verdict is not None:
+            return rule.verdict.value
+        disallowed = asset["deadline"] if rule.disallowed_from is not None else None
+        return rule.dated_verdict(day, disallowed).value
+
+    return verdict
+
+
+def _shipped_policies() -> set[str]:
+    return {path.stem for path in builtin_pack_paths()}
 
 
 # ---------- migration tasks ----------
@@ -323,7 +423,14 @@ def plan_migration(uow: UnitOfWork, actor: Actor, product_key: str, *, owner: st
     ]
     uow.session.add_all(created)
     uow.flush()
+    _feed_mosca(uow, actor, product_key)
     return _task_reads(uow, actor, created)
+
+
+def _feed_mosca(uow: UnitOfWork, actor: Actor, product_key: str) -> None:
+    """The plan's y becomes Mosca's y of the product's risk assets, re-running Mosca in this same transaction."""
+    years = _years(_product_tasks(uow, actor, product_key), today())
+    risk_service.apply_migration_plan(uow, actor, product=product_key, years=years)
 
 
 def _new_task(actor: Actor, system_id: int, row: InventoryRow, owner_id: int) -> PqcTask:
@@ -398,7 +505,9 @@ def update_task(uow: UnitOfWork, actor: Actor, task_id: int, data: TaskUpdate) -
     except IntegrityError:
         raise Conflict(f"task {task_id} could not be saved") from None
     uow.flush()
-    return _task_reads(uow, actor, [task])[0]
+    updated = _task_reads(uow, actor, [task])[0]
+    _feed_mosca(uow, actor, updated.product)
+    return updated
 
 
 def get_progress(uow: UnitOfWork, actor: Actor, product_key: str) -> Progress:

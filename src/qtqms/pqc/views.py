@@ -1,18 +1,27 @@
-"""Crypto (PQC) pages: progress per product, the inventory, scan history with diffs, the migration plan."""
+"""Crypto (PQC) pages: progress per product, the inventory (as of any day) with its upload form, scan history
+with diffs, the migration plan."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections import Counter
+from datetime import date
+from itertools import groupby
+from math import ceil
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
-from qtqms.kernel.errors import DomainError
+from qtqms.kernel.errors import DomainError, InvalidInput, Problem
 from qtqms.kernel.rbac import Permission, can
 from qtqms.pqc import service
-from qtqms.pqc.domain import TaskStatus
-from qtqms.pqc.schemas import InventoryRow, TaskUpdate
+from qtqms.pqc.domain import VERDICT_SEVERITY, TaskStatus, Verdict
+from qtqms.pqc.policy import builtin_pack_paths
+from qtqms.pqc.schemas import InventoryRow, ScanTarget, TaskUpdate
 from qtqms.web.deps import CurrentActor, Uow
 from qtqms.web.forms import refusal
 from qtqms.web.templating import render
@@ -32,17 +41,38 @@ SORTS = {
     "system": lambda row: (row.system, row.label.lower()),
 }
 VERDICT_TONES = {"allowed": "ok", "deprecated": "warn", "disallowed": "bad", "unknown": "bad"}
+UPLOAD_FIELDS = ("system", "policy", "as_of", "category")
+DEFAULT_POLICY = ScanTarget.model_fields["policy"].default
+DEFAULT_VIEW = {"group": "algorithm", "sort": "label", "q": "", "verdict": "", "as_of": ""}
+# Problems listed under an upload's error: enough to fix a file, not a wall of schema messages.
+SHOWN_PROBLEMS = 5
+# Rows of the inventory on one page, and assets named under "what breaks": a product with many systems has tens of
+# thousands of assets, more than a browser should be sent at once.
+PAGE_ROWS = 500
+SHOWN_WORSE = 50
 
 
 def _choice(value: str, options: dict, default: str) -> str:
     return value if value in options else default
 
 
-def _grouped(rows: list[InventoryRow], group: str, sort: str) -> list[tuple[str, list[InventoryRow]]]:
-    groups: dict[str, list[InventoryRow]] = {}
-    for row in sorted(rows, key=SORTS[sort]):
-        groups.setdefault(GROUPINGS[group](row), []).append(row)
-    return sorted(groups.items())
+def _paged(rows: list[InventoryRow], group: str, sort: str, page: int) -> dict[str, Any]:
+    """One page of the rows under their group headings (groups in name order, rows by the sort within each),
+    with the size of each whole group and the number of pages."""
+    heading = GROUPINGS[group]
+    ordered = sorted(sorted(rows, key=SORTS[sort]), key=heading)
+    pages = max(1, ceil(len(ordered) / PAGE_ROWS))
+    page = min(max(page, 1), pages)
+    first = (page - 1) * PAGE_ROWS
+    chunk = ordered[first : first + PAGE_ROWS]
+    return {
+        "groups": [(name, list(items)) for name, items in groupby(chunk, key=heading)],
+        "sizes": Counter(map(heading, ordered)),
+        "page": page,
+        "pages": pages,
+        "first": first + 1,
+        "last": first + len(chunk),
+    }
 
 
 def _matches(row: InventoryRow, text: str, verdict: str) -> bool:
@@ -57,6 +87,60 @@ def overview(request: Request, uow: Uow, actor: CurrentActor) -> Response:
     return render(request, "pqc/overview.html", {"progress": progress, "systems": systems})
 
 
+def _day(text: str) -> date | None:
+    """The day typed into the as-of field ('' for none)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        problem = Problem("not a date (YYYY-MM-DD)", field="as_of")
+        raise InvalidInput(f"as of: '{text}' is {problem.message}", [problem]) from None
+
+
+def _worse_than_recorded(row: InventoryRow) -> bool:
+    if row.verdict is None or row.recorded_verdict is None:
+        return False
+    return VERDICT_SEVERITY[Verdict(row.verdict)] > VERDICT_SEVERITY[Verdict(row.recorded_verdict)]
+
+
+def _inventory_page(
+    request: Request,
+    uow: Uow,
+    actor: CurrentActor,
+    key: str,
+    params: dict[str, str],
+    status_code: int = 200,
+    *,
+    day: date | None = None,
+    page: int = 1,
+    **extra: Any,
+) -> Response:
+    data = service.get_inventory(uow, actor, key, day)
+    shown = [row for row in data.rows if _matches(row, params["q"], params["verdict"])]
+    paged = _paged(shown, params["group"], params["sort"], page)
+    query = {name: value for name, value in params.items() if value}
+    context = {
+        "inventory": data,
+        **paged,
+        "page_link": lambda number: "?" + urlencode({**query, "page": number}),
+        "shown": len(shown),
+        "params": params,
+        "groupings": list(GROUPINGS),
+        "sorts": list(SORTS),
+        "verdicts": sorted({row.verdict or "not judged" for row in data.rows}),
+        "tones": VERDICT_TONES,
+        "worse": [row for row in data.rows if _worse_than_recorded(row)] if day else [],
+        "shown_worse": SHOWN_WORSE,
+        "turning_points": sorted({row.deadline for row in data.rows if row.deadline}),
+        "editable": can(actor, Permission.PQC_EDIT),
+        "policies": [path.stem for path in builtin_pack_paths()],
+        "upload": {"system": "", "policy": DEFAULT_POLICY, "as_of": "", "category": ""},
+        "upload_open": False,
+        "max_upload_mib": service.MAX_UPLOAD_BYTES // (1024 * 1024),
+        **extra,
+    }
+    return render(request, "pqc/inventory.html", context, status_code)
+
+
 @router.get("/pqc/products/{key}", response_class=HTMLResponse)
 def inventory(
     request: Request,
@@ -67,21 +151,67 @@ def inventory(
     sort: str = "label",
     q: str = "",
     verdict: str = "",
+    as_of: str = "",
+    page: int = 1,
 ) -> Response:
-    data = service.get_inventory(uow, actor, key)
-    group, sort = _choice(group, GROUPINGS, "algorithm"), _choice(sort, SORTS, "label")
-    shown = [row for row in data.rows if _matches(row, q, verdict)]
-    context = {
-        "inventory": data,
-        "groups": _grouped(shown, group, sort),
-        "shown": len(shown),
-        "params": {"group": group, "sort": sort, "q": q, "verdict": verdict},
-        "groupings": list(GROUPINGS),
-        "sorts": list(SORTS),
-        "verdicts": sorted({row.verdict or "not judged" for row in data.rows}),
-        "tones": VERDICT_TONES,
-    }
-    return render(request, "pqc/inventory.html", context)
+    """Grouped, filtered, sorted and paged; with `as_of`, every asset judged as of that day (what breaks then)."""
+    params = {"group": _choice(group, GROUPINGS, "algorithm"), "sort": _choice(sort, SORTS, "label"), "q": q,
+              "verdict": verdict, "as_of": as_of.strip()}  # fmt: skip
+    try:
+        day = _day(params["as_of"])
+    except InvalidInput as error:
+        return _inventory_page(request, uow, actor, key, {**params, "as_of": ""}, 422, error=error.message)
+    return _inventory_page(request, uow, actor, key, params, day=day, page=page)
+
+
+@router.post("/pqc/products/{key}/scans", response_class=HTMLResponse)
+async def upload_scan(request: Request, uow: Uow, actor: CurrentActor, key: str) -> Response:
+    """Multipart form: a CycloneDX CBOM or a `qtqms pqc scan --json` report, stored as a scan of a system."""
+    form = await request.form()
+    upload = form.get("file")
+    chosen = isinstance(upload, UploadFile) and bool(upload.filename)
+    content = await upload.read(service.MAX_UPLOAD_BYTES + 1) if chosen else b""  # type: ignore[union-attr]
+    fields = {name: str(form.get(name, "")).strip() for name in UPLOAD_FIELDS}
+    filename = upload.filename if chosen else ""  # type: ignore[union-attr]
+    return await run_in_threadpool(_record_upload, request, uow, actor, key, fields, filename or "", content)
+
+
+def _record_upload(
+    request: Request, uow: Uow, actor: CurrentActor, key: str, fields: dict[str, str], filename: str, content: bytes
+) -> Response:
+    try:
+        if not filename:
+            raise InvalidInput(
+                "file: choose a CBOM or scan report to upload", [Problem("no file chosen", field="file")]
+            )
+        target = ScanTarget(
+            system=fields["system"],
+            policy=fields["policy"] or DEFAULT_POLICY,
+            as_of=fields["as_of"] or None,
+            category=fields["category"] or None,
+        )
+        stored = service.record_upload(
+            uow, actor, product=key, filename=filename, content=content, **target.model_dump()
+        )
+    except (ValidationError, DomainError) as error:
+        if getattr(error, "http_status", 0) in (403, 404):
+            raise
+        uow.rollback()
+        status_code, message = refusal(error, "upload ")
+        problems = [str(p) for p in getattr(error, "problems", [])[:SHOWN_PROBLEMS]]
+        return _inventory_page(
+            request,
+            uow,
+            actor,
+            key,
+            DEFAULT_VIEW,
+            status_code,
+            upload=fields,
+            upload_open=True,
+            error=message,
+            problems=problems,
+        )
+    return RedirectResponse(f"/pqc/products/{stored.product}/scans?scan={stored.id}", status_code=303)
 
 
 @router.get("/pqc/products/{key}/scans", response_class=HTMLResponse)
@@ -114,6 +244,7 @@ def _plan_page(
         "statuses": [s.value for s in TaskStatus],
         "form": {},
         "form_task": None,
+        "plan_owner": "",
         **extra,
     }
     return render(request, "pqc/plan.html", context, status_code)
@@ -125,8 +256,14 @@ def plan(request: Request, uow: Uow, actor: CurrentActor, key: str) -> Response:
 
 
 @router.post("/pqc/products/{key}/plan", response_class=HTMLResponse)
-def plan_tasks(request: Request, uow: Uow, actor: CurrentActor, key: str) -> Response:
-    created = service.plan_migration(uow, actor, key)
+def plan_tasks(
+    request: Request, uow: Uow, actor: CurrentActor, key: str, owner: Annotated[str, Form()] = ""
+) -> Response:
+    try:
+        created = service.plan_migration(uow, actor, key, owner=owner.strip() or None)
+    except InvalidInput as error:  # an unknown owner; permission and product errors are not form problems
+        uow.rollback()
+        return _plan_page(request, uow, actor, key, error.http_status, error=error.message, plan_owner=owner)
     return _plan_page(request, uow, actor, key, notice=f"{len(created)} task(s) planned")
 
 
@@ -151,9 +288,8 @@ def update_task(
         "effort_days": effort_days,
     }
     try:
-        fields = {name: value for name, value in form.items() if value.strip()}
-        if not deadline.strip():
-            fields["deadline"] = None
+        fields: dict[str, str | None] = {name: value for name, value in form.items() if value.strip()}
+        fields.update({name: None for name in ("deadline", "effort_days") if not form[name].strip()})  # cleared
         task = service.update_task(uow, actor, task_id, TaskUpdate(**fields))
     except (ValidationError, DomainError) as error:
         if getattr(error, "http_status", 0) == 403:

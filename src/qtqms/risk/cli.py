@@ -19,6 +19,8 @@ app.add_typer(data_class_app, name="data-class")
 
 REASON = typer.Option("", "--reason", help="Why; recorded in the audit trail.")
 RATING_HELP = "LIKELIHOOD:IMPACT on the domain's matrix, e.g. 3:4"
+REQUIREMENT_HELP = "Catalogue requirement as pack-id:REQ-ID (current edition); repeat for several"
+CONTROL_HELP = "Key of a control that treats the risk (see 'qtqms control list'); repeat for several"
 
 
 def _rating(value: str | None, name: str) -> dict[str, int] | None:
@@ -107,6 +109,8 @@ def show(ref: str, as_json: bool = JSON_OPTION) -> None:
     typer.echo(f"{risk.ref}  {risk.title}")
     typer.echo(f"  {risk.domain} · {risk.approach}-based · owner {risk.owner} · status {risk.status}")
     typer.echo(f"  threat: {risk.threat_title or '-'}  assets: {', '.join(risk.assets) or '-'}")
+    typer.echo(f"  requirements: {', '.join(r.link for r in risk.linked_requirements) or '-'}")
+    typer.echo(f"  controls: {', '.join(c.key for c in risk.linked_controls) or '-'}")
     typer.echo(
         f"  matrix {risk.matrix}"
         + (f" (domain now uses {risk.matrix_in_force}: re-assess)" if risk.needs_reassessment else "")
@@ -134,8 +138,9 @@ def add(
     owner: Annotated[str, typer.Option(help="Risk owner's username (default: you)")] = "",
     description: str = "",
     vulnerabilities: str = "",
-    controls: Annotated[str, typer.Option(help="Existing controls")] = "",
-    requirement: Annotated[list[str] | None, typer.Option(help="pack-id:REQ-ID; repeat for several")] = None,
+    controls: Annotated[str, typer.Option(help="Existing controls, in words")] = "",
+    requirement: Annotated[list[str] | None, typer.Option(help=REQUIREMENT_HELP)] = None,
+    control: Annotated[list[str] | None, typer.Option(help=CONTROL_HELP)] = None,
     inherent: Annotated[str, typer.Option(help=RATING_HELP)] = "",
     current: Annotated[str, typer.Option(help=RATING_HELP)] = "",
     residual: Annotated[str, typer.Option(help=RATING_HELP)] = "",
@@ -157,6 +162,7 @@ def add(
         vulnerabilities=vulnerabilities,
         existing_controls=controls,
         linked_requirements=requirement or [],
+        linked_controls=control or [],
         inherent=_rating(inherent, "inherent"),
         current=_rating(current, "current"),
         residual=_rating(residual, "residual"),
@@ -189,6 +195,39 @@ def assess(
         service.assess_risk(uow, actor, ref, data)
         risk = service.get_risk(uow, actor, ref)
     typer.echo(f"{risk.ref}: current {_level(risk.current)}; status {risk.status}; acceptance {risk.acceptance_status}")
+
+
+@app.command("link")
+def link(
+    ref: str,
+    requirement: Annotated[list[str] | None, typer.Option(help=REQUIREMENT_HELP)] = None,
+    control: Annotated[list[str] | None, typer.Option(help=CONTROL_HELP)] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Unlink the named requirements and controls")] = False,
+    reason: str = REASON,
+) -> None:
+    """Link a risk to catalogue requirements and to the controls that treat it (not a material change)."""
+    from qtqms.risk import service
+
+    if not requirement and not control:
+        fail("name at least one --requirement or --control")
+    with use_case(write=True, reason=reason) as (uow, actor):
+        risk = service.get_risk(uow, actor, ref)
+        changes = {
+            "linked_requirements": _changed([r.link for r in risk.linked_requirements], requirement, remove),
+            "linked_controls": _changed([c.key for c in risk.linked_controls], control, remove),
+        }
+        service.update_risk(uow, actor, ref, _schema("RiskUpdate", **changes))
+        risk = service.get_risk(uow, actor, ref)
+    typer.echo(
+        f"{risk.ref}: requirements {', '.join(r.link for r in risk.linked_requirements) or '-'}; "
+        f"controls {', '.join(c.key for c in risk.linked_controls) or '-'}"
+    )
+
+
+def _changed(linked: list[str], named: list[str] | None, remove: bool) -> list[str]:
+    if remove:
+        return [item for item in linked if item not in (named or [])]
+    return linked + [item for item in named or [] if item not in linked]
 
 
 def _action(value: str) -> dict[str, Any]:
@@ -335,6 +374,7 @@ def mosca(
             s.system,
             f"{dc.x:g}",
             "-" if s.y is None else f"{s.y:g}",
+            s.y_source or "-",
             p.scenario,
             f"{p.z:g}",
             f"{p.margin:+g}",
@@ -346,7 +386,9 @@ def mosca(
         for p in s.points
     ]
     print_table(
-        "Mosca exposure", ["data class", "system", "x", "y", "scenario", "z", "margin", "deadline", "risk"], rows
+        "Mosca exposure",
+        ["data class", "system", "x", "y", "y from", "scenario", "z", "margin", "deadline", "risk"],
+        rows,
     )
 
 
@@ -430,10 +472,18 @@ def asset_list(as_json: bool = JSON_OPTION) -> None:
         print_json([a.model_dump(mode="json") for a in assets])
         return
     rows = [
-        [a.key, a.kind, a.name, a.owner, a.product or "", "" if a.migration_years is None else f"{a.migration_years:g}"]
+        [
+            a.key,
+            a.kind,
+            a.name,
+            a.owner,
+            a.product or "",
+            "" if a.migration_years is None else f"{a.migration_years:g}",
+            a.migration_years_source,
+        ]
         for a in assets
     ]
-    print_table("Assets", ["key", "kind", "name", "owner", "product", "migration y"], rows)
+    print_table("Assets", ["key", "kind", "name", "owner", "product", "migration y", "y from"], rows)
 
 
 @asset_app.command("add")

@@ -124,8 +124,9 @@ def check_key(value: str, field_name: str) -> str:
     return value
 
 
-def check_requirement_links(links: Sequence[str]) -> list[str]:
-    """Links to catalogue requirements are checked by shape only until the catalogue slice resolves them."""
+def split_requirement_links(links: Sequence[str]) -> list[tuple[str, str]]:
+    """'pack-id:REQ-ID' links as (pack id, requirement id) pairs; whether each names a requirement is the
+    catalogue's to say. Every malformed link is reported, by its position."""
     problems = [
         Problem(f"'{link}' is not of the form pack-id:REQ-ID", field=f"linked_requirements[{index}]")
         for index, link in enumerate(links)
@@ -133,7 +134,7 @@ def check_requirement_links(links: Sequence[str]) -> list[str]:
     ]
     if problems:
         raise InvalidInput(str(problems[0]), problems)
-    return sorted(set(links))
+    return [tuple(link.split(":", 1)) for link in links]  # type: ignore[misc]
 
 
 # --- matrices -----------------------------------------------------------------------------------
@@ -274,6 +275,7 @@ class CrqcScenario:
     source: str
     source_date: str
     notes: str = ""
+    verified_on: str = ""  # when the year was checked against its source; empty: not confirmed, see notes
 
 
 @dataclass(frozen=True)
@@ -300,10 +302,14 @@ def scenario_violations(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, 
     return found
 
 
+SCENARIO_DATES = ("source_date", "verified_on")
+
+
 def date_violations(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
     """The schema checks the YYYY-MM-DD shape; only the calendar knows 2026-02-30 is not a day."""
     dated = [(("verified_on",), data.get("verified_on"))]
-    dated += [(("scenarios", i, "source_date"), s.get("source_date")) for i, s in enumerate(data.get("scenarios", []))]
+    for index, scenario in enumerate(data.get("scenarios", [])):
+        dated += [(("scenarios", index, name), scenario[name]) for name in SCENARIO_DATES if name in scenario]
     found = []
     for path, value in dated:
         try:

@@ -7,24 +7,30 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select, tuple_, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, or_, select, tuple_, update
+from sqlalchemy.orm import Session
 
+from qtqms.models.catalog import CatalogRequirement, Control, FrameworkVersion
 from qtqms.models.identity import User
 from qtqms.models.org import Product
 from qtqms.models.risk import (
     Asset,
     DataClass,
     MoscaExposure,
+    ProductMigrationYears,
     Risk,
     RiskAcceptance,
     RiskAssessment,
     RiskAssetLink,
+    RiskControlLink,
     RiskHeatCell,
     RiskMatrixChoice,
+    RiskRequirementLink,
     RiskSettings,
     TreatmentAction,
 )
+
+RiskLink = RiskAssetLink | RiskRequirementLink | RiskControlLink
 
 SORT_COLUMNS = {
     "ref": Risk.number,
@@ -123,8 +129,75 @@ def risk_asset_ids(session: Session, risk_id: int) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def risk_asset_links(session: Session, risk_id: int) -> list[RiskAssetLink]:
-    return list(session.scalars(select(RiskAssetLink).where(RiskAssetLink.risk_id == risk_id)))
+def links_of(session: Session, link: type[RiskLink], risk_id: int) -> list[Any]:
+    """The risk's rows of one link table (assets, requirements or controls)."""
+    return list(session.scalars(select(link).where(link.risk_id == risk_id)))
+
+
+# --- links to the catalogue -------------------------------------------------------------------------
+
+
+def current_requirement_ids(session: Session, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(pack id, requirement id) -> id of that requirement in the pack's current edition, for those that exist."""
+    if not wanted:
+        return {}
+    stmt = (
+        select(FrameworkVersion.pack_id, CatalogRequirement.ref, CatalogRequirement.id)
+        .join(FrameworkVersion, FrameworkVersion.id == CatalogRequirement.framework_version_id)
+        .where(
+            FrameworkVersion.is_current.is_(True),
+            FrameworkVersion.pack_id.in_({pack for pack, _ in wanted}),
+            CatalogRequirement.ref.in_({ref for _, ref in wanted}),
+        )
+    )
+    return {(pack, ref): requirement_id for pack, ref, requirement_id in session.execute(stmt)}
+
+
+def control_ids(session: Session, organisation_id: int, keys: Sequence[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    stmt = select(Control.key, Control.id).where(Control.organisation_id == organisation_id, Control.key.in_(keys))
+    return dict(session.execute(stmt).all())  # type: ignore[arg-type]
+
+
+def controls(session: Session, organisation_id: int) -> list[Control]:
+    return list(
+        session.scalars(select(Control).where(Control.organisation_id == organisation_id).order_by(Control.key))
+    )
+
+
+def linked_requirements(session: Session, risk_id: int) -> list[tuple[FrameworkVersion, CatalogRequirement]]:
+    """The requirements a risk is linked to, each with the framework edition it belongs to."""
+    stmt = (
+        select(FrameworkVersion, CatalogRequirement)
+        .join(CatalogRequirement, CatalogRequirement.framework_version_id == FrameworkVersion.id)
+        .join(RiskRequirementLink, RiskRequirementLink.requirement_id == CatalogRequirement.id)
+        .where(RiskRequirementLink.risk_id == risk_id)
+        .order_by(FrameworkVersion.pack_id, CatalogRequirement.position)
+    )
+    return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+
+
+def linked_controls(session: Session, risk_id: int) -> list[Control]:
+    stmt = (
+        select(Control)
+        .join(RiskControlLink, RiskControlLink.control_id == Control.id)
+        .where(RiskControlLink.risk_id == risk_id)
+        .order_by(Control.key)
+    )
+    return list(session.scalars(stmt))
+
+
+def risks_by_control(session: Session, organisation_id: int) -> list[tuple[str, Risk]]:
+    """(control key, risk) for every control of the organisation that treats a risk, in control and risk order."""
+    stmt = (
+        select(Control.key, Risk)
+        .join(RiskControlLink, RiskControlLink.control_id == Control.id)
+        .join(Risk, Risk.id == RiskControlLink.risk_id)
+        .where(Control.organisation_id == organisation_id)
+        .order_by(Control.key, Risk.number)
+    )
+    return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
 
 def assessments(session: Session, risk_id: int) -> list[RiskAssessment]:
@@ -158,6 +231,38 @@ def _filtered(session: Session, stmt: Select[Any], organisation_id: int, where: 
     return stmt.where(and_(*conditions))
 
 
+REGISTER_COLUMNS = (
+    Risk.number,
+    Risk.title,
+    Risk.domain,
+    Risk.status,
+    Risk.source,
+    Risk.matrix_id,
+    Risk.inherent_likelihood,
+    Risk.inherent_impact,
+    Risk.inherent_level,
+    Risk.current_likelihood,
+    Risk.current_impact,
+    Risk.current_level,
+    Risk.residual_likelihood,
+    Risk.residual_impact,
+    Risk.acceptance_status,
+    Risk.accepted_until,
+    Risk.next_review_date,
+    Risk.updated_at,
+    User.username.label("owner_name"),
+    Product.key.label("product_key"),
+)
+
+
+def _register_rows() -> Select[Any]:
+    """The columns a register row shows, owner and product included; plain rows, as building a full ORM object
+    per risk was most of a page's database time."""
+    return (
+        select(*REGISTER_COLUMNS).join(User, User.id == Risk.owner_id).outerjoin(Product, Product.id == Risk.product_id)
+    )
+
+
 def register_page(
     session: Session,
     organisation_id: int,
@@ -167,16 +272,10 @@ def register_page(
     descending: bool,
     after: tuple[Any, int] | None,
     limit: int,
-) -> list[tuple[Risk, str, str | None]]:
-    """One page of risks with owner username and product key, in three joins and one query."""
+) -> list[Row[Any]]:
+    """One page of register rows (REGISTER_COLUMNS), in one query."""
     column = SORT_COLUMNS[sort]
-    owner = aliased(User)
-    stmt = (
-        select(Risk, owner.username, Product.key)
-        .join(owner, owner.id == Risk.owner_id)
-        .outerjoin(Product, Product.id == Risk.product_id)
-    )
-    stmt = _filtered(session, stmt, organisation_id, where)
+    stmt = _filtered(session, _register_rows(), organisation_id, where)
     key = tuple_(column, Risk.number) if column is not Risk.number else None
     if after is not None:
         if key is None:
@@ -186,7 +285,7 @@ def register_page(
     order = [column.desc(), Risk.number.desc()] if descending else [column.asc(), Risk.number.asc()]
     if column is Risk.number:
         order = order[:1]
-    return [tuple(row) for row in session.execute(stmt.order_by(*order).limit(limit))]  # type: ignore[misc]
+    return list(session.execute(stmt.order_by(*order).limit(limit)))
 
 
 def register_count(session: Session, organisation_id: int, where: RegisterFilter, *, cap: int) -> int:
@@ -198,40 +297,34 @@ def register_count(session: Session, organisation_id: int, where: RegisterFilter
 
 def register_stream(
     session: Session, organisation_id: int, where: RegisterFilter, *, sort: str, descending: bool
-) -> Iterator[tuple[Risk, str, str | None]]:
+) -> Iterator[Row[Any]]:
     """Every matching risk for an export, fetched in batches rather than all at once."""
     column = SORT_COLUMNS[sort]
-    owner = aliased(User)
-    stmt = (
-        select(Risk, owner.username, Product.key)
-        .join(owner, owner.id == Risk.owner_id)
-        .outerjoin(Product, Product.id == Risk.product_id)
-    )
     order = [column.desc(), Risk.number.desc()] if descending else [column.asc(), Risk.number.asc()]
-    stmt = _filtered(session, stmt, organisation_id, where).order_by(*order).execution_options(yield_per=1000)
-    for row in session.execute(stmt):
-        yield tuple(row)  # type: ignore[misc]
+    stmt = _filtered(session, _register_rows(), organisation_id, where).order_by(*order)
+    yield from session.execute(stmt.execution_options(yield_per=1000))
 
 
 HeatKey = tuple[str, str, str, int, int, str]  # matrix id, version, kind, likelihood, impact, domain
+HeatCellKey = tuple[str, str, str, int, int]  # kind, matrix id, version, likelihood, impact
 HEAT_COLUMNS = ("matrix_id", "matrix_version", "kind", "likelihood", "impact", "domain")
 
 
-def heat_counts(
-    session: Session, organisation_id: int, *, matrix_id: str, matrix_version: str, kind: str, domain: str | None
-) -> dict[tuple[int, int], int]:
-    """Risk counts per (likelihood, impact) cell, from the maintained cell counts."""
-    conditions = [
-        RiskHeatCell.organisation_id == organisation_id,
-        RiskHeatCell.matrix_id == matrix_id,
-        RiskHeatCell.matrix_version == matrix_version,
-        RiskHeatCell.kind == kind,
-    ]
+def heat_cells(session: Session, organisation_id: int, *, domain: str | None) -> dict[HeatCellKey, int]:
+    """Risk counts per kind, matrix version and (likelihood, impact) cell, from the maintained cell counts: one
+    small query (at most kinds x matrices x cells rows) serves both heat maps and their "not shown" counts."""
+    conditions = [RiskHeatCell.organisation_id == organisation_id]
     if domain:
         conditions.append(RiskHeatCell.domain == domain)
-    cell = (RiskHeatCell.likelihood, RiskHeatCell.impact)
-    stmt = select(*cell, func.sum(RiskHeatCell.count)).where(*conditions).group_by(*cell)
-    return {(row[0], row[1]): int(row[2]) for row in session.execute(stmt) if row[2]}
+    group = (
+        RiskHeatCell.kind,
+        RiskHeatCell.matrix_id,
+        RiskHeatCell.matrix_version,
+        RiskHeatCell.likelihood,
+        RiskHeatCell.impact,
+    )
+    stmt = select(*group, func.sum(RiskHeatCell.count)).where(*conditions).group_by(*group)
+    return {tuple(row[:5]): int(row[5]) for row in session.execute(stmt) if row[5]}  # type: ignore[misc]
 
 
 def move_heat(session: Session, organisation_id: int, leaving: Sequence[HeatKey], entering: Sequence[HeatKey]) -> None:
@@ -290,16 +383,6 @@ def rebuild_heat(session: Session, organisation_id: int) -> int:
     return counted
 
 
-def heat_totals(session: Session, organisation_id: int, *, kind: str, domain: str | None) -> dict[tuple[str, str], int]:
-    """Risks per (matrix id, version) in the cells of one heat-map kind."""
-    conditions = [RiskHeatCell.organisation_id == organisation_id, RiskHeatCell.kind == kind]
-    if domain:
-        conditions.append(RiskHeatCell.domain == domain)
-    matrix = (RiskHeatCell.matrix_id, RiskHeatCell.matrix_version)
-    stmt = select(*matrix, func.sum(RiskHeatCell.count)).where(*conditions).group_by(*matrix)
-    return {(row[0], row[1]): int(row[2] or 0) for row in session.execute(stmt)}
-
-
 def unrated_count(session: Session, organisation_id: int, *, kind: str, domain: str | None) -> int:
     """Risks without the rating a heat map needs; a short range of the level index, as unrated risks are few."""
     if kind == "inherent":
@@ -339,11 +422,10 @@ def open_actions(
     session: Session, organisation_id: int, *, overdue_before: date | None, limit: int
 ) -> list[tuple[TreatmentAction, int, str, str]]:
     """Open actions, earliest due first, with their risk's number and title and the owner's username."""
-    owner = aliased(User)
     stmt = (
-        select(TreatmentAction, Risk.number, Risk.title, owner.username)
+        select(TreatmentAction, Risk.number, Risk.title, User.username)
         .join(Risk, Risk.id == TreatmentAction.risk_id)
-        .join(owner, owner.id == TreatmentAction.owner_id)
+        .join(User, User.id == TreatmentAction.owner_id)
         .where(TreatmentAction.organisation_id == organisation_id, TreatmentAction.status == "open")
         .order_by(TreatmentAction.due_date, TreatmentAction.id)
         .limit(limit)
@@ -390,7 +472,10 @@ def exposures(session: Session, organisation_id: int) -> list[tuple[MoscaExposur
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
 
-def exposure(session: Session, data_class_id: int, asset_id: int) -> MoscaExposure | None:
-    return session.scalar(
-        select(MoscaExposure).where(MoscaExposure.data_class_id == data_class_id, MoscaExposure.asset_id == asset_id)
-    )
+def assets_of_product(session: Session, organisation_id: int, product_id: int) -> list[Asset]:
+    stmt = select(Asset).where(Asset.organisation_id == organisation_id, Asset.product_id == product_id)
+    return list(session.scalars(stmt.order_by(Asset.key)))
+
+
+def plan_years(session: Session, product_id: int) -> ProductMigrationYears | None:
+    return session.scalar(select(ProductMigrationYears).where(ProductMigrationYears.product_id == product_id))

@@ -66,7 +66,12 @@ class ExposureCreate(BaseModel):
 
 class MigrationYearsIn(BaseModel):
     years: float = Field(description="Mosca's y: years the system's move to post-quantum cryptography takes")
-    source: str = Field(default="entered", min_length=1, max_length=80)
+    source: str = Field(
+        default="entered",
+        min_length=1,
+        max_length=80,
+        description="Where the figure comes from; 'pqc-plan:…' is reserved for the y a PQC migration plan sets",
+    )
 
 
 class RatingIn(BaseModel):
@@ -92,7 +97,10 @@ class RiskCreate(BaseModel):
     assets: list[str] = Field(default=[], description="Keys of the affected assets")
     product: str | None = Field(default=None, description="Product key, e.g. QKD-LINK")
     owner: str | None = Field(default=None, description="Username of the risk owner (default: you)")
-    linked_requirements: list[str] = Field(default=[], description="'pack-id:REQ-ID' references")
+    linked_requirements: list[str] = Field(
+        default=[], description="Requirements of a framework's current edition, as 'pack-id:REQ-ID'"
+    )
+    linked_controls: list[str] = Field(default=[], description="Keys of the organisation's controls that treat it")
     inherent: RatingIn | None = None
     current: RatingIn | None = None
     residual: RatingIn | None = None
@@ -108,6 +116,7 @@ class RiskUpdate(BaseModel):
     product: str | None = None
     owner: str | None = None
     linked_requirements: list[str] | None = None
+    linked_controls: list[str] | None = None
 
 
 class ActionIn(BaseModel):
@@ -179,6 +188,30 @@ class AcceptanceRead(BaseModel):
     invalidated_reason: str
 
 
+class LinkedRequirement(BaseModel):
+    link: str = Field(description="'pack-id:REQ-ID'")
+    framework: str
+    requirement: str
+    label: str
+    edition: str = Field(description="Version of the framework pack the link points into")
+    current: bool = Field(description="False once a newer edition of the framework has been loaded")
+
+
+class LinkedControl(BaseModel):
+    key: str
+    title: str
+    status: str
+
+
+class TreatedRisk(BaseModel):
+    """A risk as the catalogue's control page lists it."""
+
+    ref: str
+    title: str
+    status: str
+    current: RatingRead | None
+
+
 class RiskRead(BaseModel):
     ref: str
     title: str
@@ -210,7 +243,8 @@ class RiskRead(BaseModel):
     accepted_until: date | None
     acceptances: list[AcceptanceRead]
     next_review_date: date | None
-    linked_requirements: list[str]
+    linked_requirements: list[LinkedRequirement]
+    linked_controls: list[LinkedControl]
     source: str
     computation: str
     state_hash: str
@@ -268,6 +302,7 @@ class ScenarioRead(BaseModel):
     source: str
     source_date: str
     notes: str
+    verified_on: str = Field(description="When the year was checked against its source; empty when it was not")
 
 
 class MoscaPointRead(BaseModel):
@@ -285,7 +320,8 @@ class MoscaSystemRead(BaseModel):
     system: str
     name: str
     y: float | None
-    y_source: str
+    y_source: str = Field(description="Where y comes from: 'entered' by hand, or 'pqc-plan:PRODUCT'")
+    y_plan: str | None = Field(description="The product whose PQC migration plan sets y, when one does")
     points: list[MoscaPointRead]
     risk: str | None = Field(description="The harvest-now-decrypt-later risk raised for this exposure")
     risk_status: str | None

@@ -77,6 +77,14 @@ def _fields(form: FormData) -> dict[str, str]:
     return {key: str(value) for key, value in form.items() if key != "csrf_token"}
 
 
+MULTI_SELECTS = ("assets", "linked_controls")
+
+
+def _risk_form(form: FormData) -> dict[str, Any]:
+    """A risk form's fields, with the multiple-choice lists (affected assets, linked controls) as lists."""
+    return {**_fields(form), **{name: [str(value) for value in form.getlist(name)] for name in MULTI_SELECTS}}
+
+
 def _blank_to_none(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
@@ -90,7 +98,7 @@ def _rating(form: dict[str, str], kind: str) -> dict[str, str] | None:
 def _submit(
     request: Request,
     uow: Uow,
-    form: dict[str, str],
+    form: dict[str, Any],
     action: Callable[[], object],
     success: str,
     page: Callable[[int, dict[str, Any]], Response],
@@ -156,7 +164,6 @@ def register_page(request: Request, uow: Uow, actor: CurrentActor) -> Response:
         query=query,
         domains=[d.value for d in RiskDomain],
         statuses=[s.value for s in RiskStatus],
-        levels=service.list_matrices(uow, actor),
     )
     return render(request, "risk/register.html", context)
 
@@ -178,7 +185,7 @@ def heat_map_page(request: Request, uow: Uow, actor: CurrentActor, matrix: str =
         uow,
         actor,
         maps=maps,
-        matrices=service.list_matrices(uow, actor),
+        matrices=service.matrix_options(uow, actor),
         domains=[d.value for d in RiskDomain],
         query={"matrix": matrix, "domain": domain},
     )
@@ -201,6 +208,7 @@ def _choices(uow: Uow, actor: CurrentActor) -> dict[str, Any]:
         "approaches": [a.value for a in Approach],
         "threats": service.list_threats(uow, actor),
         "assets": service.list_assets(uow, actor),
+        "controls": service.control_choices(uow, actor),
         "products": [p.key for p in org_service.list_products(uow, actor)],
         "domain_matrices": service.domain_matrices(uow, actor),
     }
@@ -217,7 +225,7 @@ def new_risk_page(request: Request, uow: Uow, actor: CurrentActor) -> Response:
     return _new_page(request, uow, actor)
 
 
-def _risk_fields(form: dict[str, str], assets: list[str]) -> dict[str, Any]:
+def _risk_fields(form: dict[str, Any]) -> dict[str, Any]:
     links = [part.strip() for part in form.get("linked_requirements", "").replace(",", "\n").splitlines()]
     return {
         "title": form.get("title", ""),
@@ -225,22 +233,21 @@ def _risk_fields(form: dict[str, str], assets: list[str]) -> dict[str, Any]:
         "threat": form.get("threat", ""),
         "vulnerabilities": form.get("vulnerabilities", ""),
         "existing_controls": form.get("existing_controls", ""),
-        "assets": assets,
         "product": _blank_to_none(form.get("product")),
         "owner": _blank_to_none(form.get("owner")),
         "linked_requirements": [link for link in links if link],
+        **{name: form.get(name, []) for name in MULTI_SELECTS},
     }
 
 
 @router.post("/risk/new", response_class=HTMLResponse)
 async def create_risk(request: Request, uow: Uow, actor: CurrentActor) -> Response:
-    raw = await _read_form(request)
-    form, assets = _fields(raw), [str(a) for a in raw.getlist("assets")]
+    form = _risk_form(await _read_form(request))
     created: list[str] = []
 
     def action() -> None:
         data = RiskCreate(
-            **_risk_fields(form, assets),
+            **_risk_fields(form),
             domain=form.get("domain", ""),
             approach=form.get("approach", "event"),
             **{kind: _rating(form, kind) for kind in ("inherent", "current", "residual")},
@@ -248,7 +255,7 @@ async def create_risk(request: Request, uow: Uow, actor: CurrentActor) -> Respon
         created.append(f"R-{service.create_risk(uow, actor, data).number:04d}")
 
     def page(status_code: int, extra: dict[str, Any]) -> Response:
-        return _new_page(request, uow, actor, status_code, **extra, selected_assets=assets)
+        return _new_page(request, uow, actor, status_code, **extra)
 
     return await run_in_threadpool(_create_and_redirect, request, uow, form, action, created, page)
 
@@ -256,7 +263,7 @@ async def create_risk(request: Request, uow: Uow, actor: CurrentActor) -> Respon
 def _create_and_redirect(
     request: Request,
     uow: Uow,
-    form: dict[str, str],
+    form: dict[str, Any],
     action: Callable[[], None],
     created: list[str],
     page: Callable[[int, dict[str, Any]], Response],
@@ -458,15 +465,15 @@ def _treatment(form: dict[str, str]) -> TreatmentIn:
     return TreatmentIn(option=form.get("option", ""), plan=form.get("plan", ""), actions=actions)
 
 
-RISK_ACTIONS: dict[str, Callable[[Uow, CurrentActor, str, dict[str, str], list[str]], object]] = {
-    "assess": lambda uow, actor, ref, f, _assets: service.assess_risk(
+RISK_ACTIONS: dict[str, Callable[[Uow, CurrentActor, str, dict[str, Any]], object]] = {
+    "assess": lambda uow, actor, ref, f: service.assess_risk(
         uow,
         actor,
         ref,
         AssessmentIn(**{k: _rating(f, k) for k in ("inherent", "current", "residual")}, note=f.get("note", "")),
     ),
-    "treat": lambda uow, actor, ref, f, _assets: service.treat_risk(uow, actor, ref, _treatment(f)),
-    "accept": lambda uow, actor, ref, f, _assets: service.accept_risk(
+    "treat": lambda uow, actor, ref, f: service.treat_risk(uow, actor, ref, _treatment(f)),
+    "accept": lambda uow, actor, ref, f: service.accept_risk(
         uow,
         actor,
         ref,
@@ -476,17 +483,14 @@ RISK_ACTIONS: dict[str, Callable[[Uow, CurrentActor, str, dict[str, str], list[s
             expires_on=_blank_to_none(f.get("expires_on")),
         ),
     ),
-    "edit": lambda uow, actor, ref, f, assets: service.update_risk(
-        uow, actor, ref, RiskUpdate(**_risk_fields(f, assets))
-    ),
+    "edit": lambda uow, actor, ref, f: service.update_risk(uow, actor, ref, RiskUpdate(**_risk_fields(f))),
 }
 RISK_NOTICES = {"assess": "assessed", "treat": "treated", "accept": "accepted", "edit": "updated"}
 
 
 @router.post("/risk/{ref}/{what}", response_class=HTMLResponse)
 async def change_risk(request: Request, uow: Uow, actor: CurrentActor, ref: str, what: str) -> Response:
-    raw = await _read_form(request)
-    form, assets = _fields(raw), [str(a) for a in raw.getlist("assets")]
+    form = _risk_form(await _read_form(request))
     change = RISK_ACTIONS.get(what)
     if change is None:
         return _risk_page(request, uow, actor, ref, 404, error=f"unknown change '{what}'")
@@ -496,7 +500,7 @@ async def change_risk(request: Request, uow: Uow, actor: CurrentActor, ref: str,
         request,
         uow,
         {**kept, "what": what},
-        lambda: change(uow, actor, ref, form, assets),
+        lambda: change(uow, actor, ref, form),
         f"/risk/{ref}?done={RISK_NOTICES[what]}",
         lambda code, extra: _risk_page(request, uow, actor, ref, code, **extra),
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qtqms import __version__
 from qtqms.web import errors
@@ -19,6 +21,32 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 }
+
+
+class RequestContext:
+    """Gives every request an id (the caller's X-Request-ID, else a random one) and every response the security
+    headers. Plain ASGI: Starlette's BaseHTTPMiddleware copies each response through a stream and a task,
+    which cost more than a small API call itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = Headers(scope=scope).get("x-request-id", "")[:64] or secrets.token_hex(8)
+        scope.setdefault("state", {}).update(request_id=request_id, actor=None)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app() -> FastAPI:
@@ -48,15 +76,7 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
 
-    @app.middleware("http")
-    async def _request_context(request: Request, call_next):
-        request.state.request_id = request.headers.get("x-request-id", "")[:64] or secrets.token_hex(8)
-        request.state.actor = None
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(RequestContext)
 
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in (health.router, identity_api.router, org_api.router, trail_api.router, risk_api.router):
