@@ -64,3 +64,35 @@ def test_security_headers_are_set(client, db):
     response = client.get("/api/v1/health")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def test_an_oversized_body_is_refused_with_413_before_anything_is_written(client, db, monkeypatch):
+    from qtqms.web import app
+
+    monkeypatch.setattr(app, "MAX_REQUEST_BYTES", 1024)
+    token = api_token(db, make_org(db))
+    body = {"code": "DE", "name": "G" * 2000, "operates": True}
+    declared = client.post("/api/v1/org/jurisdictions", json=body, headers=auth(token))
+    assert declared.status_code == 413
+    assert declared.json()["error"]["code"] == "too_large"
+    assert "larger than" in declared.json()["error"]["message"]
+
+    def chunks():
+        yield b'{"code": "DE", "name": "'
+        yield b"G" * 2000
+        yield b'", "operates": true}'
+
+    chunked = client.post(
+        "/api/v1/org/jurisdictions", content=chunks(), headers={**auth(token), "content-type": "application/json"}
+    )
+    assert chunked.status_code == 413 and chunked.json()["error"]["code"] == "too_large"
+    assert client.get("/api/v1/org/scope", headers=auth(token)).json()["jurisdictions"] == []
+
+
+def test_an_oversized_form_gets_the_html_error_page(client, db, monkeypatch):
+    from qtqms.web import app
+
+    monkeypatch.setattr(app, "MAX_REQUEST_BYTES", 1024)
+    page = client.post("/login", data={"username": "x" * 2000, "password": "y"})
+    assert page.status_code == 413
+    assert "text/html" in page.headers["content-type"] and "larger than" in page.text

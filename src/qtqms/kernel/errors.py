@@ -57,6 +57,11 @@ class NotAuthenticated(DomainError):
     code = "not_authenticated"
 
 
+class TooLarge(DomainError):
+    http_status = 413
+    code = "too_large"
+
+
 class TooManyAttempts(DomainError):
     http_status = 429
     code = "too_many_attempts"

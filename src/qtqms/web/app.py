@@ -5,14 +5,19 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qtqms import __version__
+from qtqms.kernel.errors import TooLarge
 from qtqms.web import errors
 from qtqms.web.deps import check_csrf
+
+# The largest upload a page takes (25 MiB of evidence) plus the form around it; anything bigger is refused
+# before it is read, so a client cannot fill the disk or memory through a spooled request body.
+MAX_REQUEST_BYTES = 26 * 1024 * 1024
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -25,8 +30,8 @@ SECURITY_HEADERS = {
 
 class RequestContext:
     """Gives every request an id (the caller's X-Request-ID, else a random one) and every response the security
-    headers. Plain ASGI: Starlette's BaseHTTPMiddleware copies each response through a stream and a task,
-    which cost more than a small API call itself."""
+    headers, and refuses request bodies over MAX_REQUEST_BYTES. Plain ASGI: Starlette's BaseHTTPMiddleware copies
+    each response through a stream and a task, which cost more than a small API call itself."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -35,7 +40,8 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = Headers(scope=scope).get("x-request-id", "")[:64] or secrets.token_hex(8)
+        headers = Headers(scope=scope)
+        request_id = headers.get("x-request-id", "")[:64] or secrets.token_hex(8)
         scope.setdefault("state", {}).update(request_id=request_id, actor=None)
 
         async def send_with_headers(message: Message) -> None:
@@ -46,7 +52,31 @@ class RequestContext:
                     headers.setdefault(name, value)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+            response = errors.error_response(Request(scope), 413, TooLarge.code, _too_large(), [])
+            await response(scope, receive, send_with_headers)
+            return
+        await self.app(scope, _limited(receive), send_with_headers)
+
+
+def _too_large() -> str:
+    return f"the request body is larger than {MAX_REQUEST_BYTES // (1024 * 1024)} MiB"
+
+
+def _limited(receive: Receive) -> Receive:
+    """A body sent without a length (chunked) is counted as it arrives and stopped at the same limit."""
+    received = 0
+
+    async def receive_limited() -> Message:
+        nonlocal received
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > MAX_REQUEST_BYTES:
+            raise TooLarge(_too_large())
+        return message
+
+    return receive_limited
 
 
 def create_app() -> FastAPI:

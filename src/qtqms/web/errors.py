@@ -32,7 +32,7 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-ERROR_STATUSES = (400, 401, 403, 404, 409, 422, 429)
+ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
 ERROR_RESPONSES: dict[int | str, dict] = {
     status: {"model": ErrorResponse, "description": "Error"} for status in ERROR_STATUSES
 }
@@ -42,7 +42,7 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
 
-def _respond(request: Request, status: int, code: str, message: str, problems: list[Problem]) -> Response:
+def error_response(request: Request, status: int, code: str, message: str, problems: list[Problem]) -> Response:
     request_id = getattr(request.state, "request_id", "")
     if _wants_html(request):
         from qtqms.web.templating import render
@@ -69,7 +69,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> Response:
         status = 401 if isinstance(error, NotAuthenticated) else error.http_status
-        return _respond(request, status, error.code, error.message, error.problems)
+        return error_response(request, status, error.code, error.message, error.problems)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> Response:
@@ -82,14 +82,16 @@ def install(app: FastAPI) -> None:
         malformed = any(e.get("type") == "json_invalid" for e in error.errors())
         status, code = (400, "malformed_body") if malformed else (422, "invalid_input")
         summary = "; ".join(str(p) for p in problems[:3]) or "invalid input"
-        return _respond(request, status, code, summary, problems)
+        return error_response(request, status, code, summary, problems)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        if isinstance(error.__cause__, DomainError):  # FastAPI wraps errors raised while it reads the body
+            return await _domain(request, error.__cause__)
         message = "no such page" if error.status_code == 404 else str(error.detail)
-        return _respond(request, error.status_code, "http_error", message, [])
+        return error_response(request, error.status_code, "http_error", message, [])
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return _respond(request, 500, "internal", "an unexpected error occurred; it has been logged", [])
+        return error_response(request, 500, "internal", "an unexpected error occurred; it has been logged", [])
