@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -15,6 +16,7 @@ from qtqms.models.trail import AuditEvent
 from qtqms.pqc import service as pqc
 from qtqms.pqc.policy import PACKS_DIR
 from qtqms.pqc.scanner import scan
+from qtqms.pqc.schemas import InventoryView, TaskUpdate, TaskView
 from tests.builders import record_pqc_scan
 from tests.pqc.conftest import DEMO_SOURCE
 from tests.pqc.permission_routes import demo_cbom, demo_report
@@ -155,3 +157,56 @@ def test_the_as_of_view_keeps_the_scans_category_and_says_which_policies_it_cann
     assert verdicts[("own", "RSA-2048")] == "deprecated" and inventory.unjudged_policies == ["our-policy"]
     in_2036 = {(r.system, r.label): r.verdict for r in read_inventory(team, date(2036, 1, 1)).rows}
     assert (in_2036[("medium", "RSA-2048")], in_2036[("own", "RSA-2048")]) == ("disallowed", "deprecated")
+
+
+def read_page(team, **view):
+    with UnitOfWork(team.db, actor=team.viewer) as uow:
+        return pqc.inventory_page(uow, team.viewer, "QKD-LINK", InventoryView(page_rows=1000, **view))
+
+
+def test_the_paged_inventory_judges_filters_and_counts_like_the_whole_one(team, tmp_path):
+    """The database's verdicts as of a day (one per policy, rule and deadline) are the ones judged asset by asset."""
+    record_pqc_scan(team.db, team.admin, "QKD-LINK", "ctl", DEMO_SOURCE / "controller", as_of=TODAY)
+    record_pqc_scan(team.db, team.admin, "QKD-LINK", "medium", DEMO_SOURCE / "controller/key_transport.py",
+                    policy="eu-pqc-roadmap", category="medium-risk", as_of=TODAY)  # fmt: skip
+    record_pqc_scan(team.db, team.admin, "QKD-LINK", "deploy", DEMO_SOURCE / "deploy", as_of=TODAY)
+    for day in (None, TODAY, date(2031, 1, 1), date(2032, 6, 1), date(2036, 1, 1)):
+        whole = read_inventory(team, day)
+        page = read_page(team, as_of=day, group="verdict")
+        rows = [row for group in page.groups for row in group.rows]
+        assert sorted(r.model_dump_json() for r in rows) == sorted(r.model_dump_json() for r in whole.rows), day
+        assert page.total == page.shown == len(whole.rows)
+        assert {g.name: g.size for g in page.groups} == dict(Counter(r.verdict or "not judged" for r in whole.rows))
+        worse = [r for r in whole.rows if r.verdict != r.recorded_verdict]
+        assert page.worse_count == len(worse) and {r.label for r in page.worse} == {r.label for r in worse}
+    assert read_page(team, as_of=date(2036, 1, 1)).worse_count > read_page(team, as_of=date(2031, 1, 1)).worse_count
+    found = read_page(team, text="KEY_TRANSPORT.PY:", verdict="deprecated")  # a location, in any case
+    assert {(r.system, r.label) for g in found.groups for r in g.rows} >= {("ctl", "RSA-2048"), ("medium", "RSA-2048")}
+    assert all(r.verdict == "deprecated" for g in found.groups for r in g.rows)
+    assert read_page(team, text="%").shown == 0  # searched for as typed, not as a wildcard
+    assert read_page(team, text="100%").total == page.total  # the search narrows what is shown, not the total
+
+
+def test_the_paged_plan_counts_filters_and_reports_overdue_tasks(team, monkeypatch):
+    monkeypatch.setattr(pqc, "today", lambda: date(2031, 6, 1))  # after SHA-1's deadline of 2031-01-01
+    for part in ("controller", "firmware", "deploy"):
+        record_pqc_scan(team.db, team.admin, "QKD-LINK", part, DEMO_SOURCE / part, as_of=TODAY)
+    planned = team.run(team.admin, pqc.plan_migration, "QKD-LINK")
+    done = planned[0]
+    team.run(team.admin, pqc.update_task, done.id, TaskUpdate(status="done"))
+
+    def plan(**view):
+        with UnitOfWork(team.db, actor=team.viewer) as uow:
+            return pqc.plan_page(uow, team.viewer, "QKD-LINK", TaskView(page_rows=3, **view))
+
+    first = plan()
+    assert first.shown == first.progress.total == len(planned) and first.pages == -(-len(planned) // 3)
+    seen = [t.id for number in range(1, first.pages + 1) for t in plan(page=number).tasks]
+    assert sorted(seen) == sorted(t.id for t in planned)  # every task on exactly one page
+    assert [t.id for t in plan(status="done").tasks] == [done.id]
+    overdue = plan(overdue=True)
+    assert overdue.shown == first.progress.overdue > 0 and all(t.overdue for t in overdue.tasks)
+    assert {t.id for t in first.overdue} == {
+        t.id for t in team.run(team.viewer, pqc.list_tasks, "QKD-LINK") if t.overdue
+    }
+    assert plan(page=99).page == first.pages

@@ -248,3 +248,29 @@ def test_an_editor_plans_for_a_named_owner_and_can_clear_a_tasks_deadline_and_ef
     assert client.post(f"/pqc/tasks/{tasks[0].id}", data=form, follow_redirects=False).status_code == 303
     cleared = next(t for t in team.run(team.admin, pqc.list_tasks, "QKD-LINK") if t.id == tasks[0].id)
     assert (cleared.deadline, cleared.effort_days) == (None, None)
+
+
+def test_the_plan_is_paged_filtered_and_costs_the_same_queries_for_few_or_many_tasks(client, team, monkeypatch):
+    monkeypatch.setattr(views, "PLAN_ROWS", 3)
+    _scanned(team, "controller/key_transport.py")
+    team.run(team.admin, pqc.plan_migration, "QKD-LINK")
+    log_in(client, "emery")
+    with query_counter(team.db) as few:
+        assert client.get("/pqc/products/QKD-LINK/plan").status_code == 200
+    _scanned(team, "controller", "firmware", "deploy")
+    team.run(team.admin, pqc.plan_migration, "QKD-LINK")
+    with query_counter(team.db) as many:
+        first = client.get("/pqc/products/QKD-LINK/plan").text
+    assert len(many) == len(few)
+    total = int(re.search(r'id="plan-count">(\d+)<', first).group(1))
+    assert total > 6 and first.count('<tr id="task-') == 3 and f"Page 1 of {-(-total // 3)}" in first
+    assert re.search(r'href="\?page=2" rel="next" id="next-page"', first)
+    task = team.run(team.admin, pqc.list_tasks, "QKD-LINK")[-1]
+    form = {"csrf_token": csrf_from(first), "product": "QKD-LINK", "replacement": task.replacement, "owner": "val",
+            "status": "done", "view": "status=open&page=2"}  # fmt: skip
+    saved = client.post(f"/pqc/tasks/{task.id}", data=form, follow_redirects=False)
+    assert saved.headers["location"] == f"/pqc/products/QKD-LINK/plan?status=open&page=2#task-{task.id}"
+    done = client.get("/pqc/products/QKD-LINK/plan?status=done").text
+    assert re.search(r'id="plan-count">1<', done) and f'id="task-{task.id}"' in done
+    assert 'name="view" value="status=done&amp;page=1"' in done  # a task saved here comes back here
+    assert client.get("/pqc/products/QKD-LINK/plan?status=nonsense&page=-3").status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qtqms.db.base import AuditedMixin, Base, IdMixin, TimestampMixin
@@ -51,7 +51,12 @@ class PqcAsset(IdMixin, Base):
     """One distinct crypto asset of a scan with where it occurs; recorded through its scan, not row by row."""
 
     __tablename__ = "pqc_asset"
-    __table_args__ = (UniqueConstraint("scan_id", "label"),)
+    __table_args__ = (
+        UniqueConstraint("scan_id", "label"),
+        # Covers what an inventory page groups, counts, filters and sorts by, so a product's tens of thousands of
+        # assets are read from the index, not their whole rows (locations and all).
+        Index("ix_pqc_asset_inventory", "scan_id", "family", "verdict", "rule_id", "deadline", "occurrences", "label"),
+    )
 
     scan_id: Mapped[int] = mapped_column(ForeignKey("pqc_scan.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(200))

@@ -167,6 +167,46 @@ class Inventory(BaseModel):
     )
 
 
+InventoryGrouping = Literal["algorithm", "verdict", "deadline"]
+InventorySort = Literal["label", "verdict", "deadline", "occurrences", "system"]
+
+
+class InventoryView(BaseModel):
+    """Which part of a product's inventory a page shows: grouped, filtered, sorted and paged."""
+
+    group: InventoryGrouping = "algorithm"
+    sort: InventorySort = "label"
+    text: str = Field(default="", description="Part of an asset's label, system or locations (any case)")
+    verdict: str = Field(default="", description="Only assets with this verdict ('not judged' for libraries)")
+    as_of: date | None = Field(default=None, description="Judge every asset as of this day (what breaks then)")
+    page: int = 1
+    page_rows: int = Field(default=500, ge=1)
+
+
+class InventoryGroup(BaseModel):
+    name: str
+    size: int = Field(description="Assets of the whole group that match the filter, on every page")
+    rows: list[InventoryRow] = Field(description="The group's rows on this page")
+
+
+class InventoryPage(BaseModel):
+    """One page of a product's inventory, counted, filtered, sorted and paged by the database."""
+
+    product: str
+    scans: list[ScanRead]
+    as_of: date | None
+    unjudged_policies: list[str]
+    total: int = Field(description="Assets in the inventory")
+    shown: int = Field(description="Assets that match the filter")
+    verdicts: list[str] = Field(description="Verdicts present in the inventory ('not judged' for libraries)")
+    turning_points: list[date] = Field(description="Days on which a verdict of the inventory changes")
+    groups: list[InventoryGroup]
+    page: int
+    pages: int
+    worse: list[InventoryRow] = Field(description="The first assets judged worse as of `as_of` than recorded")
+    worse_count: int
+
+
 class TaskRead(BaseModel):
     id: int
     product: str
@@ -202,3 +242,22 @@ class Progress(BaseModel):
     overdue: int
     percent: int
     migration_years: float | None
+
+
+class TaskView(BaseModel):
+    """Which tasks of a product's plan a page shows: by status, only the overdue ones, paged."""
+
+    status: TaskStatus | None = None
+    overdue: bool = False
+    page: int = 1
+    page_rows: int = Field(default=100, ge=1)
+
+
+class TaskPage(BaseModel):
+    product: str
+    progress: Progress
+    tasks: list[TaskRead]
+    shown: int = Field(description="Tasks that match the view, on every page")
+    overdue: list[TaskRead] = Field(description="The overdue tasks due soonest")
+    page: int
+    pages: int

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
+from itertools import groupby
+from math import ceil
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +28,20 @@ from qtqms.pqc.schemas import (
     AssetRead,
     ChangeRead,
     Inventory,
+    InventoryGroup,
+    InventoryPage,
     InventoryRow,
+    InventoryView,
     Progress,
     ScanDetail,
     ScanDiff,
     ScanRead,
     ScanReport,
     SystemRead,
+    TaskPage,
     TaskRead,
     TaskUpdate,
+    TaskView,
 )
 from qtqms.risk import service as risk_service
 
@@ -43,6 +50,10 @@ MAX_LOCATIONS = 5
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 NEEDS_MIGRATION = {Verdict.DEPRECATED.value, Verdict.DISALLOWED.value, Verdict.UNKNOWN.value}
 UNDECIDED = "to be decided (no suggested replacement)"
+# Overdue tasks named at the top of a plan page: the soonest due; the status filter shows the rest.
+SHOWN_OVERDUE = 50
+# Assets named under "what breaks as of": the first by label; grouping by verdict shows the rest.
+SHOWN_WORSE = 50
 
 
 def today() -> date:
@@ -336,56 +347,112 @@ def _verdicts(uow: UnitOfWork, scan_ids: list[int]) -> dict[int, dict[str, str |
 
 
 def get_inventory(uow: UnitOfWork, actor: Actor, product_key: str, as_of: date | None = None) -> Inventory:
-    """A product's current inventory: the assets of each system's latest scan, with their task's status.
+    """A product's whole current inventory: the assets of each system's latest scan, with their task's status.
 
     With `as_of`, each asset is judged as of that day by the rule its scan's policy matched (what breaks
     then); otherwise verdicts are as each scan recorded them. Assets are read as plain rows, not ORM
-    objects: a product with many systems has tens of thousands.
+    objects: a product with many systems has tens of thousands (the web page reads one page of them with
+    `inventory_page` instead).
     """
     authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
     systems = {s.id: s.name for s in repo.systems(uow.session, actor.organisation_id, product.id)}
     latest = repo.latest_scans(uow.session, list(systems))
-    system_of_scan = {s.id: s.system_id for s in latest}
+    scan_of = {s.id: s for s in latest}
     statuses = repo.task_statuses(uow.session, list(systems))
-    judge = _judge(latest, as_of) if as_of else None
+    judged = _judged(repo.verdict_rules(uow.session, list(scan_of)), as_of) if as_of else {}
     rows = []
-    for asset in repo.asset_rows(uow.session, list(system_of_scan)):
-        system_id = system_of_scan[asset["scan_id"]]
+    for asset in repo.asset_rows(uow.session, list(scan_of)):
+        scan = scan_of[asset["scan_id"]]
         recorded = asset["verdict"]
         asset.update(
-            system=systems[system_id],
-            task_status=statuses.get((system_id, asset["label"])),
+            system=systems[scan.system_id],
+            task_status=statuses.get((scan.system_id, asset["label"])),
             recorded_verdict=recorded,
-            verdict=judge(asset) if judge else recorded,
+            verdict=judged.get((scan.policy_id, asset["rule_id"], asset["deadline"]), recorded),
         )
         rows.append(InventoryRow.model_validate(asset))
-    unjudged = sorted({s.policy_id for s in latest} - _shipped_policies()) if as_of else []
     return Inventory(
-        product=product.key, rows=rows, scans=_scan_reads(uow, latest), as_of=as_of, unjudged_policies=unjudged
+        product=product.key,
+        rows=rows,
+        scans=_scan_reads(uow, latest),
+        as_of=as_of,
+        unjudged_policies=_unjudged(latest, as_of),
     )
 
 
-def _judge(scans: list[PqcScan], day: date) -> Callable[[Mapping[str, Any]], str | None]:
-    """Each asset's verdict as of `day`, from the rule it matched when it was scanned.
+def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: InventoryView) -> InventoryPage:
+    """One page of a product's current inventory, grouped, filtered, sorted and counted by the database.
+
+    The cost does not grow with the inventory's size beyond what the database does: verdicts as of a day are
+    judged once per (policy, rule, deadline) and handed to the query, and only one page of rows is read.
+    """
+    authorize(actor, Permission.READ)
+    product = _product(uow, actor, product_key)
+    latest = repo.latest_scans(
+        uow.session, [s.id for s in repo.systems(uow.session, actor.organisation_id, product.id)]
+    )
+    rules = repo.verdict_rules(uow.session, [s.id for s in latest])
+    judged = _judged(rules, view.as_of) if view.as_of else {}
+    query = repo.InventoryQuery([s.id for s in latest], judged, view.text.strip(), view.verdict)
+    verdicts = repo.inventory_verdicts(uow.session, query)
+    sizes = repo.inventory_groups(uow.session, query, view.group)
+    shown = sum(sizes.values())
+    pages = max(1, ceil(shown / view.page_rows))
+    page = min(max(view.page, 1), pages)
+    names = sorted(sizes)
+    found = repo.inventory_rows(
+        uow.session, query, view.group, view.sort, names, (page - 1) * view.page_rows, view.page_rows
+    )
+    worse = [(now, then) for now, then, _ in verdicts if _worse(now, then)]
+    return InventoryPage(
+        product=product.key,
+        scans=_scan_reads(uow, latest),
+        as_of=view.as_of,
+        unjudged_policies=_unjudged(latest, view.as_of),
+        total=sum(count for _, _, count in verdicts),
+        shown=shown,
+        verdicts=sorted({now or repo.NOT_JUDGED for now, _, _ in verdicts}),
+        turning_points=sorted({deadline for _, _, deadline in rules if deadline}),
+        groups=[
+            InventoryGroup(name=name, size=sizes[name], rows=[InventoryRow.model_validate(r) for r in rows])
+            for name, rows in groupby(found, key=lambda row: row.pop("group"))
+        ],
+        page=page,
+        pages=pages,
+        worse=[InventoryRow.model_validate(r) for r in repo.inventory_worse(uow.session, query, worse, SHOWN_WORSE)],
+        worse_count=sum(count for now, then, count in verdicts if (now, then) in worse),
+    )
+
+
+def _worse(now: str | None, then: str | None) -> bool:
+    """Judged worse as of a day than the scan recorded."""
+    return now is not None and then is not None and VERDICT_SEVERITY[Verdict(now)] > VERDICT_SEVERITY[Verdict(then)]
+
+
+def _judged(rules: Iterable[repo.VerdictRule], day: date) -> dict[repo.VerdictRule, str]:
+    """The verdict as of `day` of each (policy, rule, deadline) assets were judged by when they were scanned.
 
     Which rule matches an asset does not depend on the day, only that rule's dates do; the asset's recorded
-    deadline is the rule's disallowed date resolved for the scan's category. Assets of a policy that cannot
-    be loaded (a user's pack file recorded by path) keep their recorded verdicts.
+    deadline is the rule's disallowed date resolved for the scan's category. Rules of a policy that cannot be
+    loaded (a user's pack file recorded by path), or no longer in its pack, are left out: their assets keep
+    their recorded verdicts.
     """
-    packs = {policy_id: load_pack(policy_id) for policy_id in {s.policy_id for s in scans} & _shipped_policies()}
-    rules = {(s.id, rule.id): rule for s in scans if s.policy_id in packs for rule in packs[s.policy_id].rules}
+    rules = list(rules)
+    packs = {policy_id: load_pack(policy_id) for policy_id in {p for p, _, _ in rules} & _shipped_policies()}
+    current = {(policy_id, rule.id): rule for policy_id, pack in packs.items() for rule in pack.rules}
+    judged = {}
+    for policy_id, rule_id, deadline in rules:
+        rule = current.get((policy_id, rule_id))
+        if rule is not None:
+            disallowed = deadline if rule.disallowed_from is not None else None
+            judged[(policy_id, rule_id, deadline)] = (rule.verdict or rule.dated_verdict(day, disallowed)).value
+    return judged
 
-    def verdict(asset: Mapping[str, Any]) -> str | None:
-        rule = rules.get((asset["scan_id"], asset["rule_id"]))
-        if rule is None:  # not judged (a library), unknown to the policy, or a policy we cannot load
-            return asset["verdict"]
-        if rule.verdict is not None:
-            return rule.verdict.value
-        disallowed = asset["deadline"] if rule.disallowed_from is not None else None
-        return rule.dated_verdict(day, disallowed).value
 
-    return verdict
+def _unjudged(scans: list[PqcScan], as_of: date | None) -> list[str]:
+    """Policies of the scans that cannot be judged anew as of a day (a pack file of the user's own)."""
+    return sorted({s.policy_id for s in scans} - _shipped_policies()) if as_of else []
 
 
 def _shipped_policies() -> set[str]:
@@ -429,7 +496,7 @@ def plan_migration(uow: UnitOfWork, actor: Actor, product_key: str, *, owner: st
 
 def _feed_mosca(uow: UnitOfWork, actor: Actor, product_key: str) -> None:
     """The plan's y becomes Mosca's y of the product's risk assets, re-running Mosca in this same transaction."""
-    years = _years(_product_tasks(uow, actor, product_key), today())
+    years = _product_progress(uow, actor, product_key).migration_years
     risk_service.apply_migration_plan(uow, actor, product=product_key, years=years)
 
 
@@ -475,15 +542,40 @@ def _overdue(task: PqcTask, day: date) -> bool:
     return task.status != TaskStatus.DONE.value and task.deadline is not None and task.deadline < day
 
 
-def _product_tasks(uow: UnitOfWork, actor: Actor, product_key: str) -> list[PqcTask]:
-    product = _product(uow, actor, product_key)
-    return repo.tasks(uow.session, [s.id for s in repo.systems(uow.session, actor.organisation_id, product.id)])
+def _product_system_ids(uow: UnitOfWork, actor: Actor, product: Product) -> list[int]:
+    return [s.id for s in repo.systems(uow.session, actor.organisation_id, product.id)]
 
 
 def list_tasks(uow: UnitOfWork, actor: Actor, product_key: str) -> list[TaskRead]:
-    """A product's migration plan, soonest deadline first."""
+    """A product's whole migration plan, soonest deadline first (the web page reads one page with `plan_page`)."""
     authorize(actor, Permission.READ)
-    return _task_reads(uow, actor, _product_tasks(uow, actor, product_key))
+    product = _product(uow, actor, product_key)
+    return _task_reads(uow, actor, repo.tasks(uow.session, _product_system_ids(uow, actor, product)))
+
+
+def plan_page(uow: UnitOfWork, actor: Actor, product_key: str, view: TaskView) -> TaskPage:
+    """One page of a product's plan (of one status, or only the overdue tasks, when asked), soonest deadline first,
+    with the plan's progress and the overdue tasks due soonest; counted by the database."""
+    authorize(actor, Permission.READ)
+    product = _product(uow, actor, product_key)
+    system_ids = _product_system_ids(uow, actor, product)
+    day = today()
+    wanted = {"status": view.status.value if view.status else None, "overdue_on": day if view.overdue else None}
+    shown = repo.task_count(uow.session, system_ids, **wanted)
+    pages = max(1, ceil(shown / view.page_rows))
+    page = min(max(view.page, 1), pages)
+    listed = repo.tasks(uow.session, system_ids, **wanted, offset=(page - 1) * view.page_rows, limit=view.page_rows)
+    overdue = repo.tasks(uow.session, system_ids, overdue_on=day, limit=SHOWN_OVERDUE)
+    reads = _task_reads(uow, actor, listed + overdue)
+    return TaskPage(
+        product=product.key,
+        progress=_progress(product.key, repo.task_totals(uow.session, system_ids, day), day),
+        tasks=reads[: len(listed)],
+        shown=shown,
+        overdue=reads[len(listed) :],
+        page=page,
+        pages=pages,
+    )
 
 
 def update_task(uow: UnitOfWork, actor: Actor, task_id: int, data: TaskUpdate) -> TaskRead:
@@ -513,30 +605,38 @@ def update_task(uow: UnitOfWork, actor: Actor, task_id: int, data: TaskUpdate) -
 def get_progress(uow: UnitOfWork, actor: Actor, product_key: str) -> Progress:
     """Progress = done / total tasks; y for Mosca comes from the open ones."""
     authorize(actor, Permission.READ)
-    tasks = _product_tasks(uow, actor, product_key)
-    return _progress(product_key, tasks, today())
+    return _product_progress(uow, actor, product_key)
 
 
-def _progress(product_key: str, tasks: list[PqcTask], day: date) -> Progress:
-    by_status = {status: sum(1 for t in tasks if t.status == status.value) for status in TaskStatus}
-    total = len(tasks)
+def _product_progress(uow: UnitOfWork, actor: Actor, product_key: str) -> Progress:
+    product = _product(uow, actor, product_key)
+    day = today()
+    return _progress(product.key, repo.task_totals(uow.session, _product_system_ids(uow, actor, product), day), day)
+
+
+def _progress(product_key: str, totals: list[tuple[int, str, int, int, Any, Any]], day: date) -> Progress:
+    """A product's progress from its task totals per status (see `repo.task_totals`)."""
+    by_status = {status: 0 for status in TaskStatus}
+    overdue = 0
+    pending = []
+    for _, status, count, late, latest_deadline, largest_effort in totals:
+        by_status[TaskStatus(status)] += count
+        overdue += late
+        if status != TaskStatus.DONE.value:
+            # y is the latest end over the open tasks, each ending at max(deadline, effort from today): the latest
+            # deadline and the largest effort of a status give the same maximum as its tasks one by one.
+            pending.append((latest_deadline, largest_effort))
+    total = sum(by_status.values())
     return Progress(
         product=product_key,
         total=total,
         done=by_status[TaskStatus.DONE],
         in_progress=by_status[TaskStatus.IN_PROGRESS],
         open=by_status[TaskStatus.OPEN],
-        overdue=sum(1 for t in tasks if _overdue(t, day)),
+        overdue=overdue,
         percent=round(100 * by_status[TaskStatus.DONE] / total) if total else 0,
-        migration_years=_years(tasks, day),
+        migration_years=domain.migration_years(pending, day) if total else None,
     )
-
-
-def _years(tasks: list[PqcTask], day: date) -> float | None:
-    if not tasks:
-        return None
-    pending = [(t.deadline, t.effort_days) for t in tasks if t.status != TaskStatus.DONE.value]
-    return domain.migration_years(pending, day)
 
 
 def list_progress(uow: UnitOfWork, actor: Actor) -> list[Progress]:
@@ -544,10 +644,9 @@ def list_progress(uow: UnitOfWork, actor: Actor) -> list[Progress]:
     authorize(actor, Permission.READ)
     products = repo.products(uow.session, actor.organisation_id)
     systems = repo.systems(uow.session, actor.organisation_id)
-    tasks = repo.tasks(uow.session, [s.id for s in systems])
-    product_of = {s.id: s.product_id for s in systems}
     day = today()
-    return [_progress(p.key, [t for t in tasks if product_of[t.system_id] == p.id], day) for p in products]
+    totals = repo.task_totals(uow.session, [s.id for s in systems], day)
+    return [_progress(p.key, [row for row in totals if row[0] == p.id], day) for p in products]
 
 
 def migration_years(uow: UnitOfWork, actor: Actor, product_key: str) -> float | None:
@@ -557,4 +656,4 @@ def migration_years(uow: UnitOfWork, actor: Actor, product_key: str) -> float | 
     (220 working days a year); the product's y is the latest such end. 0.0 once every task is done.
     """
     authorize(actor, Permission.READ)
-    return _years(_product_tasks(uow, actor, product_key), today())
+    return _product_progress(uow, actor, product_key).migration_years

@@ -3,12 +3,9 @@ with diffs, the migration plan."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
-from itertools import groupby
-from math import ceil
-from typing import Annotated, Any
-from urllib.parse import urlencode
+from typing import Annotated, Any, get_args
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,65 +16,37 @@ from starlette.datastructures import UploadFile
 from qtqms.kernel.errors import DomainError, InvalidInput, Problem
 from qtqms.kernel.rbac import Permission, can
 from qtqms.pqc import service
-from qtqms.pqc.domain import VERDICT_SEVERITY, TaskStatus, Verdict
+from qtqms.pqc.domain import TaskStatus
 from qtqms.pqc.policy import builtin_pack_paths
-from qtqms.pqc.schemas import InventoryRow, ScanTarget, TaskUpdate
+from qtqms.pqc.schemas import InventoryGrouping, InventorySort, InventoryView, ScanTarget, TaskUpdate, TaskView
 from qtqms.web.deps import CurrentActor, Uow
 from qtqms.web.forms import refusal
 from qtqms.web.templating import render
 
 router = APIRouter()
 
-GROUPINGS = {
-    "algorithm": lambda row: row.family,
-    "verdict": lambda row: row.verdict or "not judged",
-    "deadline": lambda row: str(row.deadline.year) if row.deadline else "no deadline",
-}
-SORTS = {
-    "label": lambda row: row.label.lower(),
-    "verdict": lambda row: row.verdict or "~",
-    "deadline": lambda row: (row.deadline is None, row.deadline),
-    "occurrences": lambda row: -row.occurrences,
-    "system": lambda row: (row.system, row.label.lower()),
-}
+GROUPINGS = get_args(InventoryGrouping)
+SORTS = get_args(InventorySort)
 VERDICT_TONES = {"allowed": "ok", "deprecated": "warn", "disallowed": "bad", "unknown": "bad"}
 UPLOAD_FIELDS = ("system", "policy", "as_of", "category")
 DEFAULT_POLICY = ScanTarget.model_fields["policy"].default
 DEFAULT_VIEW = {"group": "algorithm", "sort": "label", "q": "", "verdict": "", "as_of": ""}
 # Problems listed under an upload's error: enough to fix a file, not a wall of schema messages.
 SHOWN_PROBLEMS = 5
-# Rows of the inventory on one page, and assets named under "what breaks": a product with many systems has tens of
-# thousands of assets, more than a browser should be sent at once.
+# Rows of the inventory on one page, and tasks of the plan (each a form of its own): a product with many systems
+# has tens of thousands of assets, more than a browser should be sent at once.
 PAGE_ROWS = 500
-SHOWN_WORSE = 50
+PLAN_ROWS = 100
 
 
-def _choice(value: str, options: dict, default: str) -> str:
+def _choice(value: str, options: tuple[str, ...], default: str) -> str:
     return value if value in options else default
 
 
-def _paged(rows: list[InventoryRow], group: str, sort: str, page: int) -> dict[str, Any]:
-    """One page of the rows under their group headings (groups in name order, rows by the sort within each),
-    with the size of each whole group and the number of pages."""
-    heading = GROUPINGS[group]
-    ordered = sorted(sorted(rows, key=SORTS[sort]), key=heading)
-    pages = max(1, ceil(len(ordered) / PAGE_ROWS))
-    page = min(max(page, 1), pages)
-    first = (page - 1) * PAGE_ROWS
-    chunk = ordered[first : first + PAGE_ROWS]
-    return {
-        "groups": [(name, list(items)) for name, items in groupby(chunk, key=heading)],
-        "sizes": Counter(map(heading, ordered)),
-        "page": page,
-        "pages": pages,
-        "first": first + 1,
-        "last": first + len(chunk),
-    }
-
-
-def _matches(row: InventoryRow, text: str, verdict: str) -> bool:
-    wanted = not verdict or (row.verdict or "not judged") == verdict
-    return wanted and (not text or text.lower() in f"{row.label} {row.system} {' '.join(row.locations)}".lower())
+def _page_link(params: dict[str, str]) -> Any:
+    """The link to a page number of the same view (empty parameters left out)."""
+    query = {name: value for name, value in params.items() if value}
+    return lambda number: "?" + urlencode({**query, "page": number})
 
 
 @router.get("/pqc", response_class=HTMLResponse)
@@ -96,12 +65,6 @@ def _day(text: str) -> date | None:
         raise InvalidInput(f"as of: '{text}' is {problem.message}", [problem]) from None
 
 
-def _worse_than_recorded(row: InventoryRow) -> bool:
-    if row.verdict is None or row.recorded_verdict is None:
-        return False
-    return VERDICT_SEVERITY[Verdict(row.verdict)] > VERDICT_SEVERITY[Verdict(row.recorded_verdict)]
-
-
 def _inventory_page(
     request: Request,
     uow: Uow,
@@ -114,23 +77,18 @@ def _inventory_page(
     page: int = 1,
     **extra: Any,
 ) -> Response:
-    data = service.get_inventory(uow, actor, key, day)
-    shown = [row for row in data.rows if _matches(row, params["q"], params["verdict"])]
-    paged = _paged(shown, params["group"], params["sort"], page)
-    query = {name: value for name, value in params.items() if value}
+    view = InventoryView(group=params["group"], sort=params["sort"], text=params["q"], verdict=params["verdict"],
+                         as_of=day, page=page, page_rows=PAGE_ROWS)  # fmt: skip
+    data = service.inventory_page(uow, actor, key, view)
     context = {
         "inventory": data,
-        **paged,
-        "page_link": lambda number: "?" + urlencode({**query, "page": number}),
-        "shown": len(shown),
+        "first": (data.page - 1) * PAGE_ROWS + 1,
+        "last": (data.page - 1) * PAGE_ROWS + sum(len(g.rows) for g in data.groups),
+        "page_link": _page_link(params),
         "params": params,
-        "groupings": list(GROUPINGS),
-        "sorts": list(SORTS),
-        "verdicts": sorted({row.verdict or "not judged" for row in data.rows}),
+        "groupings": GROUPINGS,
+        "sorts": SORTS,
         "tones": VERDICT_TONES,
-        "worse": [row for row in data.rows if _worse_than_recorded(row)] if day else [],
-        "shown_worse": SHOWN_WORSE,
-        "turning_points": sorted({row.deadline for row in data.rows if row.deadline}),
         "editable": can(actor, Permission.PQC_EDIT),
         "policies": [path.stem for path in builtin_pack_paths()],
         "upload": {"system": "", "policy": DEFAULT_POLICY, "as_of": "", "category": ""},
@@ -234,12 +192,26 @@ def _newest_with_predecessor(history: list) -> int | None:
 
 
 def _plan_page(
-    request: Request, uow: Uow, actor: CurrentActor, key: str, status_code: int = 200, **extra: object
+    request: Request,
+    uow: Uow,
+    actor: CurrentActor,
+    key: str,
+    status_code: int = 200,
+    *,
+    params: dict[str, str] | None = None,
+    page: int = 1,
+    **extra: object,
 ) -> Response:
+    shown = params or {"status": "", "overdue": ""}
+    view = TaskView(status=shown["status"] or None, overdue=bool(shown["overdue"]), page=page, page_rows=PLAN_ROWS)
+    plan = service.plan_page(uow, actor, key, view)
     context = {
         "product": key,
-        "tasks": service.list_tasks(uow, actor, key),
-        "progress": service.get_progress(uow, actor, key),
+        "plan": plan,
+        "tasks": plan.tasks,
+        "progress": plan.progress,
+        "params": shown,
+        "page_link": _page_link(shown),
         "editable": can(actor, Permission.PQC_EDIT),
         "statuses": [s.value for s in TaskStatus],
         "form": {},
@@ -251,8 +223,22 @@ def _plan_page(
 
 
 @router.get("/pqc/products/{key}/plan", response_class=HTMLResponse)
-def plan(request: Request, uow: Uow, actor: CurrentActor, key: str) -> Response:
-    return _plan_page(request, uow, actor, key)
+def plan(
+    request: Request, uow: Uow, actor: CurrentActor, key: str, status: str = "", overdue: str = "", page: int = 1
+) -> Response:
+    """The plan, one page at a time; `status` (open, in_progress, done) or `overdue` narrow it."""
+    return _plan_page(request, uow, actor, key, params=_plan_params(status, overdue), page=page)
+
+
+def _plan_params(status: str, overdue: str) -> dict[str, str]:
+    return {"status": _choice(status, tuple(s.value for s in TaskStatus), ""), "overdue": "1" if overdue else ""}
+
+
+def _plan_view(query: str) -> tuple[dict[str, str], int]:
+    """The plan view a task form was sent from (its query string), to return to it."""
+    fields = dict(parse_qsl(query))
+    page = fields.get("page", "1")
+    return _plan_params(fields.get("status", ""), fields.get("overdue", "")), int(page) if page.isdigit() else 1
 
 
 @router.post("/pqc/products/{key}/plan", response_class=HTMLResponse)
@@ -279,6 +265,7 @@ def update_task(
     deadline: Annotated[str, Form()] = "",
     status: Annotated[str, Form()] = "",
     effort_days: Annotated[str, Form()] = "",
+    view: Annotated[str, Form()] = "",
 ) -> Response:
     form = {
         "replacement": replacement,
@@ -287,6 +274,7 @@ def update_task(
         "status": status,
         "effort_days": effort_days,
     }
+    params, page = _plan_view(view)
     try:
         fields: dict[str, str | None] = {name: value for name, value in form.items() if value.strip()}
         fields.update({name: None for name in ("deadline", "effort_days") if not form[name].strip()})  # cleared
@@ -296,5 +284,7 @@ def update_task(
             raise
         uow.rollback()
         status_code, message = refusal(error, f"task {task_id} ")
-        return _plan_page(request, uow, actor, product, status_code, error=message, form=form, form_task=task_id)
-    return RedirectResponse(f"/pqc/products/{task.product}/plan#task-{task_id}", status_code=303)
+        return _plan_page(request, uow, actor, product, status_code, params=params, page=page, error=message,
+                          form=form, form_task=task_id)  # fmt: skip
+    query = urlencode({**{name: value for name, value in params.items() if value}, "page": page})
+    return RedirectResponse(f"/pqc/products/{task.product}/plan?{query}#task-{task_id}", status_code=303)
