@@ -1,19 +1,25 @@
 """Crypto-scanner throughput and peak memory on a generated ≥500 MB source tree, against ripgrep on the same anchors.
 
-Run: `python -m benchmarks bench_pqc_scan` (or this file with --size-mb / --tree / --crypto-share).
-The tree is generated once and reused; each engine runs in a fresh child process so its peak RSS is its own.
+Run: `python -m benchmarks bench_pqc_scan` (or this file with --size-mb / --tree / --crypto-share / --runs / --jobs).
+The tree is generated once and reused. Each engine runs in a fresh child process; the engines take turns,
+round after round, so that load from other work on the machine falls on all of them alike, and the best
+and median wall time of each are reported, with their CPU time and the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.common import machine
@@ -68,11 +74,12 @@ _WORDS = [
     "worker",
 ]
 
+TREE_VERSION = 2  # 2: Python filler lines are module-level statements, so Python files parse (v1's did not)
 CHILD = """
 import json, sys, time
 from qtqms.pqc.scanner import ScanOptions, Scanner
 started = time.perf_counter()
-scanner = Scanner(ScanOptions(matcher=sys.argv[2]))
+scanner = Scanner(ScanOptions(matcher=sys.argv[2], jobs=int(sys.argv[3])))
 ready = time.perf_counter()
 findings = sum(1 for _ in scanner.scan(sys.argv[1]))
 done = time.perf_counter()
@@ -84,8 +91,8 @@ print(json.dumps({"findings": findings, "files": scanner.summary.files_scanned, 
 def _plain_line(rng: random.Random, language: str) -> str:
     a, b, c = rng.sample(_WORDS, 3)
     number = rng.randrange(1000)
-    if language == "python":
-        return f"    {a}_{b} = compute_{c}({a}, {number})  # update the {b}\n"
+    if language == "python":  # module level: the file must parse for its crypto to be analysed
+        return f"{a}_{b} = compute_{c}({a}, {number})  # update the {b}\n"
     if language == "go":
         return f"\t{a}{b.title()} := compute{c.title()}({a}, {number}) // update the {b}\n"
     if language == "rust":
@@ -96,7 +103,9 @@ def _plain_line(rng: random.Random, language: str) -> str:
 def _crypto_snippets() -> dict[str, list[str]]:
     """Realistic crypto code per language, taken from the labelled corpus."""
     return {
-        language: [f.read_text("utf-8") for f in sorted((CORPUS / language).iterdir()) if f.is_file()]
+        language: [
+            f.read_text("utf-8").rstrip("\n") + "\n" for f in sorted((CORPUS / language).iterdir()) if f.is_file()
+        ]
         for language in LANGUAGES
     }
 
@@ -104,7 +113,7 @@ def _crypto_snippets() -> dict[str, list[str]]:
 def generate(root: Path, size_mb: int, crypto_share: float, seed: int = 7) -> None:
     """`size_mb` of source in 64 KiB files over six languages; `crypto_share` of the files use crypto."""
     marker = root / ".bench-tree.json"
-    wanted = {"size_mb": size_mb, "crypto_share": crypto_share, "seed": seed}
+    wanted = {"size_mb": size_mb, "crypto_share": crypto_share, "seed": seed, "version": TREE_VERSION}
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return
     shutil.rmtree(root, ignore_errors=True)
@@ -127,35 +136,60 @@ def tree_bytes(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and p.name != ".bench-tree.json")
 
 
-def run_child(command: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS in MB of the child program, and its stdout.
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the program and every process it started
+    peak_mb: int
+    output: str
 
-    The peak is the child's VmHWM, sampled from /proc while it runs: unlike ru_maxrss, VmHWM starts afresh
-    at exec, so it does not count the benchmark process the child was forked from.
+
+def run_child(command: list[str]) -> Run:
+    """Run a program once, with its peak RSS in MB counting its worker processes.
+
+    Each process's peak is its VmHWM, sampled from /proc while it runs (unlike ru_maxrss, VmHWM starts afresh
+    at exec, so it does not count the benchmark process the child was forked from); the figure is the sum of
+    the peaks, an upper bound: forked workers share pages with their parent and reach their peaks at
+    different moments. Scanner children get their bytecode cached, as an installed package has it.
     """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    peak = [0]
-    sampler = threading.Thread(target=_sample_peak, args=(process, peak), daemon=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_ENV)
+    peaks: dict[int, int] = {}
+    sampler = threading.Thread(target=_sample_peaks, args=(process, peaks), daemon=True)
     sampler.start()
     output, _ = process.communicate()
     elapsed = time.perf_counter() - started
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode not in (0, 1):  # ripgrep exits 1 when nothing matched
         raise RuntimeError(f"{command[0]} failed with exit code {process.returncode}")
-    return elapsed, peak[0] // 1024, output
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return Run(elapsed, cpu, sum(peaks.values()) // 1024, output)
 
 
-def _sample_peak(process: subprocess.Popen[str], peak: list[int]) -> None:
-    status = Path(f"/proc/{process.pid}/status")
+_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"} | {
+    "PYTHONPYCACHEPREFIX": "/tmp/qtqms-bench-pycache"
+}
+
+
+def _sample_peaks(process: subprocess.Popen[str], peaks: dict[int, int]) -> None:
     while process.poll() is None:
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak[0] = max(peak[0], int(line.split()[1]))
-        except (OSError, ValueError):
-            return
+        for pid in [process.pid, *_children(process.pid)]:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks[pid] = max(peaks.get(pid, 0), int(line.split()[1]))
+            except (OSError, ValueError):
+                continue
         time.sleep(0.005)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
 
 
 def anchors_file(directory: Path) -> Path:
@@ -166,49 +200,82 @@ def anchors_file(directory: Path) -> Path:
     return path
 
 
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
 def main(argv: list[str] | None = None) -> None:
+    from qtqms.pqc.scanner import default_jobs
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size-mb", type=int, default=512)
     parser.add_argument("--tree", type=Path, default=Path("/tmp/qtqms-bench-pqc-tree"))
     parser.add_argument("--crypto-share", type=float, default=0.03, help="share of files that use crypto")
+    parser.add_argument("--runs", type=int, default=5, help="rounds; each engine runs once per round")
+    parser.add_argument("--jobs", default=str(default_jobs()), help="scanner worker processes, comma-separated")
+    parser.add_argument("--matchers", default="hyperscan,aho-corasick", help="comma-separated")
     args = parser.parse_args(argv if argv is not None else [])
     print(machine())
     started = time.perf_counter()
     generate(args.tree, args.size_mb, args.crypto_share)
-    size = tree_bytes(args.tree)
+    size = tree_bytes(args.tree) / 1e6
     print(
-        f"tree: {args.tree}, {size / 1e6:.0f} MB, crypto in {args.crypto_share:.0%} of files "
+        f"tree: {args.tree}, {size:.0f} MB, crypto in {args.crypto_share:.0%} of files "
         f"(prepared in {time.perf_counter() - started:.0f} s)"
     )
+    engines = _engines(args.tree, args.matchers.split(","), args.jobs.split(","))
+    for command in engines.values():
+        run_child(command)  # warm the page cache and the bytecode cache for every engine alike
+    print(f"{args.runs} rounds, engines in turn; {load()}")
+    runs = _rounds(engines, args.runs)
+    print(f"done; {load()}")
+    _report(runs, size)
+
+
+def _engines(tree: Path, matchers: list[str], jobs: list[str]) -> dict[str, list[str]]:
+    engines = {
+        f"{matcher} -j{count}": [sys.executable, "-c", CHILD, str(tree), matcher, count]
+        for matcher in matchers
+        for count in jobs
+    }
     rg = shutil.which("rg")
-    patterns = anchors_file(args.tree.parent)
-    rg_command = [rg, "--no-messages", "-F", "-f", str(patterns), "--count-matches", str(args.tree)] if rg else None
-    if rg_command:
-        run_child(rg_command)  # warm the page cache for every engine alike
-    results = {}
-    for matcher in ("hyperscan", "aho-corasick"):
-        try:
-            wall, peak, output = run_child([sys.executable, "-c", CHILD, str(args.tree), matcher])
-        except RuntimeError as error:
-            print(f"{matcher}: not run ({error})")
-            continue
-        figures = json.loads(output)
-        results[matcher] = wall
-        print(
-            f"{matcher:>13}: {wall:6.2f} s wall ({figures['scan_s']:.2f} s scanning), "
-            f"{size / 1e6 / wall:7.1f} MB/s, peak RSS {peak} MB, {figures['findings']} findings "
-            f"in {figures['files']} files"
-        )
-    if not rg_command:
+    if rg is None:
         print("ripgrep not installed (apt-get install -y ripgrep): no comparison")
-        return
-    for label, extra in (("ripgrep -j1", ["-j1"]), ("ripgrep", [])):
-        wall, peak, _ = run_child([rg_command[0], *extra, *rg_command[1:]])
-        ratios = ", ".join(f"{m} {wall / t:.2f}x" for m, t in results.items())
-        print(
-            f"{label:>13}: {wall:6.2f} s wall, {size / 1e6 / wall:7.1f} MB/s, peak RSS {peak} MB; "
-            f"scanner/ripgrep throughput: {ratios}"
+        return engines
+    search = ["--no-messages", "-F", "-f", str(anchors_file(tree.parent)), "--count-matches", str(tree)]
+    return engines | {"ripgrep -j1": [rg, "-j1", *search], "ripgrep": [rg, *search]}
+
+
+def _rounds(engines: dict[str, list[str]], rounds: int) -> dict[str, list[Run]]:
+    """Each engine once per round, starting one engine later each round."""
+    runs: dict[str, list[Run]] = {name: [] for name in engines}
+    names = list(engines)
+    for round_ in range(rounds):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            runs[name].append(run_child(engines[name]))
+    return runs
+
+
+def _report(runs: dict[str, list[Run]], size: float) -> None:
+    best = {name: min(run.wall for run in done) for name, done in runs.items()}
+    median = {name: statistics.median(run.wall for run in done) for name, done in runs.items()}
+    for name, done in runs.items():
+        line = (
+            f"{name:>18}: best {best[name]:6.2f} s ({size / best[name]:6.1f} MB/s), "
+            f"median {median[name]:6.2f} s ({size / median[name]:6.1f} MB/s), "
+            f"CPU {statistics.median(run.cpu for run in done):5.2f} s, peak RSS {max(run.peak_mb for run in done)} MB"
         )
+        if not name.startswith("ripgrep"):
+            figures = json.loads(done[-1].output)
+            line += f", {figures['findings']} findings in {figures['files']} files, setup {figures['setup_s']:.2f} s"
+        print(line)
+    for scanner in (name for name in runs if not name.startswith("ripgrep")):
+        for rg_name in (name for name in runs if name.startswith("ripgrep")):
+            print(
+                f"  {scanner} / {rg_name} throughput: best {best[rg_name] / best[scanner]:.2f}x, "
+                f"median {median[rg_name] / median[scanner]:.2f}x"
+            )
 
 
 if __name__ == "__main__":

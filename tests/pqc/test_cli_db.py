@@ -37,6 +37,23 @@ def test_a_recorded_scan_and_an_imported_cbom_become_the_products_inventory(team
     assert table.exit_code == 0 and "ML-KEM" in table.output
 
 
+def test_the_inventory_judged_as_of_a_later_day_shows_what_breaks_then(team):
+    qtqms("--as", "emery", "pqc", "scan", DEMO_SOURCE / "controller", "--product", "QKD-LINK", "--record",
+          "--policy", "nist-ir-8547", "--as-of", "2026-11-24")  # fmt: skip
+    now = json.loads(qtqms("pqc", "inventory", "QKD-LINK", "--json").stdout)
+    then = json.loads(qtqms("pqc", "inventory", "QKD-LINK", "--as-of", "2036-01-01", "--json").stdout)
+    assert then["as_of"] == "2036-01-01" and now["as_of"] is None
+    deprecated_now = {r["label"] for r in now["rows"] if r["verdict"] == "deprecated"}
+    assert deprecated_now
+    assert {r["label"]: r["verdict"] for r in then["rows"] if r["label"] in deprecated_now} == dict.fromkeys(
+        deprecated_now, "disallowed"
+    )
+    table = qtqms("pqc", "inventory", "QKD-LINK", "--as-of", "2036-01-01")
+    assert "judged as of 2036-01-01" in table.output
+    bad = qtqms("pqc", "inventory", "QKD-LINK", "--as-of", "someday")
+    assert bad.exit_code == 2 and "--as-of: 'someday' is not a date" in bad.stderr
+
+
 @pytest.fixture
 def no_database(tmp_path, monkeypatch):
     monkeypatch.setenv("QTQMS_DATABASE_URL", f"sqlite:///{tmp_path / 'none.sqlite'}")

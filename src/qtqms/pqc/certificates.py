@@ -10,6 +10,7 @@ from typing import Any
 from qtqms.pqc.domain import Algorithm, AssetType, Confidence, Finding, classify, hash_name, unknown
 
 KEY_EXTENSIONS = frozenset({".pem", ".crt", ".cer", ".der", ".key", ".pub", ".p12", ".pfx", ".csr", ".p8"})
+_KEY_SUFFIXES = tuple(sorted(KEY_EXTENSIONS))  # asked of every file: `str.endswith` takes them all at once
 _SSH_KEY_NAME = re.compile(
     r"(?:id_(?:rsa|dsa|ecdsa|ed25519)[\w.-]*|authorized_keys2?|known_hosts|ssh_host_\w+_key(?:\.pub)?)"
 )
@@ -42,7 +43,7 @@ _LABEL_FAMILY = {"RSA": "RSA", "EC": "EC", "DSA": "DSA"}
 
 def is_key_file(name: str) -> bool:
     lower = name.lower()
-    return any(lower.endswith(ext) for ext in KEY_EXTENSIONS) or bool(_SSH_KEY_NAME.fullmatch(name))
+    return lower.endswith(_KEY_SUFFIXES) or bool(_SSH_KEY_NAME.fullmatch(name))
 
 
 def scan_key_file(data: bytes, path: str) -> list[Finding]:

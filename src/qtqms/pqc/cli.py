@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ policy_app = typer.Typer(no_args_is_help=True, help="Crypto policy packs (NIST I
 app.add_typer(policy_app, name="policy")
 
 FAIL_LEVELS = ("deprecated", "disallowed", "unknown")
+_PROGRESS_INTERVAL = 0.1  # seconds between redraws of the progress line
 
 PolicyOption = Annotated[
     str | None, typer.Option("--policy", help="Policy pack id (see `qtqms pqc policy list`) or path to a pack file.")
@@ -61,6 +63,10 @@ def scan(
         8 * 1024 * 1024
     ),
     matcher: Annotated[str, typer.Option("--matcher", help="auto, hyperscan or aho-corasick.")] = "auto",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", help="Worker processes (default: one per CPU; 1 scans in this process)."),
+    ] = None,
     product: ProductOption = None,
     system: SystemOption = None,
     record: Annotated[
@@ -68,7 +74,7 @@ def scan(
     ] = False,
 ) -> None:
     """Inventory the cryptography in source code, manifests, certificates, keys and TLS/SSH configuration."""
-    from qtqms.pqc.scanner import Scanner, ScanOptions
+    from qtqms.pqc.scanner import Scanner, ScanOptions, default_jobs
 
     if record and not product:
         fail("--record needs --product: a scan is stored as a scan of one product's system", EXIT_BAD_INPUT)
@@ -77,12 +83,15 @@ def scan(
         fail(f"{path}: no such file or directory", EXIT_BAD_INPUT)
     if matcher not in {"auto", "hyperscan", "aho-corasick"}:
         fail(f"--matcher: unknown matcher '{matcher}' (choose auto, hyperscan or aho-corasick)", EXIT_BAD_INPUT)
+    if jobs is not None and jobs < 1:
+        fail(f"--jobs: must be 1 or more, not {jobs}", EXIT_BAD_INPUT)
     options = ScanOptions(
         excludes=tuple(exclude or ()),
         respect_gitignore=not no_gitignore,
         follow_symlinks=follow_symlinks,
         max_file_size=max_file_size,
         matcher=matcher,
+        jobs=jobs or default_jobs(),
     )
     scanner = Scanner(options)
     findings = _collect(scanner, path, show_progress=not as_json and sys.stderr.isatty())
@@ -119,12 +128,15 @@ def _policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None
         fail(f"--fail-on: '{fail_on}' is not one of {', '.join(FAIL_LEVELS)}", EXIT_BAD_INPUT)
     if fail_on is not None and policy is None:
         fail("--fail-on needs --policy: without a policy nothing can be judged compliant", EXIT_BAD_INPUT)
+    pack = load_pack(policy) if policy else None
+    return pack, _day(as_of) or date.today(), Verdict(fail_on) if fail_on else None
+
+
+def _day(as_of: str | None) -> date | None:
     try:
-        day = date.fromisoformat(as_of) if as_of else date.today()
+        return date.fromisoformat(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of: '{as_of}' is not a date (YYYY-MM-DD)", EXIT_BAD_INPUT)
-    pack = load_pack(policy) if policy else None
-    return pack, day, Verdict(fail_on) if fail_on else None
 
 
 def _collect(scanner: Any, path: Path, show_progress: bool) -> list[Finding]:
@@ -133,14 +145,24 @@ def _collect(scanner: Any, path: Path, show_progress: bool) -> list[Finding]:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
+    # Refreshed from here rather than by Rich's timer thread: scan workers are forked, and forking a process
+    # that runs other threads can leave a lock held for good in the child.
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=True,
+        auto_refresh=False,
     ) as progress:
         task = progress.add_task("scanning", total=None)
+        shown = [0.0]
 
         def on_file(relative: str, scanned_bytes: int) -> None:
             files = scanner.summary.files_scanned
             progress.update(task, description=f"{files} files, {scanned_bytes / 1e6:.1f} MB: {relative[-60:]}")
+            if time.monotonic() - shown[0] > _PROGRESS_INTERVAL:
+                progress.refresh()
+                shown[0] = time.monotonic()
 
         return list(scanner.scan(path, on_file=on_file))
 
@@ -334,7 +356,7 @@ def _record(target: _Target, findings: list[Finding], source: str, ref: str, sum
     from qtqms.cli.context import use_case
     from qtqms.pqc import service
 
-    day = date.fromisoformat(target.as_of) if target.as_of else None
+    day = _day(target.as_of)
     with use_case(write=True) as (uow, actor):
         stored = service.record_scan(
             uow,
@@ -374,6 +396,9 @@ def import_(
 def inventory(
     product: Annotated[str, typer.Argument(help="Product key.")],
     by: Annotated[str, typer.Option("--by", help="Group by algorithm, verdict or deadline.")] = "verdict",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge each asset as of this date instead: what breaks then.")
+    ] = None,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """A product's current inventory: the assets of each system's latest recorded scan."""
@@ -382,8 +407,9 @@ def inventory(
 
     if by not in GROUPS:
         fail(f"--by: '{by}' is not one of {', '.join(GROUPS)}", EXIT_BAD_INPUT)
+    day = _day(as_of)
     with use_case() as (uow, actor):
-        data = service.get_inventory(uow, actor, product)
+        data = service.get_inventory(uow, actor, product, day)
     if as_json:
         print_json(data.model_dump(mode="json"))
         return
@@ -397,7 +423,8 @@ def inventory(
     table = [
         [key(r), r.label, r.system, r.verdict or "not judged", r.deadline, r.occurrences, r.task_status] for r in rows
     ]
-    print_table(f"Crypto inventory of {product}: {len(rows)} assets", columns, table)
+    when = f" judged as of {day.isoformat()}" if day else ""
+    print_table(f"Crypto inventory of {product}{when}: {len(rows)} assets", columns, table)
 
 
 @app.command("diff")

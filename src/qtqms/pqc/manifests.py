@@ -149,8 +149,11 @@ _MANIFESTS: tuple[tuple[re.Pattern[str], str, Parser], ...] = (
 )
 
 
+_MANIFEST_NAME = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, _ in _MANIFESTS))  # asked of every file
+
+
 def is_manifest(name: str) -> bool:
-    return any(pattern.fullmatch(name) for pattern, _, _ in _MANIFESTS)
+    return bool(_MANIFEST_NAME.fullmatch(name))
 
 
 def scan(text: str, path: str) -> list[Finding]:

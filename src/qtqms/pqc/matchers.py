@@ -1,4 +1,4 @@
-"""Literal anchor matchers: which rule anchors occur in a buffer (Aho-Corasick by default, Hyperscan if present)."""
+"""Literal anchor matchers: where rule anchors occur in a buffer (Aho-Corasick by default, Hyperscan if present)."""
 
 from __future__ import annotations
 
@@ -9,43 +9,41 @@ from qtqms.kernel.errors import InvalidInput
 
 
 class Matcher(Protocol):
-    """Finds which of a fixed list of byte literals occur in a buffer.
+    """Finds where a fixed list of byte literals occur in a buffer.
 
-    The scanner only needs presence: it then locates each present anchor with `bytes.find`, which is
-    cheap because hits are sparse, and confirms with a regex on the candidate lines.
+    Most files hold none of them, and those that do hold few: the scanner then confirms each occurrence's
+    line with a regex. The offsets spare it looking for each anchor again in the text.
     """
 
     name: str
 
-    def present(self, data: bytes) -> set[int]:
-        """Indexes (into the anchor list) of the anchors occurring anywhere in `data`."""
+    def find(self, data: bytes) -> dict[int, list[int]]:
+        """Start offsets of every occurrence (overlapping ones too) of each anchor in `data`, by anchor index."""
         ...
 
 
 class AhoCorasickMatcher:
-    """pyahocorasick automaton over the anchors; bytes are mapped 1:1 to text through latin-1."""
+    """The aho-corasick crate (the one ripgrep builds on) through ahocorasick-rs, as a DFA over bytes: some
+    ten times faster than an automaton walked from Python, and no decoding."""
 
     name = "aho-corasick"
 
     def __init__(self, anchors: Sequence[bytes]) -> None:
-        import ahocorasick
+        import ahocorasick_rs
 
-        self._automaton = ahocorasick.Automaton()
-        for index, anchor in enumerate(anchors):
-            key = anchor.decode("latin-1")
-            existing = self._automaton.get(key, ())
-            self._automaton.add_word(key, (*existing, index))
-        self._automaton.make_automaton()
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(
+            list(anchors), implementation=ahocorasick_rs.Implementation.DFA
+        )
 
-    def present(self, data: bytes) -> set[int]:
-        found: set[int] = set()
-        for _end, indexes in self._automaton.iter(data.decode("latin-1")):
-            found.update(indexes)
+    def find(self, data: bytes) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for index, start, _end in self._automaton.find_matches_as_indexes(data, overlapping=True):
+            found.setdefault(index, []).append(start)
         return found
 
 
 class HyperscanMatcher:
-    """Hyperscan (Vectorscan) literal database in block mode; each anchor reports at most once per buffer."""
+    """Hyperscan (Vectorscan) literal database in block mode."""
 
     name = "hyperscan"
 
@@ -54,19 +52,17 @@ class HyperscanMatcher:
 
         self._database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self._database.compile(
-            expressions=list(anchors),
-            ids=list(range(len(anchors))),
-            elements=len(anchors),
-            flags=hyperscan.HS_FLAG_SINGLEMATCH,
-            literal=True,
+            expressions=list(anchors), ids=list(range(len(anchors))), elements=len(anchors), literal=True
         )
         self._scratch = hyperscan.Scratch(self._database)
+        self._lengths = [len(anchor) for anchor in anchors]
 
-    def present(self, data: bytes) -> set[int]:
-        found: set[int] = set()
+    def find(self, data: bytes) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        lengths = self._lengths
 
-        def on_match(anchor_id: int, _start: int, _end: int, _flags: int, _context: object) -> None:
-            found.add(anchor_id)
+        def on_match(anchor_id: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            found.setdefault(anchor_id, []).append(end - lengths[anchor_id])
 
         self._database.scan(data, match_event_handler=on_match, scratch=self._scratch)
         return found

@@ -39,10 +39,7 @@ def ordered_results(
     """
     workers: list[_Worker] = []
     for _ in range(jobs):
-        # A forked worker holds a copy of every descriptor open here: it closes the pipes of the workers
-        # started before it, or those would never see their pipe end.
-        inherited = [worker.connection for worker in workers] if context.get_start_method() == "fork" else []
-        workers.append(_Worker(context, start, source, inherited))
+        workers.append(_Worker(context, start, source, [worker.connection for worker in workers]))
     finished = False
     try:
         yield from _dispatch(workers, iter(tasks), window)
@@ -54,9 +51,12 @@ def ordered_results(
 
 class _Worker:
     def __init__(
-        self, context: BaseContext, start: Callable[[Any], Handler], source: Any, inherited: list[Connection]
+        self, context: BaseContext, start: Callable[[Any], Handler], source: Any, others: list[Connection]
     ) -> None:
         self.connection, theirs = context.Pipe()
+        # A forked worker holds a copy of every descriptor open here, among them this end of its own pipe and
+        # of the pipes of the workers started before it: it closes them, or no pipe would ever see its end.
+        inherited = [self.connection, *others] if context.get_start_method() == "fork" else []
         self.process = context.Process(target=_serve, args=(theirs, start, source, inherited), daemon=True)
         self.process.start()
         theirs.close()
@@ -98,6 +98,8 @@ def _dispatch(workers: list[_Worker], tasks: Iterator[tuple[Key, Any]], window: 
             given += 1
         if exhausted and given == sent:
             return
+        if not busy:  # what was given back made room in the window: hand out more first
+            continue
         for connection in wait(list(busy)):
             worker = busy.pop(connection)  # type: ignore[arg-type]
             try:
