@@ -190,7 +190,7 @@ def test_export_a_users_mapping_set_from_the_database(world, tmp_path):
         and again.mappings == rows
         and (again.source_pack, again.target_pack) == ("acme-lab", "iso27001-2022")
     )
-    assert again.info.publisher == service.NOT_KEPT  # what the tables do not keep says so
+    assert again.info == mapping_set.info  # publisher, source, licence and check date kept
 
 
 def test_export_of_a_shipped_pack_from_the_database_is_the_shipped_file(world):

@@ -143,9 +143,7 @@ def _store(uow: UnitOfWork, pack: Pack, *, shipped: bool, report: SyncReport) ->
 
 
 def _store_framework(uow: UnitOfWork, pack: FrameworkPack, shipped: bool) -> None:
-    info = pack.info
-    version = FrameworkVersion(pack_id=pack.id, edition=pack.edition, publisher=info.publisher, source=info.source,
-                               licence=info.licence, verified_on=info.verified_on)  # fmt: skip
+    version = FrameworkVersion(pack_id=pack.id, edition=pack.edition)
     rows = [
         {
             "position": position,
@@ -184,7 +182,9 @@ def _add_edition(uow: UnitOfWork, pack: Pack, shipped: bool, version, older, chi
     insert its rows: `children` is (row model, the column that points at the edition, rows)."""
     for edition in older:
         edition.is_current = False
-    version.version, version.title = pack.info.version, pack.info.title
+    info = pack.info
+    version.version, version.title, version.publisher = info.version, info.title, info.publisher
+    version.source, version.licence, version.verified_on = info.source, info.licence, info.verified_on
     version.shipped, version.is_current, version.loaded_at = shipped, True, utcnow()
     uow.session.add(version)
     uow.session.flush()
@@ -201,8 +201,8 @@ NOT_KEPT = "not kept in the database"
 def loaded_pack(uow: UnitOfWork, actor: Actor, pack_id: str, version: str | None = None) -> Pack:
     """A loaded framework pack or mapping set (the current edition unless `version` names another), ready to write
     as YAML or OSCAL. A shipped edition comes from the package, notes and all; any other is rebuilt from the
-    tables, which keep every requirement and mapping row but not a pack's notes, nor a mapping set's publisher,
-    source, licence and check date (those say so)."""
+    tables, which keep every requirement and mapping row and a pack's publisher, source, licence and check date,
+    but not its notes (nor, for a mapping set loaded before migration 0007, the four; those say so)."""
     authorize(actor, Permission.READ)
     editions_ = [*repo.framework_versions(uow.session, pack_id), *repo.mapping_set_versions(uow.session, pack_id)]
     chosen = [e for e in editions_ if e.version == version] if version else [e for e in editions_ if e.is_current]
@@ -231,9 +231,11 @@ def _framework_pack(uow: UnitOfWork, found: FrameworkVersion) -> FrameworkPack:
 
 
 def _mapping_set(uow: UnitOfWork, found: MappingSetVersion) -> MappingSet:
-    info = domain.PackInfo(id=found.set_id, title=found.title, version=found.version, publisher=NOT_KEPT,
-                           source=f"qtqms database: mapping set {found.set_id} {found.version}",
-                           verified_on=found.loaded_at.date(), licence=NOT_KEPT)  # fmt: skip
+    info = domain.PackInfo(id=found.set_id, title=found.title, version=found.version,
+                           publisher=found.publisher or NOT_KEPT,
+                           source=found.source or f"qtqms database: mapping set {found.set_id} {found.version}",
+                           verified_on=found.verified_on or found.loaded_at.date(),
+                           licence=found.licence or NOT_KEPT)  # fmt: skip
     mappings = tuple(
         domain.Mapping(source=m.source_ref, target=m.target_ref, relationship=Relationship(m.relationship),
                        strength=m.strength, rationale=m.rationale)

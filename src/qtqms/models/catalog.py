@@ -56,6 +56,11 @@ class MappingSetVersion(IdMixin, Base):
     title: Mapped[str] = mapped_column(String(200))
     source_pack: Mapped[str] = mapped_column(String(64))
     target_pack: Mapped[str] = mapped_column(String(64))
+    # Empty for sets loaded before migration 0007, which did not keep them.
+    publisher: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    licence: Mapped[str | None] = mapped_column(Text, nullable=True)
+    verified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     shipped: Mapped[bool] = mapped_column(Boolean, default=False)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
