@@ -33,6 +33,8 @@ def demo_report(part: str = "controller") -> dict:
 PQC_ROUTES = {
     ("GET", f"{P}/systems"): ALL,
     ("GET", f"{P}/products/{{key}}/inventory"): ALL,
+    ("GET", f"{P}/products/{{key}}/inventory/page"): ALL,
+    ("GET", f"{P}/products/{{key}}/plan"): ALL,
     ("GET", f"{P}/products/{{key}}/scans"): ALL,
     ("POST", f"{P}/scans"): PQC_EDITORS,
     ("GET", f"{P}/scans/{{scan_id}}"): ALL,

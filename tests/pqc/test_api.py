@@ -82,3 +82,24 @@ def test_a_scan_report_is_accepted_like_a_cbom_and_the_inventory_can_be_judged_a
     assert refused.status_code == 422
     assert refused.json()["error"]["problems"][0]["field"] == "report.findings.3.line"
     assert len(client.get("/api/v1/pqc/products/QKD-LINK/scans", headers=engineer).json()) == 1
+
+
+def test_the_inventory_and_the_plan_come_a_page_at_a_time_like_on_the_web(client, team):
+    engineer = _headers(team, team.engineer)
+    body = {"product": "QKD-LINK", "system": "ctl", "report": demo_report("controller"), "as_of": "2026-11-24"}
+    client.post("/api/v1/pqc/scans", headers=engineer, json=body)
+    url = "/api/v1/pqc/products/QKD-LINK/inventory/page"
+    first = client.get(f"{url}?group=verdict&sort=label&page_rows=4", headers=engineer).json()
+    second = client.get(f"{url}?group=verdict&sort=label&page_rows=4&page=2", headers=engineer).json()
+    assert (first["total"], first["shown"], first["pages"]) == (9, 9, 3)
+    labels = [r["label"] for page in (first, second) for g in page["groups"] for r in g["rows"]]
+    assert len(labels) == len(set(labels)) == 8
+    judged = client.get(f"{url}?as_of=2031-01-01&verdict=disallowed", headers=engineer).json()
+    assert "SHA-1" in {r["label"] for g in judged["groups"] for r in g["rows"]}
+    assert "SHA-1" in {r["label"] for r in judged["worse"]}
+    too_many = client.get(f"{url}?page_rows=100000", headers=engineer)
+    assert too_many.status_code == 422 and "page_rows" in too_many.text
+    client.post("/api/v1/pqc/products/QKD-LINK/tasks", headers=engineer, json={"owner": "val"})
+    plan = client.get("/api/v1/pqc/products/QKD-LINK/plan?status=open&page_rows=2", headers=engineer).json()
+    assert plan["shown"] == plan["progress"]["total"] - plan["progress"]["done"] and len(plan["tasks"]) <= 2
+    assert client.get("/api/v1/pqc/products/QKD-LINK/plan?status=finished", headers=engineer).status_code == 422

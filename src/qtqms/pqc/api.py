@@ -10,6 +10,8 @@ from fastapi import APIRouter, Query, status
 from qtqms.pqc import service
 from qtqms.pqc.schemas import (
     Inventory,
+    InventoryPage,
+    InventoryView,
     PlanRequest,
     Progress,
     ScanDetail,
@@ -17,8 +19,10 @@ from qtqms.pqc.schemas import (
     ScanImport,
     ScanRead,
     SystemRead,
+    TaskPage,
     TaskRead,
     TaskUpdate,
+    TaskView,
 )
 from qtqms.web.deps import CurrentActor, Uow
 from qtqms.web.errors import ERROR_RESPONSES
@@ -40,6 +44,15 @@ def get_inventory(
     as_of: Annotated[date | None, Query(description="Judge each asset as of this day (what breaks then)")] = None,
 ) -> Inventory:
     return service.get_inventory(uow, actor, key, as_of)
+
+
+@router.get(
+    "/products/{key}/inventory/page",
+    response_model=InventoryPage,
+    summary="One page of a product's inventory: grouped, filtered, sorted and counted by the database",
+)
+def inventory_page(key: str, uow: Uow, actor: CurrentActor, view: Annotated[InventoryView, Query()]) -> InventoryPage:
+    return service.inventory_page(uow, actor, key, view)
 
 
 @router.get("/products/{key}/scans", response_model=list[ScanRead], summary="A product's scan history, newest first")
@@ -74,6 +87,13 @@ def diff_scan(scan_id: int, uow: Uow, actor: CurrentActor, against: int | None =
 @router.get("/products/{key}/tasks", response_model=list[TaskRead], summary="A product's migration plan")
 def list_tasks(key: str, uow: Uow, actor: CurrentActor) -> list[TaskRead]:
     return service.list_tasks(uow, actor, key)
+
+
+@router.get(
+    "/products/{key}/plan", response_model=TaskPage, summary="One page of a product's migration plan, with progress"
+)
+def plan_page(key: str, uow: Uow, actor: CurrentActor, view: Annotated[TaskView, Query()]) -> TaskPage:
+    return service.plan_page(uow, actor, key, view)
 
 
 @router.post(

@@ -171,6 +171,9 @@ InventoryGrouping = Literal["algorithm", "verdict", "deadline"]
 InventorySort = Literal["label", "verdict", "deadline", "occurrences", "system"]
 
 
+MAX_PAGE_ROWS = 1000
+
+
 class InventoryView(BaseModel):
     """Which part of a product's inventory a page shows: grouped, filtered, sorted and paged."""
 
@@ -179,8 +182,8 @@ class InventoryView(BaseModel):
     text: str = Field(default="", description="Part of an asset's label, system or locations (any case)")
     verdict: str = Field(default="", description="Only assets with this verdict ('not judged' for libraries)")
     as_of: date | None = Field(default=None, description="Judge every asset as of this day (what breaks then)")
-    page: int = 1
-    page_rows: int = Field(default=500, ge=1)
+    page: int = Field(default=1, ge=1)
+    page_rows: int = Field(default=500, ge=1, le=MAX_PAGE_ROWS)
 
 
 class InventoryGroup(BaseModel):
@@ -249,8 +252,8 @@ class TaskView(BaseModel):
 
     status: TaskStatus | None = None
     overdue: bool = False
-    page: int = 1
-    page_rows: int = Field(default=100, ge=1)
+    page: int = Field(default=1, ge=1)
+    page_rows: int = Field(default=100, ge=1, le=MAX_PAGE_ROWS)
 
 
 class TaskPage(BaseModel):
