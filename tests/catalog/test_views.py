@@ -183,7 +183,7 @@ def test_edit_form_shows_each_refusal_next_to_its_field_and_saves_nothing(client
     assert refused.status_code == 422
     page = html.unescape(refused.text)
     owner_field = page.split('id="f-owner"', 1)[1].split("</label>", 1)[0]
-    assert 'id="err-owner"' in owner_field and "'nobody' is not a user" in owner_field
+    assert 'id="err-owner"' in owner_field and "no active user 'nobody'" in owner_field
     links_field = page.split('id="f-requirements"', 1)[1].split("</label>", 1)[0]
     assert "'A.99' is not a requirement of 'iso27001-2022'" in links_field
     assert 'value="Renamed"' in page and "typed" in page  # what was typed stays

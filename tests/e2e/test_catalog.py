@@ -67,7 +67,7 @@ def test_engineer_edits_a_control_and_sees_a_refusal_next_to_the_field(page: Pag
     page.click("#controls a[aria-label='Edit CTL-RISK']")
     page.fill("#f-owner", "nobody")
     page.click("#control-edit button[type=submit]")
-    expect(page.locator("#err-owner")).to_contain_text("'nobody' is not a user of this organisation")
+    expect(page.locator("#err-owner")).to_contain_text("no active user 'nobody' in this organisation")
     page.fill("#f-owner", "emery.engineer")
     page.fill("#f-review_date", "2027-06-30")
     page.click("#control-edit button[type=submit]")

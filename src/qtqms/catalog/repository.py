@@ -18,7 +18,6 @@ from qtqms.models.catalog import (
     MappingSetVersion,
     SoaEntry,
 )
-from qtqms.models.identity import User
 
 IMPLEMENTED = "implemented"
 
@@ -214,16 +213,4 @@ def evidence_of(session: Session, control_ids: Iterable[int]) -> dict[int, list[
 
 def evidence_by_id(session: Session, organisation_id: int, evidence_id: int) -> Evidence | None:
     stmt = select(Evidence).where(Evidence.organisation_id == organisation_id, Evidence.id == evidence_id)
-    return session.scalar(stmt)
-
-
-def usernames(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
-    ids = set(user_ids)
-    if not ids:
-        return {}
-    return {row[0]: row[1] for row in session.execute(select(User.id, User.username).where(User.id.in_(ids)))}
-
-
-def user_id(session: Session, organisation_id: int, username: str) -> int | None:
-    stmt = select(User.id).where(User.organisation_id == organisation_id, User.username == username)
     return session.scalar(stmt)

@@ -40,6 +40,7 @@ from qtqms.catalog.schemas import (
     SyncReport,
 )
 from qtqms.db.uow import UnitOfWork
+from qtqms.identity import service as identity_service
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.kernel.datapack import raise_problems
@@ -343,9 +344,12 @@ def _checked_input(uow: UnitOfWork, actor: Actor, owner: str | None, refs: Seque
     """The named owner's user id (None when no owner is named); an unknown owner and every unknown requirement
     are refused together, each located by its field."""
     problems = []
-    owner_id = None if owner is None else repo.user_id(uow.session, actor.organisation_id, owner)
-    if owner is not None and owner_id is None:
-        problems.append(Problem(f"'{owner}' is not a user of this organisation", "", "owner"))
+    owner_id = None
+    if owner is not None:
+        try:
+            owner_id = identity_service.active_member_id(uow, actor, owner)
+        except InvalidInput as refused:
+            problems += refused.problems
     if refs:
         current = {v.pack_id: v.id for v in repo.framework_versions(uow.session, current_only=True)}
         known = {(vid, ref) for vid, ref, *_ in repo.requirement_rows(uow.session, current.values())}
@@ -465,7 +469,7 @@ def _evidence_read(item: Evidence, today: date) -> EvidenceRead:
 def _control_reads(uow: UnitOfWork, found: list[Control]) -> list[ControlRead]:
     ids = [c.id for c in found]
     links, evidence = repo.links_of(uow.session, ids), repo.evidence_of(uow.session, ids)
-    owners = repo.usernames(uow.session, [c.owner_id for c in found])
+    owners = identity_service.usernames(uow, [c.owner_id for c in found])
     today = utcnow().date()
     return [
         ControlRead(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -12,6 +13,17 @@ from qtqms.models.identity import ApiToken, LoginAttempt, Signature, SigningKey,
 
 def user_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+def member_by_username(session: Session, organisation_id: int, username: str) -> User | None:
+    return session.scalar(select(User).where(User.organisation_id == organisation_id, User.username == username))
+
+
+def usernames(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in user_ids if i}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
 
 
 def user_by_id(session: Session, user_id: int) -> User | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -14,7 +15,7 @@ from qtqms.identity.schemas import Me, SignatureCheck, TokenCreate, UserCreate, 
 from qtqms.kernel import signing
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
-from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyAttempts
+from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, Problem, TooManyAttempts
 from qtqms.kernel.hashchain import canonical
 from qtqms.kernel.rbac import ROLE_PERMISSIONS, Permission, Role, authorize, parse_role
 from qtqms.models.identity import ApiToken, LoginAttempt, Signature, SigningKey, User, WebSession
@@ -81,6 +82,20 @@ def _get_user(uow: UnitOfWork, actor: Actor, username: str) -> User:
     if user is None or user.organisation_id != actor.organisation_id:
         raise NotFound(f"user '{username}' not found")
     return user
+
+
+def active_member_id(uow: UnitOfWork, actor: Actor, username: str, field: str = "owner") -> int:
+    """The id of the enabled user of the actor's organisation named in the input `field` (an owner, say)."""
+    user = repo.member_by_username(uow.session, actor.organisation_id, username.strip())
+    if user is None or user.disabled:
+        message = f"no active user '{username}' in this organisation"
+        raise InvalidInput(f"{field}: {message}", [Problem(message, field=field)])
+    return user.id
+
+
+def usernames(uow: UnitOfWork, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Usernames by id, for showing who owns or did what."""
+    return repo.usernames(uow.session, user_ids)
 
 
 def create_user(

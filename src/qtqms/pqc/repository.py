@@ -10,14 +10,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, Subquery, and_, case, cast, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from qtqms.models.identity import User
 from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
 from qtqms.pqc.domain import TaskStatus
-
-
-def product_by_key(session: Session, organisation_id: int, key: str) -> Product | None:
-    return session.scalar(select(Product).where(Product.organisation_id == organisation_id, Product.key == key))
 
 
 def products(session: Session, organisation_id: int) -> list[Product]:
@@ -317,14 +312,3 @@ def task_totals(session: Session, system_ids: Sequence[int], day: date) -> list[
 def task(session: Session, organisation_id: int, task_id: int) -> PqcTask | None:
     found = session.get(PqcTask, task_id)
     return found if found is not None and found.organisation_id == organisation_id else None
-
-
-def user_by_username(session: Session, organisation_id: int, username: str) -> User | None:
-    return session.scalar(select(User).where(User.organisation_id == organisation_id, User.username == username))
-
-
-def usernames(session: Session, user_ids: Sequence[int | None]) -> dict[int, str]:
-    wanted = {i for i in user_ids if i}
-    if not wanted:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())

@@ -182,7 +182,7 @@ class InventoryView(BaseModel):
     text: str = Field(default="", description="Part of an asset's label, system or locations (any case)")
     verdict: str = Field(default="", description="Only assets with this verdict ('not judged' for libraries)")
     as_of: date | None = Field(default=None, description="Judge every asset as of this day (what breaks then)")
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, description="Page number, brought within the pages there are")
     page_rows: int = Field(default=500, ge=1, le=MAX_PAGE_ROWS)
 
 
@@ -252,7 +252,7 @@ class TaskView(BaseModel):
 
     status: TaskStatus | None = None
     overdue: bool = False
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, description="Page number, brought within the pages there are")
     page_rows: int = Field(default=100, ge=1, le=MAX_PAGE_ROWS)
 
 

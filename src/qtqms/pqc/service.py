@@ -14,12 +14,14 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from qtqms.db.uow import UnitOfWork
+from qtqms.identity import service as identity_service
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
+from qtqms.org import service as org_service
 from qtqms.pqc import domain, replacements
 from qtqms.pqc import repository as repo
 from qtqms.pqc.domain import VERDICT_SEVERITY, Finding, TaskStatus, Verdict
@@ -64,10 +66,7 @@ def today() -> date:
 
 
 def _product(uow: UnitOfWork, actor: Actor, key: str) -> Product:
-    product = repo.product_by_key(uow.session, actor.organisation_id, key)
-    if product is None:
-        raise NotFound(f"product '{key}' not found")
-    return product
+    return org_service.get_product(uow, actor, key)
 
 
 def _system(uow: UnitOfWork, actor: Actor, product: Product, name: str, *, create: bool = False) -> PqcSystem:
@@ -271,7 +270,7 @@ def _scan_reads(uow: UnitOfWork, scans: list[PqcScan]) -> list[ScanRead]:
     organisation_id = scans[0].organisation_id
     systems = {s.id: s for s in repo.systems(uow.session, organisation_id)}
     keys = {p.id: p.key for p in repo.products(uow.session, organisation_id)}
-    users = repo.usernames(uow.session, [s.scanned_by_id for s in scans])
+    users = identity_service.usernames(uow, [s.scanned_by_id for s in scans])
     return [
         ScanRead(
             id=s.id,
@@ -462,15 +461,6 @@ def _shipped_policies() -> set[str]:
 # ---------- migration tasks ----------
 
 
-def _user_id(uow: UnitOfWork, actor: Actor, username: str) -> int:
-    user = repo.user_by_username(uow.session, actor.organisation_id, username.strip())
-    if user is None or user.disabled:
-        raise InvalidInput(
-            f"owner: no active user '{username}' in this organisation", [Problem("no such user", field="owner")]
-        )
-    return user.id
-
-
 def plan_migration(uow: UnitOfWork, actor: Actor, product_key: str, *, owner: str | None = None) -> list[TaskRead]:
     """One task per asset of the latest scans that the policy deprecates, disallows or cannot judge.
 
@@ -478,7 +468,7 @@ def plan_migration(uow: UnitOfWork, actor: Actor, product_key: str, *, owner: st
     that already have a task keep it (owners may have edited it).
     """
     authorize(actor, Permission.PQC_EDIT)
-    owner_id = _user_id(uow, actor, owner or actor.username)
+    owner_id = identity_service.active_member_id(uow, actor, owner or actor.username)
     inventory = get_inventory(uow, actor, product_key)
     systems = {
         s.name: s.id for s in repo.systems(uow.session, actor.organisation_id, _product(uow, actor, product_key).id)
@@ -518,7 +508,7 @@ def _new_task(actor: Actor, system_id: int, row: InventoryRow, owner_id: int) ->
 def _task_reads(uow: UnitOfWork, actor: Actor, tasks: list[PqcTask]) -> list[TaskRead]:
     systems = {s.id: s for s in repo.systems(uow.session, actor.organisation_id)}
     keys = {p.id: p.key for p in repo.products(uow.session, actor.organisation_id)}
-    owners = repo.usernames(uow.session, [t.owner_id for t in tasks])
+    owners = identity_service.usernames(uow, [t.owner_id for t in tasks])
     day = today()
     return [
         TaskRead(
@@ -586,7 +576,7 @@ def update_task(uow: UnitOfWork, actor: Actor, task_id: int, data: TaskUpdate) -
         raise NotFound(f"migration task {task_id} not found")
     changes = data.model_dump(exclude_unset=True)
     if "owner" in changes:
-        task.owner_id = _user_id(uow, actor, changes.pop("owner"))
+        task.owner_id = identity_service.active_member_id(uow, actor, changes.pop("owner"))
     for key, value in changes.items():
         if value is None and key in {"replacement", "status"}:
             raise InvalidInput(f"{key}: may not be empty", [Problem("may not be empty", field=key)])

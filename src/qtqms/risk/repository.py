@@ -55,21 +55,6 @@ class RegisterFilter:
     number: int | None = None  # a search that names a reference, e.g. R-0042
 
 
-def user_by_username(session: Session, organisation_id: int, username: str) -> User | None:
-    return session.scalar(select(User).where(User.organisation_id == organisation_id, User.username == username))
-
-
-def usernames(session: Session, user_ids: Sequence[int | None]) -> dict[int, str]:
-    wanted = {i for i in user_ids if i}
-    if not wanted:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
-
-
-def product_by_key(session: Session, organisation_id: int, key: str) -> Product | None:
-    return session.scalar(select(Product).where(Product.organisation_id == organisation_id, Product.key == key))
-
-
 def product_keys(session: Session, product_ids: Sequence[int | None]) -> dict[int, str]:
     wanted = {i for i in product_ids if i}
     if not wanted:

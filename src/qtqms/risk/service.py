@@ -34,6 +34,7 @@ from qtqms.models.risk import (
     RiskSettings,
     TreatmentAction,
 )
+from qtqms.org import service as org_service
 from qtqms.risk import domain, packs
 from qtqms.risk import repository as repo
 from qtqms.risk.domain import (
@@ -100,20 +101,13 @@ def _invalid(message: str, field: str) -> InvalidInput:
     return InvalidInput(f"{field}: {message}", [Problem(message, field=field)])
 
 
-def _user_id(uow: UnitOfWork, actor: Actor, username: str, field: str) -> int:
-    user = repo.user_by_username(uow.session, actor.organisation_id, username.strip())
-    if user is None or user.disabled:
-        raise _invalid(f"no active user '{username}' in this organisation", field)
-    return user.id
-
-
 def _product_id(uow: UnitOfWork, actor: Actor, key: str | None) -> int | None:
     if not key:
         return None
-    product = repo.product_by_key(uow.session, actor.organisation_id, key)
-    if product is None:
-        raise _invalid(f"no product '{key}'", "product")
-    return product.id
+    try:
+        return org_service.get_product(uow, actor, key).id
+    except NotFound:
+        raise _invalid(f"no product '{key}'", "product") from None
 
 
 # --- matrices, threats and the organisation's choices ---------------------------------------------
@@ -220,7 +214,7 @@ def _asset_read(asset: Asset, owners: dict[int, str], products: dict[int, str]) 
 def list_assets(uow: UnitOfWork, actor: Actor) -> list[AssetRead]:
     authorize(actor, Permission.READ)
     found = repo.assets(uow.session, actor.organisation_id)
-    owners = repo.usernames(uow.session, [a.owner_id for a in found])
+    owners = identity_service.usernames(uow, [a.owner_id for a in found])
     products = repo.product_keys(uow.session, [a.product_id for a in found])
     return [_asset_read(a, owners, products) for a in found]
 
@@ -246,7 +240,7 @@ def create_asset(uow: UnitOfWork, actor: Actor, data: AssetCreate) -> AssetRead:
         name=data.name,
         kind=domain.parse_choice(AssetKind, data.kind, "kind").value,
         description=data.description,
-        owner_id=_user_id(uow, actor, data.owner, "owner"),
+        owner_id=identity_service.active_member_id(uow, actor, data.owner, "owner"),
         product_id=product_id,
         migration_years=plan.years if plan else None,
         migration_years_source=PLAN_SOURCE + str(data.product) if plan else "",
@@ -270,7 +264,7 @@ def _data_class_read(data_class: DataClass, owners: dict[int, str]) -> DataClass
 def list_data_classes(uow: UnitOfWork, actor: Actor) -> list[DataClassRead]:
     authorize(actor, Permission.READ)
     found = repo.data_classes(uow.session, actor.organisation_id)
-    owners = repo.usernames(uow.session, [d.owner_id for d in found])
+    owners = identity_service.usernames(uow, [d.owner_id for d in found])
     return [_data_class_read(d, owners) for d in found]
 
 
@@ -284,7 +278,7 @@ def create_data_class(uow: UnitOfWork, actor: Actor, data: DataClassCreate) -> D
         description=data.description,
         shelf_life_years=domain.check_years(data.shelf_life_years, "shelf_life_years"),
         sensitivity=domain.parse_choice(Sensitivity, data.sensitivity, "sensitivity").value,
-        owner_id=_user_id(uow, actor, owner, "owner"),
+        owner_id=identity_service.active_member_id(uow, actor, owner, "owner"),
     )
     _add_unique(uow, data_class, f"data class '{data.key}'")
     return _data_class_read(data_class, {data_class.owner_id: owner})
@@ -303,7 +297,7 @@ def update_data_class(uow: UnitOfWork, actor: Actor, key: str, data: DataClassUp
             setattr(data_class, name, getattr(data, name))
     uow.flush()
     _refresh_mosca(uow, actor)
-    return _data_class_read(data_class, repo.usernames(uow.session, [data_class.owner_id]))
+    return _data_class_read(data_class, identity_service.usernames(uow, [data_class.owner_id]))
 
 
 def _data_class(uow: UnitOfWork, actor: Actor, key: str) -> DataClass:
@@ -365,7 +359,7 @@ def set_migration_years(
     _enter_years(uow, asset, years, source.strip() or "entered", "years")
     uow.flush()
     _refresh_mosca(uow, actor)
-    return _asset_read(asset, repo.usernames(uow.session, [asset.owner_id]), {})
+    return _asset_read(asset, identity_service.usernames(uow, [asset.owner_id]), {})
 
 
 def apply_migration_plan(uow: UnitOfWork, actor: Actor, *, product: str, years: float | None) -> None:
@@ -647,7 +641,7 @@ def create_risk(uow: UnitOfWork, actor: Actor, data: RiskCreate) -> Risk:
         threat_ref=_check_threat(data.threat),
         vulnerabilities=data.vulnerabilities,
         existing_controls=data.existing_controls,
-        owner_id=_user_id(uow, actor, data.owner or actor.username, "owner"),
+        owner_id=identity_service.active_member_id(uow, actor, data.owner or actor.username, "owner"),
         product_id=_product_id(uow, actor, data.product),
         matrix=matrix,
     )
@@ -676,7 +670,7 @@ def update_risk(uow: UnitOfWork, actor: Actor, ref: str, data: RiskUpdate) -> Ri
     if "threat" in changes:
         risk.threat_ref = _check_threat(changes.pop("threat"))
     if "owner" in changes:
-        risk.owner_id = _user_id(uow, actor, changes.pop("owner"), "owner")
+        risk.owner_id = identity_service.active_member_id(uow, actor, changes.pop("owner"), "owner")
     if "product" in changes:
         risk.product_id = _product_id(uow, actor, changes.pop("product"))
     if "linked_requirements" in changes:
@@ -807,7 +801,10 @@ def treat_risk(uow: UnitOfWork, actor: Actor, ref: str, data: TreatmentIn) -> Ri
     problems = domain.treatment_problems(option, actions)
     if problems:
         raise InvalidInput(str(problems[0]), problems)
-    owners = [_user_id(uow, actor, a.owner, f"actions[{i}].owner") for i, a in enumerate(data.actions)]
+    owners = [
+        identity_service.active_member_id(uow, actor, a.owner, f"actions[{i}].owner")
+        for i, a in enumerate(data.actions)
+    ]
     risk.treatment_option = option.value
     risk.treatment_plan = data.plan
     risk.treatment_by_id = actor.user_id or None
@@ -1010,8 +1007,8 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
     state = _state(uow, risk)
     actions = repo.actions_of(uow.session, risk.id)
     acceptances = repo.acceptances_of(uow.session, risk.id)
-    names = repo.usernames(
-        uow.session,
+    names = identity_service.usernames(
+        uow,
         [risk.owner_id, risk.created_by_id, risk.assessed_by_id]
         + [a.owner_id for a in actions]
         + [a.accepted_by_id for a in acceptances],
@@ -1105,7 +1102,7 @@ def assessment_history(uow: UnitOfWork, actor: Actor, ref: str) -> list[dict[str
     authorize(actor, Permission.READ)
     risk = _risk(uow, actor, ref)
     rows = repo.assessments(uow.session, risk.id)
-    names = repo.usernames(uow.session, [r.assessed_by_id for r in rows])
+    names = identity_service.usernames(uow, [r.assessed_by_id for r in rows])
     return [
         {
             "assessed_at": r.assessed_at,
@@ -1155,7 +1152,7 @@ def _register_filter(
         domain=domain.parse_choice(RiskDomain, domain_name, "domain").value if domain_name else None,
         status=domain.parse_choice(domain.RiskStatus, status, "status").value if status else None,
         level=level,
-        owner_id=_user_id(uow, actor, owner, "owner") if owner else None,
+        owner_id=identity_service.active_member_id(uow, actor, owner, "owner") if owner else None,
         product_id=_product_id(uow, actor, product),
         source=source or None,
         search=search.strip() or None if search else None,
