@@ -145,6 +145,18 @@ def test_unknown_requirements_are_each_reported(world):
     assert [p.where for p in raised.value.problems] == ["requirements[0]", "requirements[1]"]
 
 
+def test_a_disabled_user_cannot_be_given_a_control(world):
+    from qtqms.identity import service as identity_service
+    from qtqms.identity.schemas import UserUpdate
+
+    world.run(world.admin, identity_service.update_user, world.engineer.username, UserUpdate(disabled=True))
+    data = ControlCreate(key="CTL-GONE", title="x", owner=world.engineer.username)
+    with pytest.raises(InvalidInput, match=f"owner: no active user '{world.engineer.username}'") as raised:
+        world.run(world.admin, service.create_control, data)
+    assert [p.field for p in raised.value.problems] == ["owner"]
+    assert world.read(world.admin, service.list_controls) == []
+
+
 def test_control_changes_and_evidence_files_are_audited_and_stored_by_content(world, tmp_path):
     world.control("CTL-CAL", "qtqms-profile|QMS.MEASUREMENT", evidence=False)
     item = world.run(
