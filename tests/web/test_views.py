@@ -115,3 +115,12 @@ def test_a_weak_new_password_is_refused_on_the_account_page(client, db):
     page = client.post("/account/password", data={"current": PASSWORD, "new": "short", "csrf_token": token})
     assert page.status_code == 422 and "at least 12 characters" in page.text
     assert log_in(client, "admin").status_code == 303
+
+
+def test_every_page_names_an_icon_that_is_served(client, db):
+    make_org(db)
+    page = client.get("/login")
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page.text)
+    assert icon is not None
+    served = client.get(icon.group(1))
+    assert served.status_code == 200 and served.headers["content-type"].startswith("image/svg+xml")
