@@ -4,6 +4,7 @@ inside a comment or string opened many lines before."""
 from __future__ import annotations
 
 from qtqms.pqc.scanner import scan
+from tests.pqc.accuracy import CORPUS
 
 FILLER = "    int counter_{n} = compute(counter, {n}); /* update the counter */\n"
 
@@ -47,3 +48,20 @@ def test_template_literals_and_continued_strings_span_lines(tmp_path):
     assert found(tmp_path, "tmpl.js", javascript) == [(5, 18, "SHA-256")]
     c = '#include <openssl/evp.h>\nconst char *s = "EVP_md5() \\\nEVP_sha1()";\nconst EVP_MD *m = EVP_sha256();\n'
     assert found(tmp_path, "cont.c", c) == [(4, 19, "SHA-256"), (5, 18, "SHA-256")]
+
+
+def test_code_that_only_names_pem_markers_holds_no_key_but_an_embedded_certificate_counts(tmp_path):
+    parser = '_SK_START = b"-----BEGIN OPENSSH PRIVATE KEY-----"\n_SK_END = b"-----END OPENSSH PRIVATE KEY-----"\n'
+    template = """const certPem = [
+  "-----BEGIN CERTIFICATE-----",
+  // Split the base64 string into lines of 64 characters
+  certificate.toString("base64").match(/.{1,64}/g).join("\\n"),
+  "-----END CERTIFICATE-----",
+].join("\\n");
+"""
+    assert found(tmp_path, "ssh_format.py", parser) == []
+    assert found(tmp_path, "pem.js", template) == []
+    pem = (CORPUS / "keys" / "server-rsa2048.crt").read_text()
+    literals = "".join(f'    "{line}\\n" +\n' for line in pem.splitlines())
+    embedded = f'static final String CERT =\n{literals}    "";\n'
+    assert [label for _, _, label in found(tmp_path, "Pinned.java", embedded)] == ["certificate:RSA-2048"]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import functools
 import re
 import struct
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 from qtqms.pqc.domain import Algorithm, AssetType, Confidence, Finding, classify, hash_name, unknown
@@ -19,6 +22,9 @@ _PEM_BLOCK = re.compile(
     r"|CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|DH PARAMETERS|TRUSTED CERTIFICATE)-----"
     r"(?P<body>[\s\S]{0,20000}?)-----END (?P=label)-----"
 )
+# A PEM body holds base64 lines of 64 characters (76 at most). Code that only names the markers (a parser's
+# `START = b"-----BEGIN OPENSSH PRIVATE KEY-----"`, a template that joins a body in) has no such run between them.
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{40}")
 _SSH_PUBLIC = re.compile(
     r"(?P<type>ssh-rsa|ssh-dss|ssh-ed25519|ssh-ed448|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com"
     r"|sk-ecdsa-sha2-nistp256@openssh\.com)\s+(?P<blob>AAAA[0-9A-Za-z+/]+=*)"
@@ -58,12 +64,47 @@ def scan_pem_text(text: str, path: str) -> list[Finding]:
     """Every PEM block in a text (a key file, or a key pasted into source or configuration)."""
     findings = []
     for block in _PEM_BLOCK.finditer(text):
+        if not _BASE64_RUN.search(block.group("body")):
+            continue
         line = text.count("\n", 0, block.start()) + 1
         label = block.group("label")
-        findings.extend(_pem_block(block.group(0), label, path, line))
+        findings.extend(_pem_block(_spelled_in_code(block) or block.group(0), label, path, line))
     return findings
 
 
+_ESCAPED_LINE_END = re.compile(r"\\[nr]")
+_BASE64_PIECE = re.compile(r"[A-Za-z0-9+/=]{4,}")
+
+
+def _spelled_in_code(block: re.Match[str]) -> str | None:
+    """The PEM that string literals in code spell out (`"MIIB…\\n" +` line after line), or None for plain PEM.
+
+    The pieces of four or more base64 characters are the body: quotes, escapes and `+` between literals are not."""
+    body = block.group("body")
+    if not any(mark in body for mark in ('"', "'", "\\")):
+        return None
+    encoded = "".join(_BASE64_PIECE.findall(_ESCAPED_LINE_END.sub(" ", body)))
+    lines = "\n".join(encoded[start : start + 64] for start in range(0, len(encoded), 64))
+    label = block.group("label")
+    return f"-----BEGIN {label}-----\n{lines}\n-----END {label}-----\n"
+
+
+def _quietly(parse: Callable[..., list[Finding]]) -> Callable[..., list[Finding]]:
+    """`cryptography` warns of certificates it means to refuse one day (a serial number that is not positive, say):
+    the scan reads them like any other, and a warning on stderr would only interrupt its output."""
+
+    @functools.wraps(parse)
+    def quiet(*args: Any) -> list[Finding]:
+        from cryptography.utils import CryptographyDeprecationWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            return parse(*args)
+
+    return quiet
+
+
+@_quietly
 def _pem_block(pem: str, label: str, path: str, line: int) -> list[Finding]:
     from cryptography import x509
     from cryptography.exceptions import UnsupportedAlgorithm
@@ -262,6 +303,7 @@ def _ssh_public_keys(text: str, path: str) -> list[Finding]:
     return findings
 
 
+@_quietly
 def _der(data: bytes, path: str) -> list[Finding]:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
