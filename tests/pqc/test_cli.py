@@ -175,3 +175,10 @@ def test_policy_evaluate_rejects_a_file_that_is_not_a_cbom(tmp_path):
     result = run("policy", "evaluate", str(bad), "--policy", "nist-ir-8547")
     assert result.exit_code == 2
     assert "not a CycloneDX document" in result.stderr
+
+
+def test_asset_names_are_shown_whole_on_a_narrow_terminal(pq_tree):
+    table = CliRunner().invoke(app, ["pqc", "scan", str(pq_tree), "--policy", "nist-ir-8547"], env={"COLUMNS": "72"})
+    assert table.exit_code == 0
+    assert {"ML-KEM-768", "AES-256-GCM"} <= {line.split("│")[1].strip() for line in table.stdout.splitlines()[4:]
+                                             if line.startswith("│")}  # fmt: skip

@@ -38,8 +38,10 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column)
+    # On a narrow terminal the first column (what the row is) keeps its width and the others give way: a
+    # name cut short ("ML-KEM-…") would hide which row it is.
+    for index, column in enumerate(columns):
+        table.add_column(column, no_wrap=index == 0)
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
     Console().print(table)
