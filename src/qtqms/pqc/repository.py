@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, String, Subquery, and_, case, cast, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -183,25 +183,26 @@ def _order(rows: Subquery, sort: str) -> list[ColumnElement[Any]]:
     return [*first.get(sort, []), *by_label]
 
 
-def inventory_verdicts(session: Session, query: InventoryQuery) -> list[tuple[str | None, str | None, int]]:
-    """(verdict, recorded verdict, assets) over the whole inventory, filters aside."""
+class InventoryCount(NamedTuple):
+    group: str
+    verdict: str | None
+    recorded_verdict: str | None
+    assets: int  # in the whole inventory
+    matching: int  # of those, the ones that match the page's filters
+
+
+def inventory_counts(session: Session, query: InventoryQuery, group: str) -> list[InventoryCount]:
+    """The inventory counted by (group, verdict, recorded verdict), with and without the filters, in one pass."""
     if not query.scan_ids:
         return []
     rows = _inventory(query)
-    stmt = select(rows.c.verdict, rows.c.recorded_verdict, func.count()).group_by(
-        rows.c.verdict, rows.c.recorded_verdict
-    )
-    return [(verdict, recorded, count) for verdict, recorded, count in session.execute(stmt)]
-
-
-def inventory_groups(session: Session, query: InventoryQuery, group: str) -> dict[str, int]:
-    """Group name → assets of the group that match the filters."""
-    if not query.scan_ids:
-        return {}
-    rows = _inventory(query)
     key = _group_key(rows, group)
-    stmt = select(key, func.count()).where(*_filters(rows, query)).group_by(key)
-    return {name: count for name, count in session.execute(stmt)}
+    wanted = _filters(rows, query)
+    matching = func.count().filter(and_(*wanted)) if wanted else func.count()
+    stmt = select(key, rows.c.verdict, rows.c.recorded_verdict, func.count(), matching).group_by(
+        key, rows.c.verdict, rows.c.recorded_verdict
+    )
+    return [InventoryCount(*row) for row in session.execute(stmt)]
 
 
 def _plain(stmt: Any, session: Session) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from itertools import groupby
@@ -394,8 +395,13 @@ def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: Invent
     rules = repo.verdict_rules(uow.session, [s.id for s in latest])
     judged = _judged(rules, view.as_of) if view.as_of else {}
     query = repo.InventoryQuery([s.id for s in latest], judged, view.text.strip(), view.verdict)
-    verdicts = repo.inventory_verdicts(uow.session, query)
-    sizes = repo.inventory_groups(uow.session, query, view.group)
+    by_verdict: Counter[tuple[str | None, str | None]] = Counter()
+    sizes: Counter[str] = Counter()
+    for count in repo.inventory_counts(uow.session, query, view.group):
+        by_verdict[count.verdict, count.recorded_verdict] += count.assets
+        if count.matching:
+            sizes[count.group] += count.matching
+    verdicts = [(now, then, assets) for (now, then), assets in by_verdict.items()]
     shown = sum(sizes.values())
     pages = max(1, ceil(shown / view.page_rows))
     page = min(max(view.page, 1), pages)
