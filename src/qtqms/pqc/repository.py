@@ -225,7 +225,7 @@ def inventory_rows(
         return [position, *_order(rows, sort)]
 
     # The page's ids are found on the narrow rows, then only those rows are read whole: sorting every asset's
-    # whole row (locations and all) to keep 500 of them is what made the page slow.
+    # whole row (locations and all) to keep 500 of them is what made the page slow (`inventory_worse` alike).
     narrow = _inventory(query)
     page = select(narrow.c.id).where(*_filters(narrow, query)).order_by(*ordered(narrow)).offset(offset).limit(limit)
     rows = _inventory(query, detail=True)
@@ -239,9 +239,11 @@ def inventory_worse(
     """The first assets (by label) whose (verdict, recorded verdict) is one of `pairs`."""
     if not query.scan_ids or not pairs:
         return []
+    narrow = _inventory(query)
+    worse = or_(*(and_(narrow.c.verdict == now, narrow.c.recorded_verdict == then) for now, then in pairs))
+    first = select(narrow.c.id).where(worse).order_by(*_order(narrow, "label")).limit(limit)
     rows = _inventory(query, detail=True)
-    worse = or_(*(and_(rows.c.verdict == now, rows.c.recorded_verdict == then) for now, then in pairs))
-    return _plain(select(rows).where(worse).order_by(*_order(rows, "label")).limit(limit), session)
+    return _plain(select(rows).where(rows.c.id.in_(first)).order_by(*_order(rows, "label")), session)
 
 
 def task_statuses(session: Session, system_ids: Sequence[int]) -> dict[tuple[int, str], str]:
