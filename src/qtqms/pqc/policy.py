@@ -120,24 +120,31 @@ class Assessment:
         }
 
 
-def builtin_pack_paths() -> list[Path]:
-    return sorted(PACKS_DIR.glob("*.yaml"))
+@cache
+def shipped_pack_ids() -> tuple[str, ...]:
+    return tuple(sorted(path.stem for path in PACKS_DIR.glob("*.yaml")))
 
 
 def list_packs() -> list[PolicyPack]:
-    return [_load_file(path) for path in builtin_pack_paths()]
+    return [_shipped_pack(pack_id) for pack_id in shipped_pack_ids()]
 
 
 def load_pack(reference: str) -> PolicyPack:
     """A shipped pack by id, or a pack file of the user's own by path."""
-    for path in builtin_pack_paths():
-        if path.stem == reference:
-            return _load_file(path)
+    if reference in shipped_pack_ids():
+        return _shipped_pack(reference)
     candidate = Path(reference)
     if candidate.suffix in {".yaml", ".yml"} and candidate.is_file():
         return _load_file(candidate)
-    known = ", ".join(p.stem for p in builtin_pack_paths())
+    known = ", ".join(shipped_pack_ids())
     raise InvalidInput(f"unknown policy '{reference}' (shipped: {known}; or give a path to a .yaml pack)")
+
+
+@cache
+def _shipped_pack(pack_id: str) -> PolicyPack:
+    """Read and checked once a process: shipped packs are package data, and the as-of views judge by them on
+    every page (a pack file of the user's own is read each time: it may have been edited)."""
+    return _load_file(PACKS_DIR / f"{pack_id}.yaml")
 
 
 @cache

@@ -26,7 +26,7 @@ from qtqms.org import service as org_service
 from qtqms.pqc import domain, replacements
 from qtqms.pqc import repository as repo
 from qtqms.pqc.domain import VERDICT_SEVERITY, Finding, TaskStatus, Verdict
-from qtqms.pqc.policy import Assessment, PolicyPack, builtin_pack_paths, evaluate, load_pack
+from qtqms.pqc.policy import Assessment, PolicyPack, evaluate, load_pack, shipped_pack_ids
 from qtqms.pqc.schemas import (
     AssetRead,
     ChangeRead,
@@ -389,9 +389,7 @@ def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: Invent
     """
     authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
-    latest = repo.latest_scans(
-        uow.session, [s.id for s in repo.systems(uow.session, actor.organisation_id, product.id)]
-    )
+    latest = repo.latest_scans(uow.session, _product_system_ids(uow, actor, product))
     rules = repo.verdict_rules(uow.session, [s.id for s in latest])
     judged = _judged(rules, view.as_of) if view.as_of else {}
     query = repo.InventoryQuery([s.id for s in latest], judged, view.text.strip(), view.verdict)
@@ -403,8 +401,7 @@ def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: Invent
             sizes[count.group] += count.matching
     verdicts = [(now, then, assets) for (now, then), assets in by_verdict.items()]
     shown = sum(sizes.values())
-    pages = max(1, ceil(shown / view.page_rows))
-    page = min(max(view.page, 1), pages)
+    page, pages = _page_within(view.page, shown, view.page_rows)
     names = sorted(sizes)
     found = repo.inventory_rows(
         uow.session, query, view.group, view.sort, names, (page - 1) * view.page_rows, view.page_rows
@@ -430,6 +427,12 @@ def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: Invent
     )
 
 
+def _page_within(asked: int, shown: int, page_rows: int) -> tuple[int, int]:
+    """(the page to show, how many there are): the one asked for, brought within the pages there are."""
+    pages = max(1, ceil(shown / page_rows))
+    return min(max(asked, 1), pages), pages
+
+
 def _worse(now: str | None, then: str | None) -> bool:
     """Judged worse as of a day than the scan recorded."""
     return now is not None and then is not None and VERDICT_SEVERITY[Verdict(now)] > VERDICT_SEVERITY[Verdict(then)]
@@ -444,7 +447,7 @@ def _judged(rules: Iterable[repo.VerdictRule], day: date) -> dict[repo.VerdictRu
     their recorded verdicts.
     """
     rules = list(rules)
-    packs = {policy_id: load_pack(policy_id) for policy_id in {p for p, _, _ in rules} & _shipped_policies()}
+    packs = {policy_id: load_pack(policy_id) for policy_id in {p for p, _, _ in rules} & set(shipped_pack_ids())}
     current = {(policy_id, rule.id): rule for policy_id, pack in packs.items() for rule in pack.rules}
     judged = {}
     for policy_id, rule_id, deadline in rules:
@@ -457,11 +460,7 @@ def _judged(rules: Iterable[repo.VerdictRule], day: date) -> dict[repo.VerdictRu
 
 def _unjudged(scans: list[PqcScan], as_of: date | None) -> list[str]:
     """Policies of the scans that cannot be judged anew as of a day (a pack file of the user's own)."""
-    return sorted({s.policy_id for s in scans} - _shipped_policies()) if as_of else []
-
-
-def _shipped_policies() -> set[str]:
-    return {path.stem for path in builtin_pack_paths()}
+    return sorted({s.policy_id for s in scans} - set(shipped_pack_ids())) if as_of else []
 
 
 # ---------- migration tasks ----------
@@ -558,8 +557,7 @@ def plan_page(uow: UnitOfWork, actor: Actor, product_key: str, view: TaskView) -
     day = today()
     wanted = {"status": view.status.value if view.status else None, "overdue_on": day if view.overdue else None}
     shown = repo.task_count(uow.session, system_ids, **wanted)
-    pages = max(1, ceil(shown / view.page_rows))
-    page = min(max(view.page, 1), pages)
+    page, pages = _page_within(view.page, shown, view.page_rows)
     listed = repo.tasks(uow.session, system_ids, **wanted, offset=(page - 1) * view.page_rows, limit=view.page_rows)
     overdue = repo.tasks(uow.session, system_ids, overdue_on=day, limit=SHOWN_OVERDUE)
     reads = _task_reads(uow, actor, listed + overdue)

@@ -17,7 +17,7 @@ from qtqms.kernel.errors import DomainError, InvalidInput, Problem
 from qtqms.kernel.rbac import Permission, can
 from qtqms.pqc import service
 from qtqms.pqc.domain import TaskStatus
-from qtqms.pqc.policy import builtin_pack_paths
+from qtqms.pqc.policy import shipped_pack_ids
 from qtqms.pqc.schemas import InventoryGrouping, InventorySort, InventoryView, ScanTarget, TaskUpdate, TaskView
 from qtqms.web.deps import CurrentActor, Uow
 from qtqms.web.forms import refusal
@@ -90,7 +90,7 @@ def _inventory_page(
         "sorts": SORTS,
         "tones": VERDICT_TONES,
         "editable": can(actor, Permission.PQC_EDIT),
-        "policies": [path.stem for path in builtin_pack_paths()],
+        "policies": shipped_pack_ids(),
         "upload": {"system": "", "policy": DEFAULT_POLICY, "as_of": "", "category": ""},
         "upload_open": False,
         "max_upload_mib": service.MAX_UPLOAD_BYTES // (1024 * 1024),
