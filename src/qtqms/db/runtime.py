@@ -10,6 +10,9 @@ from qtqms.kernel.errors import ConfigurationError
 from qtqms.settings import Settings, ensure_data_dir, get_settings
 
 _engines: dict[str, Engine] = {}
+# Engines whose schema was found at head in this process. The check reads every migration script: run on every
+# web request it was half the time of a small page.
+_found_current: set[Engine] = set()
 
 
 def engine_for(settings: Settings) -> Engine:
@@ -24,7 +27,7 @@ def engine_for(settings: Settings) -> Engine:
 def get_engine(*, require_current: bool = True) -> Engine:
     """The engine; by default refuse to work on a database that is missing or not migrated to head."""
     engine = engine_for(get_settings())
-    if require_current:
+    if require_current and engine not in _found_current:
         current = migrate.current_revision(engine)
         if current is None:
             raise ConfigurationError("the database is not initialised: run 'qtqms init' (or 'qtqms init --demo')")
@@ -33,6 +36,7 @@ def get_engine(*, require_current: bool = True) -> Engine:
             raise ConfigurationError(
                 f"the database schema is at {current}, this qtqms needs {head}: run 'qtqms db upgrade'"
             )
+        _found_current.add(engine)
     return engine
 
 
@@ -40,3 +44,4 @@ def dispose_all() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+    _found_current.clear()

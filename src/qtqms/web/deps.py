@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine
 
 from qtqms.db.runtime import get_engine
 from qtqms.db.uow import UnitOfWork
@@ -15,25 +14,11 @@ from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import NotAuthenticated, PermissionDenied
 from qtqms.web.security import CSRF_FIELD, CSRF_HEADER, LOGIN_PATH, SAFE_METHODS, SESSION_COOKIE, csrf_valid
 
-_schema_checked: set[Engine] = set()
-
-
-def _engine() -> Engine:
-    """The engine, its schema checked against this qtqms's migrations until it passes once in this process.
-
-    The check reads every migration script; run on every request it was half the time of a small page.
-    """
-    engine = get_engine(require_current=False)
-    if engine not in _schema_checked:
-        get_engine()  # an uninitialised or outdated database is refused with what to run
-        _schema_checked.add(engine)
-    return engine
-
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
     """One transaction per request: committed when the endpoint returns, rolled back if it raises."""
     write = request.method not in SAFE_METHODS
-    with UnitOfWork(_engine(), write=write, request_id=request.state.request_id) as uow:
+    with UnitOfWork(get_engine(), write=write, request_id=request.state.request_id) as uow:
         yield uow
         uow.commit()
 
