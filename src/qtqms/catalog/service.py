@@ -604,7 +604,17 @@ def soa(uow: UnitOfWork, actor: Actor, framework: str) -> list[SoaRow]:
 
 def set_soa_entry(uow: UnitOfWork, actor: Actor, framework: str, ref: str, data: SoaEntryUpdate) -> SoaRow:
     authorize(actor, Permission.CATALOG_EDIT)
-    annex = {r.id for r in _annex_controls(_requirements(uow, _version(uow, _soa_framework(framework))))}
+    _record_soa_entry(uow, actor, framework, _annex_refs(uow, framework), ref, data)
+    return next(row for row in soa(uow, actor, framework) if row.requirement == ref)
+
+
+def _annex_refs(uow: UnitOfWork, framework: str) -> set[str]:
+    return {r.id for r in _annex_controls(_requirements(uow, _version(uow, _soa_framework(framework))))}
+
+
+def _record_soa_entry(
+    uow: UnitOfWork, actor: Actor, framework: str, annex: set[str], ref: str, data: SoaEntryUpdate
+) -> None:
     if ref not in annex:
         raise NotFound(f"'{ref}' is not an Annex A control of '{framework}'")
     entry = repo.soa_entry(uow.session, actor.organisation_id, framework, ref)
@@ -615,7 +625,6 @@ def set_soa_entry(uow: UnitOfWork, actor: Actor, framework: str, ref: str, data:
     entry.justification = data.justification
     entry.implementation_status = data.implementation_status.value
     uow.flush()
-    return next(row for row in soa(uow, actor, framework) if row.requirement == ref)
 
 
 def import_soa_profile(uow: UnitOfWork, actor: Actor, text: str, source: str) -> SoaImportReport:
@@ -641,8 +650,9 @@ def import_soa_profile(uow: UnitOfWork, actor: Actor, text: str, source: str) ->
         except ValidationError as error:
             problems += [Problem(f"{d.requirement}: {e['msg']}", d.where, d.field) for e in error.errors()]
     raise_problems(source, problems)
+    annex = _annex_refs(uow, pack.id)  # read once: the whole SoA is not rebuilt after each entry
     for ref, update in updates:
-        set_soa_entry(uow, actor, pack.id, ref, update)
+        _record_soa_entry(uow, actor, pack.id, annex, ref, update)
     return SoaImportReport(framework=pack.id, recorded=len(updates), undecided=len(decisions) - len(updates))
 
 
