@@ -413,19 +413,14 @@ def update_control(uow: UnitOfWork, actor: Actor, key: str, data: ControlUpdate)
     for name, value in changes.items():
         setattr(control, name, value.value if hasattr(value, "value") else value)
     if data.requirements is not None:
-        _replace_links(uow, actor, control, {(r.framework, r.requirement) for r in data.requirements})
+        uow.replace_rows(
+            repo.links_of(uow.session, [control.id]).get(control.id, []),
+            lambda link: (link.framework, link.requirement_ref),
+            {(r.framework, r.requirement) for r in data.requirements},
+            lambda ref: _link(actor, control, *ref),
+        )
     uow.flush()
     return get_control(uow, actor, key)
-
-
-def _replace_links(uow: UnitOfWork, actor: Actor, control: Control, wanted: set[tuple[str, str]]) -> None:
-    for link in repo.links_of(uow.session, [control.id]).get(control.id, []):
-        if (link.framework, link.requirement_ref) in wanted:
-            wanted.discard((link.framework, link.requirement_ref))
-        else:
-            uow.session.delete(link)
-    for ref in sorted(wanted):
-        uow.session.add(_link(actor, control, *ref))
 
 
 def link_requirement(uow: UnitOfWork, actor: Actor, key: str, ref: RequirementRef) -> ControlRead:

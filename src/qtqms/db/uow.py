@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
@@ -15,6 +15,9 @@ from qtqms.kernel import hashchain
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.models.trail import AuditEvent, TrailHead, chained_body
+
+Row = TypeVar("Row")
+Key = TypeVar("Key")
 
 REDACTED = "[redacted]"
 HEAD_ID = 1
@@ -54,6 +57,20 @@ class UnitOfWork:
         if self._pending:
             self._append(self._pending)
             self._pending = []
+
+    def replace_rows(
+        self, existing: Iterable[Row], key: Callable[[Row], Key], wanted: Iterable[Key], new: Callable[[Key], Row]
+    ) -> None:
+        """Make a set of rows (the links of one record, say) exactly those whose key is wanted: the others are
+        deleted and the missing ones added, in key order, so what did not change is not touched."""
+        missing = set(wanted)
+        for row in existing:
+            if key(row) in missing:
+                missing.discard(key(row))
+            else:
+                self.session.delete(row)
+        for wanted_key in sorted(missing):
+            self.session.add(new(wanted_key))
 
     def record(
         self,

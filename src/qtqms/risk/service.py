@@ -562,13 +562,12 @@ def _new_risk(uow: UnitOfWork, actor: Actor, *, matrix: RiskMatrix, **fields: An
 
 def _replace_links(uow: UnitOfWork, risk: Risk, link: type[repo.RiskLink], column: str, ids: Sequence[int]) -> None:
     """Make the risk's rows of one link table exactly `ids`: rows no longer wanted go, new ones come."""
-    wanted = set(ids)
-    for row in repo.links_of(uow.session, link, risk.id):
-        if getattr(row, column) not in wanted:
-            uow.session.delete(row)
-        wanted.discard(getattr(row, column))
-    for target_id in sorted(wanted):
-        uow.session.add(link(risk_id=risk.id, **{column: target_id}))
+    uow.replace_rows(
+        repo.links_of(uow.session, link, risk.id),
+        lambda row: getattr(row, column),
+        ids,
+        lambda target_id: link(risk_id=risk.id, **{column: target_id}),
+    )
     uow.flush()
 
 
