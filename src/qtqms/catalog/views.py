@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -26,7 +25,7 @@ from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, can
 from qtqms.risk import service as risk_service
 from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.forms import refusal
+from qtqms.web.forms import attempt, refusal
 from qtqms.web.templating import render
 
 router = APIRouter()
@@ -129,19 +128,6 @@ class ControlForm(BaseModel):
     requirements: str = ""  # "pack requirement" per line
 
 
-def _refused(uow: Uow, use_case: Callable[[], object]) -> ValidationError | DomainError | None:
-    """Run a form's use case; when its input is refused, roll back and return why. Permission errors are not
-    form problems: they propagate to the error page."""
-    try:
-        use_case()
-    except (ValidationError, DomainError) as error:
-        if getattr(error, "http_status", 0) == 403:
-            raise
-        uow.rollback()
-        return error
-    return None
-
-
 @router.post("/catalog/controls", response_class=HTMLResponse)
 def create_control(request: Request, uow: Uow, actor: CurrentActor, form: Annotated[ControlForm, Form()]) -> Response:
     def create() -> None:
@@ -149,7 +135,7 @@ def create_control(request: Request, uow: Uow, actor: CurrentActor, form: Annota
                              implementation=form.implementation, requirements=_refs(form.requirements))  # fmt: skip
         service.create_control(uow, actor, data)
 
-    if error := _refused(uow, create):
+    if error := attempt(uow, create)[1]:
         code, message = refusal(error, "control ")
         problems = [str(p) for p in getattr(error, "problems", [])]
         return _controls_page(request, uow, actor, code, error=message, problems=problems, form=form.model_dump())
@@ -188,7 +174,7 @@ def save_control(
                              review_date=form.review_date or None, requirements=_refs(form.requirements))  # fmt: skip
         service.update_control(uow, actor, key, data)
 
-    if error := _refused(uow, save):
+    if error := attempt(uow, save)[1]:
         code, message = refusal(error, f"control {key}: ")
         return _edit_page(request, uow, actor, key, form.model_dump(), code, error=message,
                           field_errors=_field_errors(error))  # fmt: skip
@@ -228,7 +214,7 @@ def _attach(request, uow, actor, key: str, fields: dict[str, str], content: byte
             link = EvidenceLinkCreate(title=fields["title"], url=fields["url"], **dates.model_dump())
             service.add_evidence_url(uow, actor, key, title=link.title, url=str(link.url), **dates.model_dump())
 
-    if error := _refused(uow, attach):
+    if error := attempt(uow, attach)[1]:
         code, message = refusal(error, "evidence ")
         return _controls_page(request, uow, actor, code, error=message, evidence_form={**fields, "key": key})
     return _controls_page(request, uow, actor, notice=f"evidence added to {key}")
@@ -276,7 +262,7 @@ def set_soa(
                               implementation_status=implementation_status)  # fmt: skip
         service.set_soa_entry(uow, actor, pack_id, requirement, data)
 
-    if error := _refused(uow, decide):
+    if error := attempt(uow, decide)[1]:
         code, message = refusal(error, f"{requirement} ")
         return _soa_page(request, uow, actor, pack_id, code, error=message, form=form)
     return _soa_page(request, uow, actor, pack_id, notice=f"{requirement} saved")

@@ -6,17 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from qtqms.kernel.errors import DomainError, NotFound
+from qtqms.kernel.errors import NotFound
 from qtqms.kernel.rbac import Permission, can
 from qtqms.org import service
 from qtqms.org.domain import Technology
 from qtqms.org.schemas import ExclusionCreate, JurisdictionCreate, OrganisationUpdate, ProductCreate, SiteCreate
 from qtqms.trail import service as trail_service
 from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.forms import refusal
+from qtqms.web.forms import attempt, refusal
 from qtqms.web.templating import render
 
 router = APIRouter()
@@ -65,12 +64,8 @@ async def add_item(request: Request, uow: Uow, actor: CurrentActor, kind: str) -
 
 def _add(request: Request, uow: Uow, actor: CurrentActor, kind: str, form: dict) -> Response:
     schema, add = ADDERS[kind]
-    try:
-        add(uow, actor, schema(**{key: _coerce(value) for key, value in form.items()}))
-    except (ValidationError, DomainError) as error:
-        if getattr(error, "http_status", 0) == 403:
-            raise
-        uow.rollback()
+    _, error = attempt(uow, lambda: add(uow, actor, schema(**{key: _coerce(value) for key, value in form.items()})))
+    if error:
         status_code, message = refusal(error, f"{kind} ")
         return _page(request, uow, actor, status_code, error=message, form={**form, "kind": kind})
     return _page(request, uow, actor, notice=f"{kind} added")

@@ -9,18 +9,25 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from qtqms.kernel.errors import DomainError, InvalidInput, Problem
+from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.kernel.rbac import Permission, can
 from qtqms.pqc import service
 from qtqms.pqc.domain import TaskStatus
 from qtqms.pqc.policy import shipped_pack_ids
-from qtqms.pqc.schemas import InventoryGrouping, InventorySort, InventoryView, ScanTarget, TaskUpdate, TaskView
+from qtqms.pqc.schemas import (
+    InventoryGrouping,
+    InventorySort,
+    InventoryView,
+    ScanDetail,
+    ScanTarget,
+    TaskUpdate,
+    TaskView,
+)
 from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.forms import refusal
+from qtqms.web.forms import attempt, refusal
 from qtqms.web.templating import render
 
 router = APIRouter()
@@ -137,7 +144,7 @@ async def upload_scan(request: Request, uow: Uow, actor: CurrentActor, key: str)
 def _record_upload(
     request: Request, uow: Uow, actor: CurrentActor, key: str, fields: dict[str, str], filename: str, content: bytes
 ) -> Response:
-    try:
+    def record() -> ScanDetail:
         if not filename:
             raise InvalidInput(
                 "file: choose a CBOM or scan report to upload", [Problem("no file chosen", field="file")]
@@ -148,13 +155,10 @@ def _record_upload(
             as_of=fields["as_of"] or None,
             category=fields["category"] or None,
         )
-        stored = service.record_upload(
-            uow, actor, product=key, filename=filename, content=content, **target.model_dump()
-        )
-    except (ValidationError, DomainError) as error:
-        if getattr(error, "http_status", 0) in (403, 404):
-            raise
-        uow.rollback()
+        return service.record_upload(uow, actor, product=key, filename=filename, content=content, **target.model_dump())
+
+    stored, error = attempt(uow, record, passing=(403, 404))
+    if error:
         status_code, message = refusal(error, "upload ")
         problems = [str(p) for p in getattr(error, "problems", [])[:SHOWN_PROBLEMS]]
         return _inventory_page(
@@ -275,14 +279,10 @@ def update_task(
         "effort_days": effort_days,
     }
     params, page = _plan_view(view)
-    try:
-        fields: dict[str, str | None] = {name: value for name, value in form.items() if value.strip()}
-        fields.update({name: None for name in ("deadline", "effort_days") if not form[name].strip()})  # cleared
-        task = service.update_task(uow, actor, task_id, TaskUpdate(**fields))
-    except (ValidationError, DomainError) as error:
-        if getattr(error, "http_status", 0) == 403:
-            raise
-        uow.rollback()
+    fields: dict[str, str | None] = {name: value for name, value in form.items() if value.strip()}
+    fields.update({name: None for name in ("deadline", "effort_days") if not form[name].strip()})  # cleared
+    task, error = attempt(uow, lambda: service.update_task(uow, actor, task_id, TaskUpdate(**fields)))
+    if error:
         status_code, message = refusal(error, f"task {task_id} ")
         return _plan_page(request, uow, actor, product, status_code, params=params, page=page, error=message,
                           form=form, form_task=task_id)  # fmt: skip

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from typing import TypeVar
+
 from pydantic import ValidationError
 
+from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import DomainError
+
+Result = TypeVar("Result")
+
+
+def attempt(
+    uow: UnitOfWork, use_case: Callable[[], Result], *, passing: Collection[int] = (403,)
+) -> tuple[Result | None, DomainError | ValidationError | None]:
+    """Run a form's use case: (its result, None), or, when a schema or a service refuses the input, (None, why)
+    after rolling back. Errors with a status in `passing` are not form problems (permission, by default): they
+    propagate to the error page."""
+    try:
+        return use_case(), None
+    except (ValidationError, DomainError) as error:
+        if getattr(error, "http_status", 0) in passing:
+            raise
+        uow.rollback()
+        return None, error
 
 
 def refusal(error: DomainError | ValidationError, record: str = "") -> tuple[int, str]:
