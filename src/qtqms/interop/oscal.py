@@ -281,6 +281,11 @@ def check_profile(text: str, *, source: str, resolve: Resolver) -> list[Problem]
     """Every problem of an OSCAL profile: trestle's model first, then each import's href must resolve to a known
     catalog or pack, and each control id the profile selects or alters must be one of that catalog's controls.
     `resolve` gives the pack an href names (None: unknown; InvalidInput: it names a broken file)."""
+    return _checked_profile(text, source, resolve)[2]
+
+
+def _checked_profile(text: str, source: str, resolve: Resolver) -> tuple[dict[str, Any], ParsedDocument, list[Problem]]:
+    """The profile object, the parsed document (for locating values) and every problem `check_profile` names."""
     profile = _validated(text, source, "profile", _profile_model())
     document = parse_yaml(text, source=source)  # JSON is YAML: this gives each value's line
     problems: list[Problem] = []
@@ -311,7 +316,7 @@ def check_profile(text: str, *, source: str, resolve: Resolver) -> list[Problem]
             if alter.get("control-id") and alter["control-id"] not in controls:
                 message = f"alters control '{alter['control-id']}', which no imported catalog has"
                 problems.append(document.problem(("profile", "modify", "alters", index, "control-id"), message))
-    return problems
+    return profile, document, problems
 
 
 def _named(pack: FrameworkPack) -> str:
@@ -378,9 +383,8 @@ def soa_decisions(text: str, *, source: str, resolve: Resolver) -> tuple[Framewo
     """The framework an SoA profile imports and the decision it states for each control it selects: included
     controls apply, excluded ones do not; justification and status come from its `modify.alters`. The profile
     must pass `check_profile` and import exactly one catalog; otherwise every problem is raised together."""
-    raise_problems(source, check_profile(text, source=source, resolve=resolve))
-    profile = json.loads(text)["profile"]
-    document = parse_yaml(text, source=source)
+    profile, document, problems = _checked_profile(text, source, resolve)
+    raise_problems(source, problems)
     if len(profile["imports"]) != 1:
         raise_problems(source, [document.problem(("profile", "imports"), "an SoA profile imports one catalog")])
     pack = resolve(profile["imports"][0]["href"])
