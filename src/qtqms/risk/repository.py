@@ -145,12 +145,6 @@ def control_ids(session: Session, organisation_id: int, keys: Sequence[str]) -> 
     return dict(session.execute(stmt).all())  # type: ignore[arg-type]
 
 
-def controls(session: Session, organisation_id: int) -> list[Control]:
-    return list(
-        session.scalars(select(Control).where(Control.organisation_id == organisation_id).order_by(Control.key))
-    )
-
-
 def linked_requirements(session: Session, risk_id: int) -> list[tuple[FrameworkVersion, CatalogRequirement]]:
     """The requirements a risk is linked to, each with the framework edition it belongs to."""
     stmt = (

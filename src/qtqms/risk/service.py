@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 
+from qtqms.catalog import service as catalog_service
+from qtqms.catalog.schemas import ControlRead
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
 from qtqms.kernel import hashchain
@@ -19,6 +21,7 @@ from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from qtqms.kernel.rbac import Permission, authorize
+from qtqms.models.catalog import Control
 from qtqms.models.risk import (
     Asset,
     DataClass,
@@ -1068,9 +1071,7 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
             )
             for version, requirement in repo.linked_requirements(uow.session, risk.id)
         ],
-        linked_controls=[
-            LinkedControl(key=c.key, title=c.title, status=c.status) for c in repo.linked_controls(uow.session, risk.id)
-        ],
+        linked_controls=[_linked_control(c) for c in repo.linked_controls(uow.session, risk.id)],
         source=risk.source,
         computation=risk.computation,
         state_hash=risk.state_hash,
@@ -1080,10 +1081,11 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
 def control_choices(uow: UnitOfWork, actor: Actor) -> list[LinkedControl]:
     """The organisation's controls a risk may be linked to."""
     authorize(actor, Permission.READ)
-    return [
-        LinkedControl(key=c.key, title=c.title, status=c.status)
-        for c in repo.controls(uow.session, actor.organisation_id)
-    ]
+    return [_linked_control(c) for c in catalog_service.list_controls(uow, actor)]
+
+
+def _linked_control(control: Control | ControlRead) -> LinkedControl:
+    return LinkedControl(key=control.key, title=control.title, status=control.status)
 
 
 def risks_treated_by_controls(uow: UnitOfWork, actor: Actor) -> dict[str, list[TreatedRisk]]:
