@@ -87,16 +87,14 @@ def _compile(path: Path, entry: dict[str, Any], languages: frozenset[str]) -> Pa
     return PatternRule(entry["id"], languages, tuple(entry["anchors"]), regex, entry, lookahead, requires)
 
 
-class SourceText:
-    """A decoded source file, worked out only where a scan looks: a candidate file is often large and its
-    crypto lines few, so line numbers are counted from the nearest line already located, and comments and
-    strings are mapped from the first line asked about (see `_Literals`)."""
+class LineIndex:
+    """Line numbers of a text, worked out only where asked: a candidate file is often large and its crypto lines
+    few, so each is counted from the nearest line already located."""
 
-    def __init__(self, text: str, comment_style: str) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
         self._lines = [1]  # located lines, ascending, with their start offsets
         self._starts = [0]
-        self._literals = _Literals(text, comment_style)
 
     def line_of(self, offset: int) -> int:
         index = bisect_right(self._starts, offset) - 1
@@ -104,30 +102,8 @@ class SourceText:
         self._locate(line, self.text.rfind("\n", 0, offset) + 1)
         return line
 
-    def line_span(self, line: int) -> tuple[int, int]:
-        start = self._start(line)
-        end = self.text.find("\n", start)
-        return start, len(self.text) if end == -1 else end
-
-    def window(self, line: int, lines: int) -> tuple[int, int]:
-        """From the start of `line` to the end of the line `lines` further on (or of the text)."""
-        start = self._start(line)
-        end = start - 1
-        for _ in range(lines + 1):
-            end = self.text.find("\n", end + 1)
-            if end == -1:
-                return start, len(self.text)
-        return start, end
-
-    def in_comment(self, offset: int) -> bool:
-        return self._literals.in_comment(offset)
-
-    def in_string(self, offset: int) -> bool:
-        """Strictly inside a string literal: a match may start at the opening quote, not after it."""
-        return self._literals.in_string(offset)
-
-    def _start(self, line: int) -> int:
-        """Start offset of `line` (or the text's end past the last line), found from the nearest located line."""
+    def start_of(self, line: int) -> int:
+        """Start offset of `line` (or the text's end past the last line)."""
         index = bisect_right(self._lines, line) - 1
         known, start = self._lines[index], self._starts[index]
         for _ in range(line - known):
@@ -143,6 +119,41 @@ class SourceText:
         if self._lines[index - 1] != line:
             self._lines.insert(index, line)
             self._starts.insert(index, start)
+
+
+class SourceText:
+    """A decoded source file, worked out only where a scan looks: line numbers by `LineIndex`, and comments and
+    strings mapped from the first line asked about (see `_Literals`)."""
+
+    def __init__(self, text: str, comment_style: str) -> None:
+        self.text = text
+        self._lines = LineIndex(text)
+        self._literals = _Literals(text, comment_style)
+
+    def line_of(self, offset: int) -> int:
+        return self._lines.line_of(offset)
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        start = self._lines.start_of(line)
+        end = self.text.find("\n", start)
+        return start, len(self.text) if end == -1 else end
+
+    def window(self, line: int, lines: int) -> tuple[int, int]:
+        """From the start of `line` to the end of the line `lines` further on (or of the text)."""
+        start = self._lines.start_of(line)
+        end = start - 1
+        for _ in range(lines + 1):
+            end = self.text.find("\n", end + 1)
+            if end == -1:
+                return start, len(self.text)
+        return start, end
+
+    def in_comment(self, offset: int) -> bool:
+        return self._literals.in_comment(offset)
+
+    def in_string(self, offset: int) -> bool:
+        """Strictly inside a string literal: a match may start at the opening quote, not after it."""
+        return self._literals.in_string(offset)
 
 
 _C_LIKE = re.compile(

@@ -15,7 +15,7 @@ import ast
 import re
 from bisect import bisect_right
 
-from qtqms.pqc.patterns import line_crossing_literals, occurrences
+from qtqms.pqc.patterns import LineIndex, line_crossing_literals, occurrences
 
 # A line that may start a statement: code in column 0 that does not close a bracket or continue a statement.
 _STATEMENT_START = re.compile(r"(?!(?:else|elif|except|finally)\b)[^\s#)\]}]")
@@ -45,8 +45,7 @@ class Statements:
         self._known_starts: list[int] = []  # statements located so far, ascending, with their ends
         self._known_ends: list[int] = []
         self._parsed: dict[int, list[ast.stmt]] = {}
-        self._counted = [0]  # offsets whose line number is known, ascending
-        self._counted_lines = [1]
+        self._lines = LineIndex(text)
 
     def at(self, offset: int) -> int:
         """Start of the top-level statement holding `offset` (its key for `parse` and `end`)."""
@@ -63,20 +62,12 @@ class Statements:
         """The statement(s) beginning at `start`, with line numbers as in the whole file."""
         if start not in self._parsed:
             index = self._known_starts.index(start)
-            padding = "\n" * (self._line_of(start) - 1)
+            padding = "\n" * (self._lines.line_of(start) - 1)
             try:
                 self._parsed[start] = ast.parse(padding + self.text[start : self._known_ends[index]]).body
             except (SyntaxError, ValueError, RecursionError):
                 raise Unsplittable from None
         return self._parsed[start]
-
-    def _line_of(self, offset: int) -> int:
-        """Line number at `offset`, counted from the nearest offset counted before."""
-        index = bisect_right(self._counted, offset) - 1
-        line = self._counted_lines[index] + self.text.count("\n", self._counted[index], offset)
-        self._counted.insert(index + 1, offset)
-        self._counted_lines.insert(index + 1, line)
-        return line
 
     def _starts_statement(self, line_start: int) -> bool:
         if line_start == 0:

@@ -153,12 +153,6 @@ class Scanner:
                 yield finding
         self.summary.add(walked.take())  # skips after the last file
 
-    def scan_file(self, path: str | Path, relative: str, size: int) -> list[Finding]:
-        """Findings in one file; anything that stops the file being read is recorded in the summary."""
-        findings, events = self._scan_one(str(path), relative, size)
-        self.summary.add(events)
-        return findings
-
     def _files(self, root: Path, walked: ScanEvents) -> Iterator[_File]:
         options = WalkOptions(self.options.excludes, self.options.respect_gitignore, self.options.follow_symlinks)
         for path, relative, size in walk(root, options, walked):
