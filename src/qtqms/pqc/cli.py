@@ -133,10 +133,13 @@ def _policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None
 
 
 def _day(as_of: str | None) -> date | None:
+    from qtqms.kernel.errors import InvalidInput
+    from qtqms.pqc.domain import parse_day
+
     try:
-        return date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        fail(f"--as-of: '{as_of}' is not a date (YYYY-MM-DD)", EXIT_BAD_INPUT)
+        return parse_day(as_of or "", "--as-of")
+    except InvalidInput as error:
+        fail(error.message, EXIT_BAD_INPUT)
 
 
 def _collect(scanner: Any, path: Path, show_progress: bool) -> list[Finding]:

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
+
+from qtqms.kernel.errors import InvalidInput, Problem
+
+
+def parse_day(text: str, label: str) -> date | None:
+    """The day typed for an as-of date (YYYY-MM-DD; empty for none); anything else is refused, named by `label`."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        problem = Problem("not a date (YYYY-MM-DD)", field="as_of")
+        raise InvalidInput(f"{label}: '{text}' is {problem.message}", [problem]) from None
 
 
 class AssetType(StrEnum):

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.kernel.rbac import Permission, can
 from qtqms.pqc import service
-from qtqms.pqc.domain import TaskStatus
+from qtqms.pqc.domain import TaskStatus, parse_day
 from qtqms.pqc.policy import shipped_pack_ids
 from qtqms.pqc.schemas import (
     InventoryGrouping,
@@ -61,15 +61,6 @@ def overview(request: Request, uow: Uow, actor: CurrentActor) -> Response:
     progress = service.list_progress(uow, actor)
     systems = service.list_systems(uow, actor)
     return render(request, "pqc/overview.html", {"progress": progress, "systems": systems})
-
-
-def _day(text: str) -> date | None:
-    """The day typed into the as-of field ('' for none)."""
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        problem = Problem("not a date (YYYY-MM-DD)", field="as_of")
-        raise InvalidInput(f"as of: '{text}' is {problem.message}", [problem]) from None
 
 
 def _inventory_page(
@@ -123,7 +114,7 @@ def inventory(
     params = {"group": _choice(group, GROUPINGS, "algorithm"), "sort": _choice(sort, SORTS, "label"), "q": q,
               "verdict": verdict, "as_of": as_of.strip()}  # fmt: skip
     try:
-        day = _day(params["as_of"])
+        day = parse_day(params["as_of"], "as of")
     except InvalidInput as error:
         return _inventory_page(request, uow, actor, key, {**params, "as_of": ""}, 422, error=error.message)
     return _inventory_page(request, uow, actor, key, params, day=day, page=page)
