@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.exceptions import RequestValidationError
@@ -32,6 +30,7 @@ from qtqms.catalog.schemas import (
 )
 from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.web.deps import CurrentActor, Uow
+from qtqms.web.downloads import attachment
 from qtqms.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"], responses=ERROR_RESPONSES)
@@ -135,14 +134,8 @@ def _json_body(body: bytes, model: type[BaseModel]):
 )
 def download_evidence(evidence_id: int, uow: Uow, actor: CurrentActor) -> FileResponse:
     path, name = service.evidence_file(uow, actor, evidence_id)
-    headers = {"Content-Disposition": attachment(name), "X-Content-Type-Options": "nosniff"}
+    headers = {"Content-Disposition": attachment(name, "evidence"), "X-Content-Type-Options": "nosniff"}
     return FileResponse(path, media_type="application/octet-stream", headers=headers)
-
-
-def attachment(name: str) -> str:
-    """A Content-Disposition that no file name can break out of: an ASCII stand-in and the exact UTF-8 name."""
-    plain = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "evidence"
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.get("/soa/{framework}", response_model=list[SoaRow], summary="Statement of Applicability")

@@ -25,6 +25,7 @@ from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, can
 from qtqms.risk import service as risk_service
 from qtqms.web.deps import CurrentActor, Uow
+from qtqms.web.downloads import download
 from qtqms.web.forms import attempt, refusal
 from qtqms.web.templating import render
 
@@ -240,7 +241,7 @@ def soa(request: Request, uow: Uow, actor: CurrentActor, pack_id: str) -> Respon
 @router.get("/catalog/soa/{pack_id}/export.{fmt}")
 def export_soa(uow: Uow, actor: CurrentActor, pack_id: str, fmt: str) -> Response:
     content, media, name = service.export_soa(uow, actor, pack_id, fmt)
-    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(content, media, name)
 
 
 @router.post("/catalog/soa/{pack_id}/{requirement}", response_class=HTMLResponse)

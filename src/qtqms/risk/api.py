@@ -32,6 +32,7 @@ from qtqms.risk.schemas import (
     TreatmentIn,
 )
 from qtqms.web.deps import CurrentActor, Uow
+from qtqms.web.downloads import download
 from qtqms.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk"], responses=ERROR_RESPONSES)
@@ -87,7 +88,7 @@ def export_risks(
     search: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     data, media, name = service.export_register(uow, actor, fmt, domain_name=domain, status=status, search=search)
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(data, media, name)
 
 
 @router.post("/risks", response_model=RiskRead, status_code=CREATED, summary="Identify a risk scenario")

@@ -32,6 +32,7 @@ from qtqms.risk.schemas import (
 )
 from qtqms.trail import service as trail_service
 from qtqms.web.deps import CurrentActor, Uow
+from qtqms.web.downloads import download
 from qtqms.web.templating import render
 
 router = APIRouter()
@@ -174,7 +175,7 @@ def export(request: Request, uow: Uow, actor: CurrentActor, fmt: str) -> Respons
     data, media, name = service.export_register(
         uow, actor, fmt, **_service_filters(query), sort=query["sort"], descending=query["descending"]
     )
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(data, media, name)
 
 
 @router.get("/risk/heatmap", response_class=HTMLResponse)
