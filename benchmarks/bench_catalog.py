@@ -122,10 +122,10 @@ def run_backend(label: str) -> None:
     from fastapi.testclient import TestClient
     from tests.builders import api_token
 
+    from qtqms.app.web import create_app
     from qtqms.catalog import service
     from qtqms.db.runtime import get_engine
     from qtqms.db.uow import UnitOfWork
-    from qtqms.web.app import create_app
 
     engine = get_engine(require_current=False)
     fresh_schema(engine)

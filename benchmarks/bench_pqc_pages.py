@@ -124,8 +124,8 @@ def _page(client, path: str) -> str:
 def run_backend(label: str) -> None:
     from fastapi.testclient import TestClient
 
+    from qtqms.app.web import create_app
     from qtqms.db.runtime import get_engine
-    from qtqms.web.app import create_app
 
     engine = get_engine(require_current=False)
     fresh_schema(engine)

@@ -152,8 +152,8 @@ def _measure(label: str, engine, client, pages: dict[str, str]) -> None:
 def run_backend(label: str) -> None:
     from fastapi.testclient import TestClient
 
+    from qtqms.app.web import create_app
     from qtqms.db.runtime import get_engine
-    from qtqms.web.app import create_app
 
     engine = get_engine(require_current=False)
     fresh_schema(engine)

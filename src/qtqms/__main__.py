@@ -1,5 +1,5 @@
 """python -m qtqms"""
 
-from qtqms.cli.main import run
+from qtqms.app.cli import run
 
 run()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qtqms.catalog.browse import Unfold, tree
+from qtqms.catalog.domain.browse import Unfold, tree
 from qtqms.catalog.schemas import RequirementRead
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from qtqms.cli.main import app as root
+from qtqms.app.cli import app as root
 from qtqms.settings import reset_settings
 
 runner = CliRunner()
@@ -110,8 +110,8 @@ def test_import_a_table_needs_the_pack_fields(tmp_path):
 
 
 def test_validate_an_oscal_profile_against_the_catalogs_it_imports(tmp_path):
-    from qtqms.interop import oscal
-    from tests.interop.test_oscal import SOA_ROWS
+    from qtqms.catalog.formats import oscal
+    from tests.catalog.test_oscal import SOA_ROWS
 
     profile = tmp_path / "soa.json"
     profile.write_text(oscal.export_soa_profile("iso27001-2022", SOA_ROWS))

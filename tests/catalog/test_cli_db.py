@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from typer.testing import CliRunner
 
+from qtqms.app.cli import app
 from qtqms.catalog import packs
-from qtqms.cli.main import app
 from tests.catalog.test_api import big_framework
 
 runner = CliRunner()
@@ -151,7 +151,7 @@ def _tagged_framework(version: str = "1.0.0"):
 
 def test_export_a_users_pack_from_the_database_as_yaml_and_oscal_back_to_the_same_tree(world, tmp_path):
     from qtqms.catalog import service
-    from qtqms.interop import oscal
+    from qtqms.catalog.formats import oscal
 
     pack = _tagged_framework()
     world.run(world.admin, service.import_pack, pack)

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qtqms.catalog.domain import Relationship
-from qtqms.catalog.readiness import Edge, Node, infer, tally
+from qtqms.catalog.domain.readiness import Edge, Node, infer, tally
 
 A, B, C, D = ("p", "a"), ("q", "b"), ("r", "c"), ("r", "d")
 

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from qtqms.catalog import service
 from qtqms.catalog.domain import FrameworkPack, PackInfo, Requirement, RequirementKind
 from qtqms.catalog.schemas import ControlCreate, ControlUpdate, RequirementRef, SoaEntryUpdate
+from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from qtqms.models.catalog import CatalogRequirement, FrameworkVersion
-from qtqms.models.trail import AuditEvent
 from tests.builders import query_counter
 
 TODAY = date.today()

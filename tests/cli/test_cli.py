@@ -8,7 +8,7 @@ import sys
 from typer.testing import CliRunner
 
 from qtqms import __version__
-from qtqms.cli.main import app
+from qtqms.app.cli import app
 from tests.builders import make_org, make_user
 
 runner = CliRunner()
@@ -158,14 +158,14 @@ def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
 def test_root_help_lists_every_slice_without_loading_them():
     probe = (
         "import sys\n"
-        "from qtqms.cli.main import SLICE_COMMANDS, app\n"
+        "from qtqms.app.cli import SLICE_COMMANDS, app\n"
         "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
-        "loaded = sorted(m for m in sys.modules if m.endswith('.cli') and m.startswith('qtqms.') and m != 'qtqms.cli')"
-        "\n"
+        "shells = ('qtqms.app.cli', 'qtqms.kit.cli')\n"
+        "loaded = sorted(m for m in sys.modules if m.endswith('.cli') and m.startswith('qtqms.') and m not in shells)\n"
         "print('LOADED', loaded)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    from qtqms.cli.main import SLICE_COMMANDS
+    from qtqms.app.cli import SLICE_COMMANDS
 
     for name in SLICE_COMMANDS:
         assert f"  {name} " in result.stdout

@@ -11,10 +11,10 @@ import time
 import pytest
 import uvicorn
 
+from qtqms.app.demo import service as demo_service
+from qtqms.app.web import create_app
 from qtqms.db.uow import UnitOfWork
-from qtqms.demo import service as demo_service
 from qtqms.identity import service as identity_service
-from qtqms.web.app import create_app
 from tests.builders import PASSWORD
 from tests.conftest import empty_database
 

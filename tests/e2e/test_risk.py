@@ -49,7 +49,7 @@ def test_a_risk_links_to_its_catalogue_controls_and_mosca_shows_where_each_y_com
     page.locator("#linked-controls a", has_text="CTL-QKD-API").click()
     row = page.locator("#control-CTL-QKD-API")
     expect(row).to_contain_text("QKD key-delivery API hardening")
-    expect(row.locator(".treated-risks")).to_contain_text(ref)
+    expect(row.locator(".related")).to_contain_text(ref)
     page.goto(f"{live_server}/risk/mosca")
     kms = page.locator("#mosca-qkd-key-management tr", has_text="QKD-KMS")
     expect(kms.locator(".mosca-y")).to_contain_text("from the PQC migration plan of QKD-LINK")

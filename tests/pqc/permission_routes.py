@@ -23,7 +23,7 @@ def demo_report(part: str = "controller") -> dict:
     """What `qtqms pqc scan PART --json` prints for a part of the demo source tree."""
     from typer.testing import CliRunner
 
-    from qtqms.cli.main import app
+    from qtqms.app.cli import app
 
     result = CliRunner().invoke(app, ["pqc", "scan", str(DEMO_SOURCE / part), "--json"])
     assert result.exit_code == 0, result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qtqms.cli.main import app
+from qtqms.app.cli import app
 
 RSA_TRANSPORT = """
 from cryptography.hazmat.primitives import hashes

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from qtqms.cli.main import app
+from qtqms.app.cli import app
 from qtqms.pqc.cbom import write_cbom
 from qtqms.pqc.scanner import scan
 from qtqms.settings import reset_settings

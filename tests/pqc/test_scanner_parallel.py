@@ -11,7 +11,7 @@ import os
 import pytest
 from typer.testing import CliRunner
 
-from qtqms.cli.main import app
+from qtqms.app.cli import app
 from qtqms.kernel.errors import InvalidInput
 from qtqms.pqc import scanner as scanner_module
 from qtqms.pqc.scanner import Scanner, ScanOptions

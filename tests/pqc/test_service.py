@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
-from qtqms.models.trail import AuditEvent
 from qtqms.pqc import domain, replacements
 from qtqms.pqc import service as pqc
 from qtqms.pqc.cbom import write_cbom

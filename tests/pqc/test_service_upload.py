@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput, PermissionDenied
 from qtqms.models.pqc import PqcScan, PqcSystem
-from qtqms.models.trail import AuditEvent
 from qtqms.pqc import service as pqc
 from qtqms.pqc.policy import PACKS_DIR
 from qtqms.pqc.scanner import scan

@@ -8,10 +8,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.rbac import Role
 from qtqms.models.pqc import PqcScan
-from qtqms.models.trail import AuditEvent
 from qtqms.pqc import service as pqc
 from qtqms.pqc import views
 from tests.builders import csrf_from, log_in, make_user, query_counter, record_pqc_scan

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from qtqms.cli.main import app
+from qtqms.app.cli import app
+from qtqms.app.demo import service as demo_service
 from qtqms.db.uow import UnitOfWork
-from qtqms.demo import service as demo_service
 from qtqms.identity import service as identity_service
 from qtqms.pqc import service as pqc_service
 from tests.builders import PASSWORD

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
+from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput
 from qtqms.models.catalog import FrameworkVersion
 from qtqms.models.risk import Risk, RiskControlLink, RiskRequirementLink
-from qtqms.models.trail import AuditEvent
 from qtqms.risk import service
 from qtqms.risk.schemas import AcceptanceIn, RiskUpdate
 from tests.builders import PASSWORD, csrf_from, log_in

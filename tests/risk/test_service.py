@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from qtqms.models.risk import Risk
-from qtqms.models.trail import AuditEvent
 from qtqms.risk import service
 from qtqms.risk.schemas import (
     AcceptanceIn,

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from qtqms.cli.main import app
+from qtqms.app.cli import app
 from tests.builders import make_org, make_user
 
 runner = CliRunner()

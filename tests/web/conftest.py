@@ -1,7 +1,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from qtqms.web.app import create_app
+from qtqms.app.web import create_app
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_security_headers_are_set(client, db):
 
 
 def test_an_oversized_body_is_refused_with_413_before_anything_is_written(client, db, monkeypatch):
-    from qtqms.web import app
+    from qtqms.app import web as app
 
     monkeypatch.setattr(app, "MAX_REQUEST_BYTES", 1024)
     token = api_token(db, make_org(db))
@@ -90,7 +90,7 @@ def test_an_oversized_body_is_refused_with_413_before_anything_is_written(client
 
 
 def test_an_oversized_form_gets_the_html_error_page(client, db, monkeypatch):
-    from qtqms.web import app
+    from qtqms.app import web as app
 
     monkeypatch.setattr(app, "MAX_REQUEST_BYTES", 1024)
     page = client.post("/login", data={"username": "x" * 2000, "password": "y"})

@@ -28,10 +28,11 @@ from qtqms.catalog.schemas import (
     SoaEntryUpdate,
     SoaRow,
 )
+from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.errors import InvalidInput, Problem
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.downloads import attachment
-from qtqms.web.errors import ERROR_RESPONSES
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.downloads import attachment
+from qtqms.kit.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"], responses=ERROR_RESPONSES)
 CREATED = status.HTTP_201_CREATED

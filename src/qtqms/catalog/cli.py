@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from qtqms.cli.context import use_case
-from qtqms.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
+from qtqms.kit.cli.context import use_case
+from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
 
 app = typer.Typer(no_args_is_help=True, help="Framework packs, cross-framework mappings and OSCAL.")
 
@@ -35,7 +35,7 @@ def validate(
     results = {source: problems for source, (_, problems) in checked.items()}
     if len(results) < len(files):
         from qtqms.catalog.domain import FrameworkPack
-        from qtqms.interop import oscal
+        from qtqms.catalog.formats import oscal
 
         known = packs.shipped_frameworks() | {p.id: p for p, _ in checked.values() if isinstance(p, FrameworkPack)}
         results = {str(f): results[str(f)] if str(f) in results else oscal.validate_file(f, known) for f in files}
@@ -74,7 +74,7 @@ def export(
     if format is ExportFormat.YAML:
         text = packs.dump_yaml(found)
     elif isinstance(found, FrameworkPack):
-        from qtqms.interop import oscal
+        from qtqms.catalog.formats import oscal
 
         text = oscal.export_catalog(found)
     else:
@@ -121,11 +121,11 @@ def import_(
         _load_into_database(packs.load_file(file))
         return
     if file.suffix.lower() == ".json":
-        from qtqms.interop import oscal
+        from qtqms.catalog.formats import oscal
 
         framework = oscal.import_catalog(packs.read_text(file), source=str(file))
     else:
-        from qtqms.interop import tabular
+        from qtqms.catalog.formats import tabular
 
         meta = {"id": pack_id, "title": title, "version": version, "publisher": publisher, "licence": licence}
         meta |= {"edition": edition or version, "source": source or f"imported from {file.name}"}
@@ -376,7 +376,7 @@ def soa_export(
 
     with use_case() as (uow, actor):
         if format is SoaFormat.OSCAL:
-            from qtqms.interop import oscal
+            from qtqms.catalog.formats import oscal
 
             content = oscal.export_soa_profile(framework, service.soa(uow, actor, framework)).encode()
         else:

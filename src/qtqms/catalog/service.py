@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from qtqms.catalog import blobs, domain, editions
+from qtqms.catalog import blobs, domain
 from qtqms.catalog import repository as repo
-from qtqms.catalog.domain import FrameworkPack, MappingSet, Pack, Relationship
-from qtqms.catalog.readiness import Edge, Key, Node, Result, Tally, infer, tally
+from qtqms.catalog.domain import FrameworkPack, MappingSet, Pack, Relationship, editions
+from qtqms.catalog.domain.readiness import Edge, Key, Node, Result, Tally, infer, tally
 from qtqms.catalog.schemas import (
     Assessment,
     ChangeRead,
@@ -628,7 +628,7 @@ def import_soa_profile(uow: UnitOfWork, actor: Actor, text: str, source: str) ->
     there; a decision needs a justification of ten characters or more. Any problem refuses the whole file."""
     from pydantic import ValidationError
 
-    from qtqms.interop import oscal
+    from qtqms.catalog.formats import oscal
 
     authorize(actor, Permission.CATALOG_EDIT)
     known = {v.pack_id: _framework_pack(uow, v) for v in repo.framework_versions(uow.session, current_only=True)

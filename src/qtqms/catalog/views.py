@@ -10,8 +10,9 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from qtqms.catalog import blobs, browse, charts, service
-from qtqms.catalog.browse import Unfold
+from qtqms.catalog import blobs, charts, service
+from qtqms.catalog.domain import browse
+from qtqms.catalog.domain.browse import Unfold
 from qtqms.catalog.schemas import (
     ControlCreate,
     ControlStatus,
@@ -21,13 +22,14 @@ from qtqms.catalog.schemas import (
     RequirementRef,
     SoaEntryUpdate,
 )
+from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, can
-from qtqms.risk import service as risk_service
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.downloads import download
-from qtqms.web.forms import attempt, refusal
-from qtqms.web.templating import render
+from qtqms.kit.web import related
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.downloads import download
+from qtqms.kit.web.forms import attempt, refusal
+from qtqms.kit.web.templating import render
 
 router = APIRouter()
 STATUSES = [s.value for s in ControlStatus]
@@ -89,9 +91,10 @@ def readiness(request: Request, uow: Uow, actor: CurrentActor, pack_id: str, req
 
 
 def _controls_page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 200, **extra) -> Response:
+    controls = service.list_controls(uow, actor)
     context = {
-        "controls": service.list_controls(uow, actor),
-        "treated": risk_service.risks_treated_by_controls(uow, actor),
+        "controls": controls,
+        "panels": related.panels(uow, actor, "catalog.control", [c.key for c in controls]),
         "editable": can(actor, Permission.CONTROL_EDIT),
         "evidence_editable": can(actor, Permission.EVIDENCE_EDIT),
         "statuses": STATUSES,

@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
+from qtqms.db.audit import AuditEvent, TrailHead, chained_body
 from qtqms.db.base import AuditedMixin
 from qtqms.db.engine import IMMEDIATE
 from qtqms.kernel import hashchain
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
-from qtqms.models.trail import AuditEvent, TrailHead, chained_body
 
 Row = TypeVar("Row")
 Key = TypeVar("Key")

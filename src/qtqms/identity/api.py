@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from qtqms.identity import service
+from qtqms.identity.deps import CurrentActor
 from qtqms.identity.schemas import (
     Me,
     TokenCreate,
@@ -15,8 +16,8 @@ from qtqms.identity.schemas import (
     UserRead,
     UserUpdate,
 )
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.errors import ERROR_RESPONSES
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/identity", tags=["identity"], responses=ERROR_RESPONSES)
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from qtqms.cli.context import use_case
-from qtqms.cli.output import JSON_OPTION, print_json, print_table
+from qtqms.kit.cli.context import use_case
+from qtqms.kit.cli.output import JSON_OPTION, print_json, print_table
 
 user_app = typer.Typer(no_args_is_help=True, help="User accounts and roles.")
 token_app = typer.Typer(no_args_is_help=True, help="API tokens for the REST API.")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qtqms.models.identity import ApiToken, LoginAttempt, Signature, SigningKey, User, WebSession
+from qtqms.models.org import Organisation
 
 
 def user_by_username(session: Session, username: str) -> User | None:
@@ -59,16 +60,31 @@ def recent_failures(session: Session, username: str, since: datetime) -> int:
     return session.scalar(stmt) or 0
 
 
-def session_with_user(session: Session, token_hash: str) -> tuple[WebSession, User] | None:
-    stmt = select(WebSession, User).join(User, User.id == WebSession.user_id).where(WebSession.token_hash == token_hash)
+def session_with_user(session: Session, token_hash: str) -> tuple[WebSession, User, bool] | None:
+    """The session, its user, and whether the user's organisation is the demo company (one query)."""
+    stmt = (
+        select(WebSession, User, Organisation.is_demo)
+        .join(User, User.id == WebSession.user_id)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(WebSession.token_hash == token_hash)
+    )
     row = session.execute(stmt).one_or_none()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], row[2]) if row else None
 
 
-def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
-    stmt = select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == token_hash)
+def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User, bool] | None:
+    stmt = (
+        select(ApiToken, User, Organisation.is_demo)
+        .join(User, User.id == ApiToken.user_id)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(ApiToken.token_hash == token_hash)
+    )
     row = session.execute(stmt).one_or_none()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], row[2]) if row else None
+
+
+def organisation_is_demo(session: Session, organisation_id: int) -> bool:
+    return bool(session.scalar(select(Organisation.is_demo).where(Organisation.id == organisation_id)))
 
 
 def tokens_of(session: Session, user_id: int) -> list[ApiToken]:

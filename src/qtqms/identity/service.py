@@ -55,13 +55,14 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH[0]
 
 
-def actor_of(user: User) -> Actor:
+def actor_of(user: User, *, demo: bool = False) -> Actor:
     return Actor(
         user_id=user.id,
         username=user.username,
         role=user.role,
         organisation_id=user.organisation_id,
         display_name=user.display_name,
+        demo=demo,
     )
 
 
@@ -223,18 +224,18 @@ def resolve_session(uow: UnitOfWork, raw_token: str) -> Actor | None:
     found = repo.session_with_user(uow.session, domain.digest(raw_token))
     if found is None:
         return None
-    web_session, user = found
+    web_session, user, demo = found
     now = utcnow()
     if web_session.expires_at <= now or user.disabled:
         return None
-    return actor_of(user)
+    return actor_of(user, demo=demo)
 
 
 def end_session(uow: UnitOfWork, raw_token: str) -> None:
     found = repo.session_with_user(uow.session, domain.digest(raw_token))
     if found is None:
         return
-    web_session, user = found
+    web_session, user, _ = found
     uow.actor = actor_of(user)
     uow.session.delete(web_session)
     uow.record("logout", "user_account", user.id, label=user.username)
@@ -284,7 +285,7 @@ def resolve_token(uow: UnitOfWork, raw_token: str) -> Actor:
     found = repo.token_with_user(uow.session, domain.digest(raw_token))
     if found is None:
         raise NotAuthenticated("unknown API token")
-    token, user = found
+    token, user, demo = found
     now = utcnow()
     if token.revoked_at is not None:
         raise NotAuthenticated(f"API token '{token.name}' was revoked")
@@ -295,7 +296,7 @@ def resolve_token(uow: UnitOfWork, raw_token: str) -> Actor:
     # Coarse on purpose: a write per request would serialise every API call on SQLite.
     if token.last_used_at is None or now - token.last_used_at > domain.SESSION_TOUCH_INTERVAL:
         token.last_used_at = now
-    return actor_of(user)
+    return actor_of(user, demo=demo)
 
 
 def local_actor(uow: UnitOfWork, username: str = "") -> Actor:
@@ -307,7 +308,7 @@ def local_actor(uow: UnitOfWork, username: str = "") -> Actor:
         raise InvalidInput("no active admin user; run 'qtqms init' first")
     if user.disabled:
         raise InvalidInput(f"user '{username}' is disabled")
-    return actor_of(user)
+    return actor_of(user, demo=repo.organisation_is_demo(uow.session, user.organisation_id))
 
 
 def active_user_counts(uow: UnitOfWork, actor: Actor) -> dict[str, int]:

@@ -9,19 +9,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from qtqms.identity import service
+from qtqms.identity.deps import CurrentActor, MaybeActor
 from qtqms.identity.schemas import TokenCreate, UserCreate, UserRead, UserUpdate
 from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, Role, authorize
-from qtqms.web.deps import CurrentActor, MaybeActor, Uow
-from qtqms.web.forms import refusal
-from qtqms.web.security import (
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.forms import refusal
+from qtqms.kit.web.security import (
     SESSION_COOKIE,
     clear_session_cookie,
     set_presession_cookie,
     set_session_cookie,
     start_presession,
 )
-from qtqms.web.templating import render
+from qtqms.kit.web.templating import render
 
 router = APIRouter()
 ROLES = [role.value for role in Role]

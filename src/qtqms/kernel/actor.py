@@ -12,10 +12,9 @@ class Actor:
     role: str
     organisation_id: int
     display_name: str = ""
+    # The organisation is the fictional demo company: every page it sees says so.
+    demo: bool = False
 
     @property
     def label(self) -> str:
         return self.display_name or self.username
-
-
-SYSTEM = Actor(user_id=0, username="system", role="admin", organisation_id=0, display_name="qtqms system")

@@ -6,6 +6,9 @@ from typing import Literal
 
 from fastapi import APIRouter, Response, status
 
+from qtqms.identity.deps import CurrentActor
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.errors import ERROR_RESPONSES
 from qtqms.org import service
 from qtqms.org.schemas import (
     ExclusionCreate,
@@ -20,8 +23,6 @@ from qtqms.org.schemas import (
     SiteCreate,
     SiteRead,
 )
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/org", tags=["organisation"], responses=ERROR_RESPONSES)
 CREATED = status.HTTP_201_CREATED

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from qtqms.cli.context import use_case
-from qtqms.cli.output import JSON_OPTION, print_json, print_table
+from qtqms.kit.cli.context import use_case
+from qtqms.kit.cli.output import JSON_OPTION, print_json, print_table
 
 app = typer.Typer(no_args_is_help=True, help="Organisation, scope, sites, products and jurisdictions.")
 

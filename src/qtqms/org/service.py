@@ -154,3 +154,8 @@ def initialise(
     )
     assert password is not None
     return organisation, password
+
+
+def is_initialised(uow: UnitOfWork) -> bool:
+    """Whether any organisation exists yet: the first-run check of `qtqms init`, before anyone can log in."""
+    return repo.count_organisations(uow.session) > 0

@@ -8,15 +8,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.errors import NotFound
 from qtqms.kernel.rbac import Permission, can
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.forms import attempt, refusal
+from qtqms.kit.web.templating import render
 from qtqms.org import service
 from qtqms.org.domain import Technology
 from qtqms.org.schemas import ExclusionCreate, JurisdictionCreate, OrganisationUpdate, ProductCreate, SiteCreate
 from qtqms.trail import service as trail_service
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.forms import attempt, refusal
-from qtqms.web.templating import render
 
 router = APIRouter()
 

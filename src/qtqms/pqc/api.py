@@ -7,6 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from qtqms.identity.deps import CurrentActor
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.errors import ERROR_RESPONSES
 from qtqms.pqc import service
 from qtqms.pqc.schemas import (
     Inventory,
@@ -24,8 +27,6 @@ from qtqms.pqc.schemas import (
     TaskUpdate,
     TaskView,
 )
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/pqc", tags=["pqc"], responses=ERROR_RESPONSES)
 CREATED = status.HTTP_201_CREATED

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qtqms.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
+from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
 
 if TYPE_CHECKING:
     from qtqms.pqc.domain import Finding
@@ -356,7 +356,7 @@ class _Target:
 
 
 def _record(target: _Target, findings: list[Finding], source: str, ref: str, summary: dict, quiet: bool) -> None:
-    from qtqms.cli.context import use_case
+    from qtqms.kit.cli.context import use_case
     from qtqms.pqc import service
 
     day = _day(target.as_of)
@@ -405,7 +405,7 @@ def inventory(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """A product's current inventory: the assets of each system's latest recorded scan."""
-    from qtqms.cli.context import use_case
+    from qtqms.kit.cli.context import use_case
     from qtqms.pqc import service
 
     if by not in GROUPS:
@@ -437,7 +437,7 @@ def diff(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Assets added, removed or judged differently since the system's previous scan."""
-    from qtqms.cli.context import use_case
+    from qtqms.kit.cli.context import use_case
     from qtqms.pqc import service
 
     with use_case() as (uow, actor):
@@ -460,7 +460,7 @@ def migrate_plan(
     owner: Annotated[str | None, typer.Option("--owner", help="Owner of the new tasks (default: you).")] = None,
 ) -> None:
     """Create a task for every asset the policy deprecates, disallows or cannot judge."""
-    from qtqms.cli.context import use_case
+    from qtqms.kit.cli.context import use_case
     from qtqms.pqc import service
 
     with use_case(write=True) as (uow, actor):
@@ -471,7 +471,7 @@ def migrate_plan(
 @migrate_app.command("list")
 def migrate_list(product: Annotated[str, typer.Argument(help="Product key.")], as_json: bool = JSON_OPTION) -> None:
     """A product's migration tasks and its progress, soonest deadline first."""
-    from qtqms.cli.context import use_case
+    from qtqms.kit.cli.context import use_case
     from qtqms.pqc import service
 
     with use_case() as (uow, actor):
@@ -513,7 +513,7 @@ def migrate_update(
     """Change a migration task's status, owner, deadline, replacement or effort."""
     from pydantic import ValidationError
 
-    from qtqms.cli.context import use_case
+    from qtqms.kit.cli.context import use_case
     from qtqms.pqc import service
     from qtqms.pqc.schemas import TaskUpdate
 

@@ -12,8 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.kernel.rbac import Permission, can
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.forms import attempt, refusal
+from qtqms.kit.web.templating import render
 from qtqms.pqc import service
 from qtqms.pqc.domain import TaskStatus, parse_day
 from qtqms.pqc.policy import shipped_pack_ids
@@ -26,9 +30,6 @@ from qtqms.pqc.schemas import (
     TaskUpdate,
     TaskView,
 )
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.forms import attempt, refusal
-from qtqms.web.templating import render
 
 router = APIRouter()
 

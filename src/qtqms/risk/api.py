@@ -6,6 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
+from qtqms.identity.deps import CurrentActor
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.downloads import download
+from qtqms.kit.web.errors import ERROR_RESPONSES
 from qtqms.risk import service
 from qtqms.risk.schemas import (
     AcceptanceIn,
@@ -31,9 +35,6 @@ from qtqms.risk.schemas import (
     ThreatRead,
     TreatmentIn,
 )
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.downloads import download
-from qtqms.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk"], responses=ERROR_RESPONSES)
 CREATED = status.HTTP_201_CREATED

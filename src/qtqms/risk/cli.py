@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from qtqms.cli.context import use_case
-from qtqms.cli.output import JSON_OPTION, fail, print_json, print_table
+from qtqms.kit.cli.context import use_case
+from qtqms.kit.cli.output import JSON_OPTION, fail, print_json, print_table
 
 app = typer.Typer(no_args_is_help=True, help="Risk register (ISO/IEC 27005) with the quantum threat model and Mosca.")
 asset_app = typer.Typer(no_args_is_help=True, help="Assets: information, software, services, equipment, people, sites.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,8 +11,15 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from qtqms.db.uow import UnitOfWork
+from qtqms.identity.deps import CurrentActor
+from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, can
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.downloads import download
+from qtqms.kit.web.related import Panel, RelatedLink
+from qtqms.kit.web.templating import render
 from qtqms.org import service as org_service
 from qtqms.risk import service
 from qtqms.risk.charts import mosca_svg
@@ -31,9 +38,6 @@ from qtqms.risk.schemas import (
     TreatmentIn,
 )
 from qtqms.trail import service as trail_service
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.downloads import download
-from qtqms.web.templating import render
 
 router = APIRouter()
 
@@ -519,4 +523,23 @@ async def close_action(request: Request, uow: Uow, actor: CurrentActor, ref: str
         lambda: service.close_action(uow, actor, action_id, ActionClose(**data)),
         f"/risk/{ref}?done=closed",
         lambda code, extra: _risk_page(request, uow, actor, ref, code, **extra),
+    )
+
+
+def risks_treating_controls(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> Panel:
+    """The catalogue's control page shows, per control, the risks it treats."""
+    treated = service.risks_treated_by_controls(uow, actor)
+    return Panel(
+        "Treats",
+        {
+            key: [
+                RelatedLink(
+                    r.ref,
+                    f"/risk/{r.ref}",
+                    f"{r.title} ({r.status}{', ' + r.current.level_label if r.current else ''})",
+                )
+                for r in treated.get(key, [])
+            ]
+            for key in keys
+        },
     )

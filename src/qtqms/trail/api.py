@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from qtqms.identity.deps import CurrentActor
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.errors import ERROR_RESPONSES
 from qtqms.trail import service
 from qtqms.trail.schemas import EventPage, VerifyResult
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/trail", tags=["audit trail"], responses=ERROR_RESPONSES)
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from qtqms.cli.context import use_case
-from qtqms.cli.output import EXIT_CHECK_FAILED, JSON_OPTION, print_json, print_table
+from qtqms.kit.cli.context import use_case
+from qtqms.kit.cli.output import EXIT_CHECK_FAILED, JSON_OPTION, print_json, print_table
 
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit trail.")
 

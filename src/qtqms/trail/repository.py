@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qtqms.models.trail import AuditEvent, TrailHead
+from qtqms.db.audit import AuditEvent, TrailHead
 
 VERIFY_BATCH = 2000
 

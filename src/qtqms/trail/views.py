@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from qtqms.identity.deps import CurrentActor
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.templating import render
 from qtqms.trail import service
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.templating import render
 
 router = APIRouter()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import qtqms.models  # noqa: F401  registers every table
+import qtqms.db.audit  # noqa: F401  registers the trail tables
+import qtqms.models  # noqa: F401  registers every other table
 from qtqms.db.base import Base
 
 connection = context.config.attributes["connection"]

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from qtqms.catalog.domain import RequirementKind
-from qtqms.interop.tabular import read_framework_table
+from qtqms.catalog.formats.tabular import read_framework_table
 from qtqms.kernel.errors import InvalidInput
 
 META = {

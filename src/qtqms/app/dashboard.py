@@ -7,11 +7,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from qtqms.catalog import service as catalog_service
 from qtqms.identity import service as identity_service
+from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.rbac import Permission, can
+from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.templating import render
 from qtqms.org import service as org_service
 from qtqms.trail import service as trail_service
-from qtqms.web.deps import CurrentActor, Uow
-from qtqms.web.templating import render
 
 router = APIRouter()
 
@@ -28,4 +29,4 @@ def dashboard(request: Request, uow: Uow, actor: CurrentActor) -> Response:
         "activity": trail_service.activity(uow, actor) if can(actor, Permission.TRAIL_READ) else None,
         "readiness": catalog_service.readiness(uow, actor),
     }
-    return render(request, "dashboard.html", context)
+    return render(request, "app/dashboard.html", context)

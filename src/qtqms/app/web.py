@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -12,8 +13,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qtqms import __version__
 from qtqms.kernel.errors import TooLarge
-from qtqms.web import errors
-from qtqms.web.deps import check_csrf
+from qtqms.kit.slices import Slice, resolve
+from qtqms.kit.web import errors, related, templating
+from qtqms.kit.web.deps import check_csrf
 
 # The largest upload a page takes (25 MiB of evidence) plus the form around it; anything bigger is refused
 # before it is read, so a client cannot fill the disk or memory through a spooled request body.
@@ -79,21 +81,12 @@ def _limited(receive: Receive) -> Receive:
     return receive_limited
 
 
-def create_app() -> FastAPI:
-    from qtqms.catalog import api as catalog_api
-    from qtqms.catalog import views as catalog_views
-    from qtqms.identity import api as identity_api
-    from qtqms.identity import views as identity_views
-    from qtqms.org import api as org_api
-    from qtqms.org import views as org_views
-    from qtqms.pqc import api as pqc_api
-    from qtqms.pqc import views as pqc_views
-    from qtqms.risk import api as risk_api
-    from qtqms.risk import views as risk_views
-    from qtqms.trail import api as trail_api
-    from qtqms.trail import views as trail_views
-    from qtqms.web import dashboard, health
+def create_app(slices: Sequence[Slice] | None = None) -> FastAPI:
+    """The web application of these slices (by default every slice in `app.slices`), mounted from their manifests."""
+    from qtqms.app import dashboard, health
+    from qtqms.app.slices import NAVIGATION, SLICES
 
+    mounted = tuple(SLICES if slices is None else slices)
     app = FastAPI(
         title="qtqms",
         version=__version__,
@@ -108,13 +101,18 @@ def create_app() -> FastAPI:
 
     app.add_middleware(RequestContext)
 
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for router in (health.router, identity_api.router, org_api.router, trail_api.router, risk_api.router):
-        app.include_router(router)
-    for router in (identity_views.router, dashboard.router, org_views.router, trail_views.router, risk_views.router):
-        app.include_router(router, include_in_schema=False)
-    app.include_router(pqc_api.router)
-    app.include_router(catalog_api.router)
-    app.include_router(catalog_views.router, include_in_schema=False)
-    app.include_router(pqc_views.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=Path(templating.__file__).parent / "static"), name="static")
+    app.include_router(health.router)
+    app.include_router(dashboard.router, include_in_schema=False)
+    for piece in mounted:
+        if piece.api:
+            app.include_router(resolve(piece.api))
+        if piece.views:
+            app.include_router(resolve(piece.views), include_in_schema=False)
+        for subject_kind, provider in piece.related.items():
+            related.register(subject_kind, resolve(provider))
+    templating.configure(
+        ["qtqms.app", *(piece.package for piece in mounted if piece.templates)],
+        [*NAVIGATION, *(item for piece in mounted for item in piece.nav)],
+    )
     return app

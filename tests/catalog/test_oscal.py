@@ -7,7 +7,7 @@ import pytest
 from trestle.oscal.catalog import Catalog
 
 from qtqms.catalog import packs
-from qtqms.interop import oscal
+from qtqms.catalog.formats import oscal
 from qtqms.kernel.errors import InvalidInput
 
 

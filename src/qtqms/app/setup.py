@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from qtqms.cli.output import print_table
+from qtqms.kit.cli.output import print_table
 
 
 def initialise(*, demo: bool, organisation: str, admin: str, if_needed: bool) -> None:
+    from qtqms.app.demo import service as demo_service
     from qtqms.catalog import service as catalog_service
     from qtqms.db import migrate
     from qtqms.db.runtime import get_engine
     from qtqms.db.uow import UnitOfWork
-    from qtqms.demo import service as demo_service
     from qtqms.kernel.errors import Conflict, InvalidInput
-    from qtqms.org import repository as org_repo
     from qtqms.org import service as org_service
     from qtqms.settings import get_settings, secret_key
 
@@ -24,7 +23,7 @@ def initialise(*, demo: bool, organisation: str, admin: str, if_needed: bool) ->
     catalog_service.sync_shipped(engine)
     secret_key(settings)
     with UnitOfWork(engine, write=True) as uow:
-        if org_repo.count_organisations(uow.session) > 0:
+        if org_service.is_initialised(uow):
             if if_needed:
                 typer.echo("qtqms is already initialised; nothing to do.")
                 return
@@ -58,9 +57,9 @@ def initialise(*, demo: bool, organisation: str, admin: str, if_needed: bool) ->
 def serve(*, host: str | None, port: int | None) -> None:
     import uvicorn
 
+    from qtqms.app.web import create_app
     from qtqms.db.runtime import get_engine
     from qtqms.settings import get_settings
-    from qtqms.web.app import create_app
 
     settings = get_settings()
     get_engine()

@@ -45,7 +45,7 @@ def _wants_html(request: Request) -> bool:
 def error_response(request: Request, status: int, code: str, message: str, problems: list[Problem]) -> Response:
     request_id = getattr(request.state, "request_id", "")
     if _wants_html(request):
-        from qtqms.web.templating import render
+        from qtqms.kit.web.templating import render
 
         if status == 401:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)

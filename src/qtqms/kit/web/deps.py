@@ -1,4 +1,4 @@
-"""Request-scoped dependencies: the unit of work, the actor, and CSRF enforcement."""
+"""Request-scoped dependencies: the unit of work and CSRF enforcement."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from fastapi import Depends, Request
 
 from qtqms.db.runtime import get_engine
 from qtqms.db.uow import UnitOfWork
-from qtqms.identity import service as identity_service
-from qtqms.kernel.actor import Actor
-from qtqms.kernel.errors import NotAuthenticated, PermissionDenied
-from qtqms.web.security import CSRF_FIELD, CSRF_HEADER, LOGIN_PATH, SAFE_METHODS, SESSION_COOKIE, csrf_valid
+from qtqms.kernel.errors import PermissionDenied
+from qtqms.kit.web.security import CSRF_FIELD, CSRF_HEADER, LOGIN_PATH, SAFE_METHODS, SESSION_COOKIE, csrf_valid
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
@@ -43,29 +41,3 @@ async def check_csrf(request: Request) -> None:
         submitted = str((await request.form()).get(CSRF_FIELD, ""))
     if not csrf_valid(request, submitted):
         raise PermissionDenied("missing or invalid CSRF token; reload the page and try again")
-
-
-def optional_actor(request: Request, uow: Uow) -> Actor | None:
-    """The bearer token's user, else the session's user, else None; a bad token is refused outright."""
-    authorization = request.headers.get("authorization", "")
-    if authorization:
-        scheme, _, credentials = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not credentials.strip():
-            raise NotAuthenticated("use 'Authorization: Bearer <token>'")
-        actor = identity_service.resolve_token(uow, credentials.strip())
-    else:
-        raw = request.cookies.get(SESSION_COOKIE)
-        actor = identity_service.resolve_session(uow, raw) if raw else None
-    uow.actor = actor
-    request.state.actor = actor
-    return actor
-
-
-def require_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
-    if actor is None:
-        raise NotAuthenticated("log in or send an API token")
-    return actor
-
-
-CurrentActor = Annotated[Actor, Depends(require_actor)]
-MaybeActor = Annotated[Actor | None, Depends(optional_actor)]

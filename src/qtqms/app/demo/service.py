@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qtqms.app.demo.catalog import build_catalog_demo
+from qtqms.app.demo.pqc import build_pqc_demo
+from qtqms.app.demo.risk import build_risk_demo
 from qtqms.db.uow import UnitOfWork
-from qtqms.demo.catalog import build_catalog_demo
-from qtqms.demo.pqc import build_pqc_demo
-from qtqms.demo.risk import build_risk_demo
 from qtqms.identity import service as identity_service
 from qtqms.identity.schemas import UserCreate
 from qtqms.kernel.actor import Actor

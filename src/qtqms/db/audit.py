@@ -1,4 +1,4 @@
-"""The hash-chained audit trail and its head."""
+"""The hash-chained audit trail's tables: infrastructure the unit of work writes, so it lives with the storage."""
 
 from __future__ import annotations
 

@@ -3,37 +3,31 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
 
 from qtqms import __version__
-from qtqms.cli.context import state
-from qtqms.cli.output import JSON_OPTION, QtqmsGroup, print_error, print_json
+from qtqms.app.slices import SLICES
 from qtqms.kernel.errors import DomainError
+from qtqms.kit.cli.context import state
+from qtqms.kit.cli.output import JSON_OPTION, QtqmsGroup, print_error, print_json
+from qtqms.kit.slices import Command, Slice, resolve
+
 
 # Each slice's commands are imported and built only when that slice is invoked, so `qtqms --help`
 # stays fast however many commands the slices have. The one-line help is the listing in `qtqms --help`.
-SLICE_COMMANDS: dict[str, tuple[str, str, str]] = {
-    "user": ("qtqms.identity.cli", "user_app", "User accounts and roles."),
-    "token": ("qtqms.identity.cli", "token_app", "API tokens for the REST API."),
-    "trail": ("qtqms.trail.cli", "app", "The tamper-evident audit trail."),
-    "org": ("qtqms.org.cli", "app", "Organisation, scope, sites, products and jurisdictions."),
-    "catalog": ("qtqms.catalog.cli", "app", "Framework packs, cross-framework mappings and OSCAL."),
-    "control": ("qtqms.catalog.cli", "control_app", "The organisation's controls and their evidence."),
-    "soa": ("qtqms.catalog.cli", "soa_app", "Statement of Applicability (ISO/IEC 27001 and 42001 Annex A)."),
-    "readiness": ("qtqms.catalog.cli", "readiness", "Share of assessable requirements met, per framework and clause."),
-    "pqc": ("qtqms.pqc.cli", "app", "Post-quantum readiness: crypto inventory, CBOM, policies, migration."),
-    "risk": ("qtqms.risk.cli", "app", "Risk register (ISO/IEC 27005) with the quantum threat model and Mosca."),
-}
+def commands_of(slices: Sequence[Slice]) -> dict[str, Command]:
+    return {name: command for piece in slices for name, command in piece.commands.items()}
 
 
-def _load_slice_command(name: str) -> Any:
+SLICE_COMMANDS = commands_of(SLICES)
+
+
+def _load_slice_command(name: str, command: Command) -> Any:
     """Build one slice's command exactly as if it had been mounted on the root with add_typer."""
-    from importlib import import_module
-
-    module, attribute, _ = SLICE_COMMANDS[name]
-    target = getattr(import_module(module), attribute)
+    target = resolve(command.target)
     holder = typer.Typer(add_completion=False)
     holder.callback()(_no_options)
     if isinstance(target, typer.Typer):
@@ -50,19 +44,21 @@ def _no_options() -> None:
 class RootGroup(QtqmsGroup):
     """The root command: set-up commands defined here, slice commands loaded on demand."""
 
+    slice_commands: dict[str, Command] = SLICE_COMMANDS
+
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*super().list_commands(ctx), *SLICE_COMMANDS]
+        return [*super().list_commands(ctx), *self.slice_commands]
 
     def get_command(self, ctx: Any, name: str) -> Any:
-        if name in SLICE_COMMANDS:
-            return _load_slice_command(name)
+        if name in self.slice_commands:
+            return _load_slice_command(name, self.slice_commands[name])
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []
         for name in self.list_commands(ctx):
-            if name in SLICE_COMMANDS:
-                rows.append((name, SLICE_COMMANDS[name][2]))
+            if name in self.slice_commands:
+                rows.append((name, self.slice_commands[name].help))
                 continue
             command = super().get_command(ctx, name)
             if command is not None and not command.hidden:
@@ -100,6 +96,13 @@ def root(
     ] = False,
 ) -> None:
     state.as_user = as_user
+    state.resolve_actor = _local_actor
+
+
+def _local_actor(uow: Any, username: str) -> Any:
+    from qtqms.identity import service as identity_service
+
+    return identity_service.local_actor(uow, username)
 
 
 @app.command()
@@ -113,7 +116,7 @@ def init(
     ] = False,
 ) -> None:
     """Create the database, the organisation and its first admin; print the admin password once."""
-    from qtqms.cli.setup import initialise
+    from qtqms.app.setup import initialise
 
     initialise(demo=demo, organisation=organisation, admin=admin, if_needed=if_needed)
 
@@ -124,7 +127,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (QTQMS_PORT).")] = None,
 ) -> None:
     """Serve the web interface and the REST API."""
-    from qtqms.cli.setup import serve as run_server
+    from qtqms.app.setup import serve as run_server
 
     run_server(host=host, port=port)
 
@@ -158,10 +161,18 @@ def db_current(as_json: bool = JSON_OPTION) -> None:
 app.add_typer(db_app, name="db")
 
 
+def root_command(slices: Sequence[Slice] | None = None) -> Any:
+    """The root command with these slices' commands (by default every slice in `app.slices`)."""
+    command = typer.main.get_command(app)
+    if slices is not None:
+        command.slice_commands = commands_of(slices)
+    return command
+
+
 def run() -> None:
     """Console entry point: settings errors raised before a command runs also become one line."""
     try:
-        app()
+        root_command()()
     except DomainError as error:
         print_error(error.message)
         sys.exit(error.exit_code)

@@ -1,0 +1,1 @@
+"""File formats of the catalogue: OSCAL and CSV/XLSX frameworks."""

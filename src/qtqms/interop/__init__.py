@@ -1,1 +1,0 @@
-"""interop: external formats (OSCAL, CSV/XLSX) to and from the domain models."""

@@ -1,0 +1,1 @@
+"""CLI toolkit: the use-case context and output (tables, JSON, one-line errors, exit codes)."""

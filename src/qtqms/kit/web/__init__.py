@@ -1,0 +1,1 @@
+"""Web toolkit: request dependencies, errors, security, forms, page rendering, downloads."""
