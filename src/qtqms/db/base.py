@@ -46,5 +46,9 @@ class AuditedMixin:
     def audit_label(self) -> str:
         return str(getattr(self, "id", ""))
 
+    def audit_organisation_id(self) -> int | None:
+        """Whose trail the row's events belong to: its organisation, whoever made the change."""
+        return getattr(self, "organisation_id", None)
+
     def audit_values(self) -> dict[str, Any]:
         return {column.key: getattr(self, column.key) for column in self.__table__.columns}  # type: ignore[attr-defined]

@@ -137,7 +137,7 @@ class UnitOfWork:
             obj.audit_label(),
             before,
             after,
-            getattr(obj, "organisation_id", None),
+            obj.audit_organisation_id(),
         )
 
     def _append(self, events: list[dict[str, Any]]) -> None:

@@ -20,6 +20,9 @@ class Organisation(IdMixin, TimestampMixin, AuditedMixin, Base):
     def audit_label(self) -> str:
         return self.name
 
+    def audit_organisation_id(self) -> int | None:
+        return self.id
+
 
 class Site(IdMixin, TimestampMixin, AuditedMixin, Base):
     __tablename__ = "site"

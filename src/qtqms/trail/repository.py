@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qtqms.db.audit import AuditEvent, TrailHead
@@ -19,6 +20,7 @@ def head(session: Session) -> tuple[int, str] | None:
 
 def page(
     session: Session,
+    organisation_id: int,
     *,
     limit: int,
     before_seq: int | None = None,
@@ -26,8 +28,13 @@ def page(
     entity_id: str | None = None,
     actor_name: str | None = None,
 ) -> list[AuditEvent]:
-    """Newest first, keyset-paginated on seq."""
-    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
+    """The organisation's events, newest first, keyset-paginated on seq."""
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.organisation_id == organisation_id)
+        .order_by(AuditEvent.seq.desc())
+        .limit(limit)
+    )
     if before_seq is not None:
         stmt = stmt.where(AuditEvent.seq < before_seq)
     if entity_type:
@@ -39,15 +46,15 @@ def page(
     return list(session.scalars(stmt))
 
 
-def all_in_order(session: Session) -> Iterator[AuditEvent]:
-    """Every event oldest first, in batches so memory stays flat on long trails."""
+def all_in_order(session: Session, organisation_id: int | None = None) -> Iterator[AuditEvent]:
+    """Every event oldest first (only the organisation's when one is given), in batches so memory stays flat on
+    long trails. The chain itself spans every organisation, so verification walks it whole."""
     after = 0
     while True:
-        batch = list(
-            session.scalars(
-                select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(VERIFY_BATCH)
-            )
-        )
+        stmt = select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(VERIFY_BATCH)
+        if organisation_id is not None:
+            stmt = stmt.where(AuditEvent.organisation_id == organisation_id)
+        batch = list(session.scalars(stmt))
         if not batch:
             return
         yield from batch
@@ -55,7 +62,8 @@ def all_in_order(session: Session) -> Iterator[AuditEvent]:
         session.expunge_all()
 
 
-def count_since(session: Session, since) -> int:
-    from sqlalchemy import func
-
-    return session.scalar(select(func.count()).where(AuditEvent.occurred_at >= since)) or 0
+def count(session: Session, organisation_id: int, since: datetime | None = None) -> int:
+    stmt = select(func.count()).where(AuditEvent.organisation_id == organisation_id)
+    if since is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= since)
+    return session.scalar(stmt) or 0

@@ -28,6 +28,7 @@ def list_events(
     limit = max(1, min(limit, MAX_PAGE))
     rows = repo.page(
         uow.session,
+        actor.organisation_id,
         limit=limit,
         before_seq=before_seq,
         entity_type=entity_type,
@@ -41,13 +42,13 @@ def list_events(
 def history(uow: UnitOfWork, actor: Actor, entity_type: str, entity_id: object, limit: int = 50) -> list[EventRead]:
     """A record's own history, for its page; readable by anyone who can read the record."""
     authorize(actor, Permission.READ)
-    rows = repo.page(uow.session, limit=limit, entity_type=entity_type, entity_id=str(entity_id))
+    rows = repo.page(uow.session, actor.organisation_id, limit=limit, entity_type=entity_type, entity_id=str(entity_id))
     return [EventRead.model_validate(row) for row in rows]
 
 
 def export_events(uow: UnitOfWork, actor: Actor) -> Iterator[EventRead]:
     authorize(actor, Permission.TRAIL_READ)
-    for row in repo.all_in_order(uow.session):
+    for row in repo.all_in_order(uow.session, actor.organisation_id):
         yield EventRead.model_validate(row)
 
 
@@ -73,11 +74,14 @@ def verify(uow: UnitOfWork, actor: Actor) -> VerifyResult:
 
 
 def activity(uow: UnitOfWork, actor: Actor, *, days: int = 7) -> dict[str, int]:
-    """How many events the trail holds and how many were recorded in the last `days` days."""
+    """How many of the organisation's events the trail holds and how many were recorded in the last `days` days."""
     from datetime import timedelta
 
     from qtqms.kernel.clock import utcnow
 
     authorize(actor, Permission.TRAIL_READ)
-    head = repo.head(uow.session)
-    return {"total": head[0] if head else 0, "recent": repo.count_since(uow.session, utcnow() - timedelta(days=days))}
+    since = utcnow() - timedelta(days=days)
+    return {
+        "total": repo.count(uow.session, actor.organisation_id),
+        "recent": repo.count(uow.session, actor.organisation_id, since),
+    }

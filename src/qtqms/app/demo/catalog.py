@@ -17,6 +17,11 @@ PROFILE = "qtqms-profile"
 
 # key, title, owner, status, implementation, requirements ("pack id|requirement id"), evidence
 # (title, url, days since it started, days until it ends or None). Negative end days: the evidence has expired.
+DEMO_RISK_METHOD = """# Aurora Quantum Labs: risk method (demo data)
+
+One register for every discipline; matrices 5x5 (security), 4x4 (quality), 3x3 (ELSPI); reviewed monthly.
+"""
+
 DEMO_CONTROLS = (
     (
         "CTL-RISK",
@@ -138,6 +143,16 @@ def build_catalog_demo(uow: UnitOfWork, admin: Actor) -> None:
             catalog_service.add_evidence_url(uow, admin, key, title=label, url=url,
                                              valid_from=today - timedelta(days=started),
                                              valid_until=today + timedelta(days=ends))  # fmt: skip
+    catalog_service.add_evidence_file(
+        uow,
+        admin,
+        "CTL-RISK",
+        title="Risk method, as approved (demo file)",
+        filename="risk-method.md",
+        content=DEMO_RISK_METHOD.encode(),
+        valid_from=today - timedelta(days=40),
+        valid_until=today + timedelta(days=320),
+    )
     _soa(uow, admin)
 
 
