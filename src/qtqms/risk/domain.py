@@ -13,6 +13,7 @@ from typing import Any
 
 from qtqms.kernel import hashchain
 from qtqms.kernel.errors import InvalidInput, Problem
+from qtqms.kernel.refs import HumanRef, RequirementRef
 
 
 class AssetKind(StrEnum):
@@ -85,11 +86,8 @@ class Decision(StrEnum):
 
 RATING_KINDS = ("inherent", "current", "residual")
 UNRATED = -1  # stored level of a rating not yet given, so that sorting and keyset pagination need no NULLs
-REF_PREFIX = "R-"
-REF_PATTERN = re.compile(r"^R-?(\d{1,9})$", re.IGNORECASE)
+REF_PREFIX = "R"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
-# "pack-id:REQ-ID", the same shapes the catalogue's pack schema accepts.
-REQUIREMENT_LINK = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]:[A-Za-z0-9]([A-Za-z0-9 ._:/()+-]*[A-Za-z0-9)])?$")
 MAX_YEARS = 200.0
 
 
@@ -105,14 +103,11 @@ def parse_choice(enum: type[StrEnum], value: str, field_name: str) -> Any:
 
 
 def format_ref(number: int) -> str:
-    return f"{REF_PREFIX}{number:04d}"
+    return str(HumanRef(REF_PREFIX, number))
 
 
 def parse_ref(ref: str) -> int:
-    match = REF_PATTERN.match(ref.strip())
-    if not match:
-        raise InvalidInput(f"risk reference '{ref}': use the form R-0042")
-    return int(match.group(1))
+    return HumanRef.parse(REF_PREFIX, ref, "risk").number
 
 
 def check_key(value: str, field_name: str) -> str:
@@ -127,14 +122,17 @@ def check_key(value: str, field_name: str) -> str:
 def split_requirement_links(links: Sequence[str]) -> list[tuple[str, str]]:
     """'pack-id:REQ-ID' links as (pack id, requirement id) pairs; whether each names a requirement is the
     catalogue's to say. Every malformed link is reported, by its position."""
-    problems = [
-        Problem(f"'{link}' is not of the form pack-id:REQ-ID", field=f"linked_requirements[{index}]")
-        for index, link in enumerate(links)
-        if not REQUIREMENT_LINK.match(link)
-    ]
+    refs, problems = [], []
+    for index, link in enumerate(links):
+        try:
+            ref = RequirementRef.parse(link, f"linked_requirements[{index}]")
+        except InvalidInput as error:
+            problems += error.problems
+        else:
+            refs.append((ref.framework, ref.requirement))
     if problems:
         raise InvalidInput(str(problems[0]), problems)
-    return [tuple(link.split(":", 1)) for link in links]  # type: ignore[misc]
+    return refs
 
 
 # --- matrices -----------------------------------------------------------------------------------
