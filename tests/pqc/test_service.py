@@ -11,10 +11,11 @@ from sqlalchemy import select
 from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
-from qtqms.pqc import domain, replacements
 from qtqms.pqc import service as pqc
-from qtqms.pqc.cbom import write_cbom
-from qtqms.pqc.scanner import scan
+from qtqms.pqc.scanner import algorithms as domain
+from qtqms.pqc.scanner import replacements
+from qtqms.pqc.scanner.cbom import write_cbom
+from qtqms.pqc.scanner.engine import scan
 from qtqms.pqc.schemas import TaskUpdate
 from tests.builders import record_pqc_scan
 from tests.pqc.conftest import DEMO_SOURCE

@@ -23,10 +23,11 @@ from qtqms.kernel.rbac import Permission, authorize
 from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
 from qtqms.org import service as org_service
-from qtqms.pqc import domain, replacements
 from qtqms.pqc import repository as repo
-from qtqms.pqc.domain import VERDICT_SEVERITY, Finding, TaskStatus, Verdict
-from qtqms.pqc.policy import Assessment, PolicyPack, evaluate, load_pack, shipped_pack_ids
+from qtqms.pqc.scanner import algorithms as domain
+from qtqms.pqc.scanner import replacements
+from qtqms.pqc.scanner.algorithms import VERDICT_SEVERITY, Finding, TaskStatus, Verdict
+from qtqms.pqc.scanner.policy import Assessment, PolicyPack, evaluate, load_pack, shipped_pack_ids
 from qtqms.pqc.schemas import (
     AssetRead,
     ChangeRead,
@@ -141,7 +142,7 @@ def import_cbom_document(
 ) -> ScanDetail:
     """Store a third-party CycloneDX CBOM as a scan of a system (source cbom-import)."""
     authorize(actor, Permission.PQC_EDIT)
-    from qtqms.pqc.cbom import cbom_findings
+    from qtqms.pqc.scanner.cbom import cbom_findings
 
     findings = cbom_findings(document, Path(name).name or "cbom.json")
     return record_scan(
