@@ -11,8 +11,8 @@ from sqlalchemy import select
 from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
+from qtqms.pqc import domain
 from qtqms.pqc import service as pqc
-from qtqms.pqc.scanner import algorithms as domain
 from qtqms.pqc.scanner import replacements
 from qtqms.pqc.scanner.cbom import write_cbom
 from qtqms.pqc.scanner.engine import scan

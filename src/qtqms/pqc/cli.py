@@ -134,7 +134,7 @@ def _policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None
 
 def _day(as_of: str | None) -> date | None:
     from qtqms.kernel.errors import InvalidInput
-    from qtqms.pqc.scanner.algorithms import parse_day
+    from qtqms.pqc.domain import parse_day
 
     try:
         return parse_day(as_of or "", "--as-of")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
-from qtqms.pqc.scanner.algorithms import TaskStatus
+from qtqms.pqc.domain import TaskStatus
 
 
 def products(session: Session, organisation_id: int) -> list[Product]:

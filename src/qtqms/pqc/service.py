@@ -23,10 +23,11 @@ from qtqms.kernel.rbac import Permission, authorize
 from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
 from qtqms.org import service as org_service
+from qtqms.pqc import domain
 from qtqms.pqc import repository as repo
-from qtqms.pqc.scanner import algorithms as domain
+from qtqms.pqc.domain import TaskStatus
 from qtqms.pqc.scanner import replacements
-from qtqms.pqc.scanner.algorithms import VERDICT_SEVERITY, Finding, TaskStatus, Verdict
+from qtqms.pqc.scanner.algorithms import VERDICT_SEVERITY, Finding, Verdict
 from qtqms.pqc.scanner.policy import Assessment, PolicyPack, evaluate, load_pack, shipped_pack_ids
 from qtqms.pqc.schemas import (
     AssetRead,
