@@ -77,7 +77,7 @@ _WORDS = [
 TREE_VERSION = 2  # 2: Python filler lines are module-level statements, so Python files parse (v1's did not)
 CHILD = """
 import json, sys, time
-from qtqms.pqc.scanner.engine import ScanOptions, Scanner
+from qtqms.pqc.scanner import ScanOptions, Scanner
 started = time.perf_counter()
 scanner = Scanner(ScanOptions(matcher=sys.argv[2], jobs=int(sys.argv[3])))
 ready = time.perf_counter()
@@ -193,7 +193,7 @@ def _children(pid: int) -> list[int]:
 
 
 def anchors_file(directory: Path) -> Path:
-    from qtqms.pqc.scanner.engine import Scanner
+    from qtqms.pqc.scanner import Scanner
 
     path = directory / "anchors.txt"
     path.write_text("\n".join(Scanner().anchors) + "\n", encoding="utf-8")
@@ -206,7 +206,7 @@ def load() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from qtqms.pqc.scanner.engine import default_jobs
+    from qtqms.pqc.scanner import default_jobs
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size-mb", type=int, default=512)

@@ -62,7 +62,7 @@ def api_token(engine: Engine, actor: Actor, name: str = "test", days: int | None
 def record_pqc_scan(engine: Engine, actor: Actor, product: str, system: str, path, **kwargs):
     """Scan a file or folder and store the inventory as a scan of the product's system."""
     from qtqms.pqc import service as pqc_service
-    from qtqms.pqc.scanner.engine import scan
+    from qtqms.pqc.scanner import scan
 
     findings, summary = scan(path)
     with UnitOfWork(engine, write=True, actor=actor) as uow:

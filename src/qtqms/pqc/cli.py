@@ -14,8 +14,7 @@ import typer
 from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
 
 if TYPE_CHECKING:
-    from qtqms.pqc.scanner.algorithms import Finding
-    from qtqms.pqc.scanner.policy import Assessment, PolicyPack
+    from qtqms.pqc.scanner import Assessment, Finding, PolicyPack
 
 app = typer.Typer(no_args_is_help=True, help="Post-quantum readiness: crypto inventory, CBOM and policy packs.")
 policy_app = typer.Typer(no_args_is_help=True, help="Crypto policy packs (NIST IR 8547, CNSA 2.0, EU roadmap).")
@@ -74,7 +73,7 @@ def scan(
     ] = False,
 ) -> None:
     """Inventory the cryptography in source code, manifests, certificates, keys and TLS/SSH configuration."""
-    from qtqms.pqc.scanner.engine import Scanner, ScanOptions, default_jobs
+    from qtqms.pqc.scanner import Scanner, ScanOptions, default_jobs
 
     if record and not product:
         fail("--record needs --product: a scan is stored as a scan of one product's system", EXIT_BAD_INPUT)
@@ -98,13 +97,13 @@ def scan(
     assessments = _assess(findings, pack, day, category)
     subject = path.resolve().name or str(path)
     if cbom is not None:
-        from qtqms.pqc.scanner.cbom import write_cbom
+        from qtqms.pqc.scanner import write_cbom
 
         write_cbom(cbom, findings, subject=subject, assessments=assessments, policy_id=pack.id if pack else None)
     if sarif is not None:
         import json
 
-        from qtqms.pqc.scanner.sarif import to_sarif
+        from qtqms.pqc.scanner import to_sarif
 
         document = to_sarif(findings, assessments, pack.id if pack else None)
         sarif.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -121,8 +120,7 @@ def scan(
 
 
 def _policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None) -> tuple[Any, date, Any]:
-    from qtqms.pqc.scanner.algorithms import Verdict
-    from qtqms.pqc.scanner.policy import load_pack
+    from qtqms.pqc.scanner import Verdict, load_pack
 
     if fail_on is not None and fail_on not in FAIL_LEVELS:
         fail(f"--fail-on: '{fail_on}' is not one of {', '.join(FAIL_LEVELS)}", EXIT_BAD_INPUT)
@@ -173,7 +171,7 @@ def _collect(scanner: Any, path: Path, show_progress: bool) -> list[Finding]:
 def _assess(findings: list[Finding], pack: PolicyPack | None, day: date, category: str | None) -> list[Assessment]:
     if pack is None:
         return []
-    from qtqms.pqc.scanner.policy import evaluate
+    from qtqms.pqc.scanner import evaluate
 
     return list(evaluate(findings, pack, day, category))
 
@@ -199,7 +197,7 @@ def _policy_result(pack: PolicyPack | None, day: date, assessments: list[Assessm
         return None
     from collections import Counter
 
-    from qtqms.pqc.scanner.algorithms import Verdict
+    from qtqms.pqc.scanner import Verdict
 
     counts = Counter(a.verdict.value for a in assessments)
     return {
@@ -255,7 +253,7 @@ def _check(assessments: list[Assessment], pack: PolicyPack | None, day: date, th
         return
     from collections import Counter
 
-    from qtqms.pqc.scanner.policy import fails
+    from qtqms.pqc.scanner import fails
 
     if fails(assessments, threshold):
         counts = Counter(a.verdict.value for a in assessments if a.verdict.value != "allowed")
@@ -269,7 +267,7 @@ def _check(assessments: list[Assessment], pack: PolicyPack | None, day: date, th
 @policy_app.command("list")
 def policy_list(as_json: bool = JSON_OPTION) -> None:
     """Shipped policy packs with their version, source and when they were last verified."""
-    from qtqms.pqc.scanner.policy import list_packs
+    from qtqms.pqc.scanner import list_packs
 
     packs = [pack.summary() for pack in list_packs()]
     if as_json:
@@ -282,7 +280,7 @@ def policy_list(as_json: bool = JSON_OPTION) -> None:
 @policy_app.command("show")
 def policy_show(pack_id: Annotated[str, typer.Argument(help="Pack id or path.")], as_json: bool = JSON_OPTION) -> None:
     """A pack's rules, categories and milestones."""
-    from qtqms.pqc.scanner.policy import load_pack
+    from qtqms.pqc.scanner import load_pack
 
     pack = load_pack(pack_id)
     if as_json:
@@ -321,7 +319,7 @@ def policy_evaluate(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Judge the assets of an existing CBOM against a policy pack."""
-    from qtqms.pqc.scanner.cbom import import_cbom
+    from qtqms.pqc.scanner import import_cbom
 
     if policy is None:
         fail("--policy is required: without a policy nothing can be judged", EXIT_BAD_INPUT)
@@ -388,7 +386,7 @@ def import_(
     category: CategoryOption = None,
 ) -> None:
     """Store a third-party CBOM as a scan of a product's system (source: cbom-import)."""
-    from qtqms.pqc.scanner.cbom import import_cbom
+    from qtqms.pqc.scanner import import_cbom
 
     _policy_arguments(policy, as_of, None)
     findings = import_cbom(cbom_file)

@@ -11,7 +11,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.pqc import service as pqc_service
-from qtqms.pqc.scanner.engine import Scanner
+from qtqms.pqc.scanner import Scanner
 from qtqms.pqc.schemas import TaskUpdate
 
 ENGINEER = "emery.engineer"
