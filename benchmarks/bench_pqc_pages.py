@@ -71,7 +71,7 @@ def _organisation(engine) -> None:
 
 def _findings(system: int, rng: random.Random) -> list:
     """500 distinct assets, each found in one to three places of the system's tree."""
-    from qtqms.pqc.domain import AssetType, Confidence, Finding, classify
+    from qtqms.pqc.scanner import AssetType, Confidence, Finding, classify
 
     findings = []
     for number in range(ASSETS_PER_SYSTEM):

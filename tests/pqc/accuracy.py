@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from qtqms.pqc.scanner import Scanner, ScanOptions
+from qtqms.pqc.scanner.engine import Scanner, ScanOptions
 
 CORPUS = Path(__file__).with_name("corpus")
 SIDECAR = "expected.yaml"

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 
-from qtqms.pqc.cbom import build_bom, to_json
-from qtqms.pqc.scanner import scan
+from qtqms.pqc.scanner import build_bom, scan, to_json
 from tests.pqc.conftest import DEMO_SOURCE
 
 ALL = frozenset({"admin", "quality_manager", "risk_owner", "engineer", "ethics_officer", "auditor", "viewer"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qtqms.pqc.matchers import hyperscan_available
+from qtqms.pqc.scanner.matchers import hyperscan_available
 from tests.pqc.accuracy import counts, evaluate
 
 MATCHERS = [

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from qtqms.kernel.errors import InvalidInput
-from qtqms.pqc.cbom import build_bom, import_cbom, to_json
-from qtqms.pqc.scanner import scan
+from qtqms.pqc.scanner.cbom import build_bom, import_cbom, to_json
+from qtqms.pqc.scanner.engine import scan
 
 THIRD_PARTY = {
     "bomFormat": "CycloneDX",

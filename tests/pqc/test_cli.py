@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,3 +185,27 @@ def test_asset_names_are_shown_whole_on_a_narrow_terminal(pq_tree):
     assert table.exit_code == 0
     assert {"ML-KEM-768", "AES-256-GCM"} <= {line.split("│")[1].strip() for line in table.stdout.splitlines()[4:]
                                              if line.startswith("│")}  # fmt: skip
+
+
+# Run in a fresh interpreter: in this one the other tests have long since imported the service and the models.
+SCAN_PROBE = """
+import sys
+from qtqms.app.cli import app
+tree, out = sys.argv[1], sys.argv[2]
+try:
+    app(["pqc", "scan", tree, "--policy", "nist-ir-8547", "--cbom", out + "/c.json", "--sarif", out + "/s.sarif"])
+except SystemExit as done:
+    print("EXIT", done.code, file=sys.stderr)
+storage = ("sqlalchemy", "qtqms.db", "qtqms.models", "qtqms.pqc.service", "qtqms.pqc.repository", "qtqms.pqc.schemas")
+loaded = sorted(m for m in sys.modules if any(m == s or m.startswith(s + ".") for s in storage))
+print("LOADED", loaded, file=sys.stderr)
+"""
+
+
+def test_a_scan_loads_no_database_and_no_part_of_the_slice_that_stores_scans(rsa_tree, tmp_path):
+    nowhere = tmp_path / "no-such-folder" / "qtqms.sqlite"
+    env = {**os.environ, "QTQMS_DATABASE_URL": f"sqlite:///{nowhere}"}
+    probe = [sys.executable, "-c", SCAN_PROBE, str(rsa_tree), str(tmp_path)]
+    result = subprocess.run(probe, capture_output=True, text=True, env=env, timeout=120)
+    assert "EXIT 0" in result.stderr and json.loads((tmp_path / "c.json").read_text())["components"]
+    assert (tmp_path / "s.sarif").exists() and "LOADED []" in result.stderr

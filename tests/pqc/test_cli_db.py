@@ -8,8 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qtqms.app.cli import app
-from qtqms.pqc.cbom import write_cbom
-from qtqms.pqc.scanner import scan
+from qtqms.pqc.scanner import scan, write_cbom
 from qtqms.settings import reset_settings
 from tests.pqc.conftest import DEMO_SOURCE
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qtqms.pqc.domain import classify
-from qtqms.pqc.names import parse_name
-from qtqms.pqc.suites import cipher_list, ssh_algorithm, tls_group
+from qtqms.pqc.scanner.algorithms import classify
+from qtqms.pqc.scanner.names import parse_name
+from qtqms.pqc.scanner.suites import cipher_list, ssh_algorithm, tls_group
 
 
 @pytest.mark.parametrize(
@@ -74,6 +74,6 @@ def test_hybrid_groups_are_not_quantum_vulnerable():
 
 
 def test_shipped_rule_packs_match_their_schema():
-    from qtqms.pqc.patterns import pack_problems
+    from qtqms.pqc.scanner.patterns import pack_problems
 
     assert pack_problems() == []

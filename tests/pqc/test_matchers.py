@@ -7,7 +7,7 @@ import random
 import pytest
 
 from qtqms.kernel.errors import InvalidInput
-from qtqms.pqc.matchers import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available, make_matcher
+from qtqms.pqc.scanner.matchers import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available, make_matcher
 
 ANCHORS = [b"EVP_aes_", b"aes_", b"X25519MLKEM768", b"MLKEM", b"-----BEGIN ", b"hashlib"]
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from qtqms.kernel.errors import InvalidInput
-from qtqms.pqc.domain import AssetType, Confidence, Finding, Verdict, classify
-from qtqms.pqc.names import parse_name
-from qtqms.pqc.policy import evaluate, fails, judge, list_packs, load_pack
+from qtqms.pqc.scanner.algorithms import AssetType, Confidence, Finding, Verdict, classify
+from qtqms.pqc.scanner.names import parse_name
+from qtqms.pqc.scanner.policy import evaluate, fails, judge, list_packs, load_pack
 
 NIST = load_pack("nist-ir-8547")
 TODAY = date(2026, 11, 24)

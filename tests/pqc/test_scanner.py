@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from qtqms.pqc.scanner import Scanner, ScanOptions, scan
+from qtqms.pqc.scanner.engine import Scanner, ScanOptions, scan
 
 HASHING = "import hashlib\n\ndef digest(data):\n    return hashlib.sha256(data).hexdigest()\n"
 

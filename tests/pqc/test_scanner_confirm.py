@@ -3,7 +3,7 @@ inside a comment or string opened many lines before."""
 
 from __future__ import annotations
 
-from qtqms.pqc.scanner import scan
+from qtqms.pqc.scanner.engine import scan
 from tests.pqc.accuracy import CORPUS
 
 FILLER = "    int counter_{n} = compute(counter, {n}); /* update the counter */\n"

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from qtqms.app.cli import app
 from qtqms.kernel.errors import InvalidInput
-from qtqms.pqc import scanner as scanner_module
-from qtqms.pqc.scanner import Scanner, ScanOptions
+from qtqms.pqc.scanner import engine as scanner_module
+from qtqms.pqc.scanner.engine import Scanner, ScanOptions
 from tests.pqc.accuracy import prepare
 
 HASHING = "import hashlib\n\ndef digest(data):\n    return hashlib.sha256(data).hexdigest()\n"

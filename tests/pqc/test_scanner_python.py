@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qtqms.pqc.scanner import scan
+from qtqms.pqc.scanner.engine import scan
 from tests.pqc.accuracy import prepare
 
 FILLER = "".join(f"counter_{n} = compute_total(counter, {n})  # update the total\n" for n in range(200))

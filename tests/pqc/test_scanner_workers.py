@@ -12,7 +12,7 @@ import time
 import pytest
 
 from qtqms.kernel.errors import ConfigurationError
-from qtqms.pqc.workers import ordered_results
+from qtqms.pqc.scanner.workers import ordered_results
 
 FORK = multiprocessing.get_context("fork")
 

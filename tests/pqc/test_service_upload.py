@@ -14,8 +14,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput, PermissionDenied
 from qtqms.models.pqc import PqcScan, PqcSystem
 from qtqms.pqc import service as pqc
-from qtqms.pqc.policy import PACKS_DIR
-from qtqms.pqc.scanner import scan
+from qtqms.pqc.scanner import PACKS_DIR, scan
 from qtqms.pqc.schemas import InventoryView, TaskUpdate, TaskView
 from tests.builders import record_pqc_scan
 from tests.pqc.conftest import DEMO_SOURCE

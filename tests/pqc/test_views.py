@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from datetime import date
 
 from sqlalchemy import func, select
@@ -274,3 +276,15 @@ def test_the_plan_is_paged_filtered_and_costs_the_same_queries_for_few_or_many_t
     assert re.search(r'id="plan-count">1<', done) and f'id="task-{task.id}"' in done
     assert 'name="view" value="status=done&amp;page=1"' in done  # a task saved here comes back here
     assert client.get("/pqc/products/QKD-LINK/plan?status=nonsense&page=-3").status_code == 200
+
+
+def test_the_web_app_starts_without_loading_the_scanning_machinery():
+    # A fresh interpreter: in this one the scanner tests have long since loaded it.
+    probe = (
+        "import sys\n"
+        "from qtqms.app.web import create_app\n"
+        "create_app()\n"
+        "print('qtqms.pqc.scanner.engine' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from qtqms.pqc.domain import Algorithm, AssetType, Confidence, Finding, Primitive, TaskStatus
+from qtqms.pqc.domain import TaskStatus
+from qtqms.pqc.scanner import Algorithm, AssetType, Confidence, Finding, Primitive
 
 
 class SystemRead(BaseModel):

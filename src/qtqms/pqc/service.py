@@ -23,10 +23,21 @@ from qtqms.kernel.rbac import Permission, authorize
 from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
 from qtqms.org import service as org_service
-from qtqms.pqc import domain, replacements
+from qtqms.pqc import domain
 from qtqms.pqc import repository as repo
-from qtqms.pqc.domain import VERDICT_SEVERITY, Finding, TaskStatus, Verdict
-from qtqms.pqc.policy import Assessment, PolicyPack, evaluate, load_pack, shipped_pack_ids
+from qtqms.pqc.domain import TaskStatus
+from qtqms.pqc.scanner import (
+    VERDICT_SEVERITY,
+    Assessment,
+    Finding,
+    PolicyPack,
+    Verdict,
+    evaluate,
+    load_pack,
+    replacements_version,
+    shipped_pack_ids,
+    suggest_replacement,
+)
 from qtqms.pqc.schemas import (
     AssetRead,
     ChangeRead,
@@ -141,7 +152,7 @@ def import_cbom_document(
 ) -> ScanDetail:
     """Store a third-party CycloneDX CBOM as a scan of a system (source cbom-import)."""
     authorize(actor, Permission.PQC_EDIT)
-    from qtqms.pqc.cbom import cbom_findings
+    from qtqms.pqc.scanner import cbom_findings
 
     findings = cbom_findings(document, Path(name).name or "cbom.json")
     return record_scan(
@@ -496,13 +507,13 @@ def _feed_mosca(uow: UnitOfWork, actor: Actor, product_key: str) -> None:
 
 
 def _new_task(actor: Actor, system_id: int, row: InventoryRow, owner_id: int) -> PqcTask:
-    suggestion = replacements.suggest(row.model_dump())
+    suggestion = suggest_replacement(row.model_dump())
     return PqcTask(
         organisation_id=actor.organisation_id,
         system_id=system_id,
         asset_label=row.label,
         replacement=suggestion.replacement if suggestion else UNDECIDED,
-        rationale=f"{suggestion.rationale} [{replacements.table_version()}:{suggestion.id}]" if suggestion else "",
+        rationale=f"{suggestion.rationale} [{replacements_version()}:{suggestion.id}]" if suggestion else "",
         owner_id=owner_id,
         deadline=row.deadline,
         status=TaskStatus.OPEN.value,

@@ -20,7 +20,7 @@ from qtqms.kit.web.forms import attempt, refusal
 from qtqms.kit.web.templating import render
 from qtqms.pqc import service
 from qtqms.pqc.domain import TaskStatus, parse_day
-from qtqms.pqc.policy import shipped_pack_ids
+from qtqms.pqc.scanner import shipped_pack_ids
 from qtqms.pqc.schemas import (
     InventoryGrouping,
     InventorySort,

@@ -12,7 +12,7 @@ from typing import Any
 
 from qtqms.kernel.datapack import load_document
 from qtqms.kernel.errors import InvalidInput, Problem
-from qtqms.pqc.domain import VERDICT_SEVERITY, Algorithm, AssetType, Finding, Verdict, hash_algorithm
+from qtqms.pqc.scanner.algorithms import VERDICT_SEVERITY, Algorithm, AssetType, Finding, Verdict, hash_algorithm
 
 PACKS_DIR = Path(__file__).with_name("packs")
 SCHEMA_FILE = PACKS_DIR / "policy-pack.schema.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from qtqms.pqc.domain import Finding, Verdict
-from qtqms.pqc.policy import Assessment
+from qtqms.pqc.scanner.algorithms import Finding, Verdict
+from qtqms.pqc.scanner.policy import Assessment
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Verdict.ALLOWED: "note", Verdict.DEPRECATED: "warning", Verdict.DISALLOWED: "error", Verdict.UNKNOWN: "error"}

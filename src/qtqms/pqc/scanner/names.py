@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from qtqms.pqc.domain import Algorithm, Primitive, classify, hash_algorithm, hash_name
+from qtqms.pqc.scanner.algorithms import Algorithm, Primitive, classify, hash_algorithm, hash_name
 
 _MODE = r"(?P<mode>GCM|CBC|CTR|ECB|CFB(?:128|64|8|1)?|OFB|CCM|XTS|SIV|OCB3?|KW|WRAP|GCMSIV)?"
 _KEY = r"(?P<bits>128|192|256)?"

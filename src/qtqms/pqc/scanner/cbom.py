@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qtqms.kernel.errors import InvalidInput, Problem
-from qtqms.pqc.domain import (
+from qtqms.pqc.scanner.algorithms import (
     PROTOCOL_FAMILIES,
     Algorithm,
     AssetType,
@@ -19,8 +19,8 @@ from qtqms.pqc.domain import (
     classify,
     unknown,
 )
-from qtqms.pqc.names import parse_name
-from qtqms.pqc.policy import Assessment
+from qtqms.pqc.scanner.names import parse_name
+from qtqms.pqc.scanner.policy import Assessment
 
 _KEY_TYPES = {"private-key", "public-key"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qtqms.pqc.domain import Algorithm, Primitive, classify
-from qtqms.pqc.names import parse_name
+from qtqms.pqc.scanner.algorithms import Algorithm, Primitive, classify
+from qtqms.pqc.scanner.names import parse_name
 
 # Key exchange / authentication components of OpenSSL and IANA suite names.
 _KEY_EXCHANGE = {

@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from qtqms.pqc.domain import Algorithm, AssetType, Confidence, Finding, classify, hash_name, unknown
+from qtqms.pqc.scanner.algorithms import Algorithm, AssetType, Confidence, Finding, classify, hash_name, unknown
 
 KEY_EXTENSIONS = frozenset({".pem", ".crt", ".cer", ".der", ".key", ".pub", ".p12", ".pfx", ".csr", ".p8"})
 _KEY_SUFFIXES = tuple(sorted(KEY_EXTENSIONS))  # asked of every file: `str.endswith` takes them all at once

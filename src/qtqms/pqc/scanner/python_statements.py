@@ -15,7 +15,7 @@ import ast
 import re
 from bisect import bisect_right
 
-from qtqms.pqc.patterns import LineIndex, line_crossing_literals, occurrences
+from qtqms.pqc.scanner.patterns import LineIndex, line_crossing_literals, occurrences
 
 # A line that may start a statement: code in column 0 that does not close a bracket or continue a statement.
 _STATEMENT_START = re.compile(r"(?!(?:else|elif|except|finally)\b)[^\s#)\]}]")

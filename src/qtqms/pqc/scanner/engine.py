@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qtqms.kernel.errors import InvalidInput
-from qtqms.pqc import certificates, configs, manifests, patterns, python_ast
-from qtqms.pqc.domain import Algorithm, Finding
-from qtqms.pqc.matchers import Matcher, make_matcher
-from qtqms.pqc.walk import ScanEvents, ScanSummary, WalkOptions, walk
+from qtqms.pqc.scanner import certificates, configs, manifests, patterns, python_ast
+from qtqms.pqc.scanner.algorithms import Algorithm, Finding
+from qtqms.pqc.scanner.matchers import Matcher, make_matcher
+from qtqms.pqc.scanner.walk import ScanEvents, ScanSummary, WalkOptions, walk
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -164,7 +164,7 @@ class Scanner:
 
     def _scan_in_workers(self, files: Iterable[_File]) -> Iterator[tuple[_File, FileOutcome]]:
         """Chunks of files scanned by worker processes, results taken in walk order (see `workers`)."""
-        from qtqms.pqc.workers import ordered_results  # multiprocessing takes a third of the import time
+        from qtqms.pqc.scanner.workers import ordered_results  # multiprocessing takes a third of the import time
 
         context, inherit = _pool_context()
         rebuild = _Rebuilder()

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from qtqms.pqc.domain import Algorithm, AssetType, Confidence, Finding, Primitive
+from qtqms.pqc.scanner.algorithms import Algorithm, AssetType, Confidence, Finding, Primitive
 
 LIBRARIES_FILE = Path(__file__).with_name("rules") / "libraries.toml"
 Dependency = tuple[str, str | None, str]  # name, version (or requirement), text to locate it by

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from qtqms.pqc.domain import (
+from qtqms.pqc.scanner.algorithms import (
     MODES,
     Algorithm,
     AssetType,
@@ -22,9 +22,9 @@ from qtqms.pqc.domain import (
     hash_name,
     unknown,
 )
-from qtqms.pqc.names import parse_jose, parse_name
-from qtqms.pqc.python_statements import Statements, Unsplittable
-from qtqms.pqc.suites import cipher_list, tls_group
+from qtqms.pqc.scanner.names import parse_jose, parse_name
+from qtqms.pqc.scanner.python_statements import Statements, Unsplittable
+from qtqms.pqc.scanner.suites import cipher_list, tls_group
 
 RULES_FILE = Path(__file__).with_name("rules") / "python.toml"
 _MAX_DEPTH = 6

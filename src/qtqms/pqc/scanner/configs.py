@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from qtqms.pqc.domain import Algorithm, AssetType, Confidence, Finding, Primitive, classify
-from qtqms.pqc.names import parse_name
-from qtqms.pqc.suites import cipher_list, ssh_algorithm, tls_group
+from qtqms.pqc.scanner.algorithms import Algorithm, AssetType, Confidence, Finding, Primitive, classify
+from qtqms.pqc.scanner.names import parse_name
+from qtqms.pqc.scanner.suites import cipher_list, ssh_algorithm, tls_group
 
 _CONFIG_NAMES = frozenset(
     {

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from qtqms.kernel.errors import InvalidInput, Problem
-from qtqms.pqc.domain import Algorithm, AssetType, Confidence, Finding, Primitive, classify
-from qtqms.pqc.names import parse_jose, parse_name
-from qtqms.pqc.suites import cipher_list, cipher_suite, tls_group
+from qtqms.pqc.scanner.algorithms import Algorithm, AssetType, Confidence, Finding, Primitive, classify
+from qtqms.pqc.scanner.names import parse_jose, parse_name
+from qtqms.pqc.scanner.suites import cipher_list, cipher_suite, tls_group
 
 RULES_DIR = Path(__file__).with_name("rules") / "code"
 _WINDOW_LINES = 2  # a call may wrap: the confirm regex sees the candidate line and the next two

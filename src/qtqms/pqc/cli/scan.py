@@ -1,10 +1,12 @@
-"""`qtqms pqc`: scan a tree for cryptography, write CBOM/SARIF, judge it against a policy pack."""
+"""`qtqms pqc scan` and `qtqms pqc policy`: the engine's commands, which need no database.
+
+Only `scan --record` stores anything (see `record`).
+"""
 
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,14 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
+from qtqms.pqc.cli.record import Target, record_findings
 
 if TYPE_CHECKING:
-    from qtqms.pqc.domain import Finding
-    from qtqms.pqc.policy import Assessment, PolicyPack
+    from qtqms.pqc.scanner import Assessment, Finding, PolicyPack
 
-app = typer.Typer(no_args_is_help=True, help="Post-quantum readiness: crypto inventory, CBOM and policy packs.")
 policy_app = typer.Typer(no_args_is_help=True, help="Crypto policy packs (NIST IR 8547, CNSA 2.0, EU roadmap).")
-app.add_typer(policy_app, name="policy")
 
 FAIL_LEVELS = ("deprecated", "disallowed", "unknown")
 _PROGRESS_INTERVAL = 0.1  # seconds between redraws of the progress line
@@ -44,7 +44,6 @@ FailOnOption = Annotated[
 ]
 
 
-@app.command()
 def scan(
     path: Annotated[Path, typer.Argument(help="File or directory to scan.")],
     as_json: bool = JSON_OPTION,
@@ -78,7 +77,7 @@ def scan(
 
     if record and not product:
         fail("--record needs --product: a scan is stored as a scan of one product's system", EXIT_BAD_INPUT)
-    pack, day, threshold = _policy_arguments(policy, as_of, fail_on)
+    pack, day, threshold = policy_arguments(policy, as_of, fail_on)
     if not path.exists():
         fail(f"{path}: no such file or directory", EXIT_BAD_INPUT)
     if matcher not in {"auto", "hyperscan", "aho-corasick"}:
@@ -98,13 +97,13 @@ def scan(
     assessments = _assess(findings, pack, day, category)
     subject = path.resolve().name or str(path)
     if cbom is not None:
-        from qtqms.pqc.cbom import write_cbom
+        from qtqms.pqc.scanner import write_cbom
 
         write_cbom(cbom, findings, subject=subject, assessments=assessments, policy_id=pack.id if pack else None)
     if sarif is not None:
         import json
 
-        from qtqms.pqc.sarif import to_sarif
+        from qtqms.pqc.scanner import to_sarif
 
         document = to_sarif(findings, assessments, pack.id if pack else None)
         sarif.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -115,24 +114,25 @@ def scan(
         _print_summary(scanner, scanner.matcher.name)
     if record:
         assert product is not None
-        target = _Target(product, system or subject, policy, as_of, category)
-        _record(target, findings, "scanner", str(path), scanner.summary.to_dict(), quiet=as_json)
+        target = Target(product, system or subject, policy, as_of_day(as_of), category)
+        record_findings(target, findings, "scanner", str(path), scanner.summary.to_dict(), quiet=as_json)
     _check(assessments, pack, day, threshold)
 
 
-def _policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None) -> tuple[Any, date, Any]:
-    from qtqms.pqc.domain import Verdict
-    from qtqms.pqc.policy import load_pack
+def policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None) -> tuple[Any, date, Any]:
+    """The pack, the day and the `--fail-on` threshold the options name; a bad one exits 2 naming its option."""
+    from qtqms.pqc.scanner import Verdict, load_pack
 
     if fail_on is not None and fail_on not in FAIL_LEVELS:
         fail(f"--fail-on: '{fail_on}' is not one of {', '.join(FAIL_LEVELS)}", EXIT_BAD_INPUT)
     if fail_on is not None and policy is None:
         fail("--fail-on needs --policy: without a policy nothing can be judged compliant", EXIT_BAD_INPUT)
     pack = load_pack(policy) if policy else None
-    return pack, _day(as_of) or date.today(), Verdict(fail_on) if fail_on else None
+    return pack, as_of_day(as_of) or date.today(), Verdict(fail_on) if fail_on else None
 
 
-def _day(as_of: str | None) -> date | None:
+def as_of_day(as_of: str | None) -> date | None:
+    """The `--as-of` day, or None when not given; a day that is not YYYY-MM-DD exits 2."""
     from qtqms.kernel.errors import InvalidInput
     from qtqms.pqc.domain import parse_day
 
@@ -173,7 +173,7 @@ def _collect(scanner: Any, path: Path, show_progress: bool) -> list[Finding]:
 def _assess(findings: list[Finding], pack: PolicyPack | None, day: date, category: str | None) -> list[Assessment]:
     if pack is None:
         return []
-    from qtqms.pqc.policy import evaluate
+    from qtqms.pqc.scanner import evaluate
 
     return list(evaluate(findings, pack, day, category))
 
@@ -199,7 +199,7 @@ def _policy_result(pack: PolicyPack | None, day: date, assessments: list[Assessm
         return None
     from collections import Counter
 
-    from qtqms.pqc.domain import Verdict
+    from qtqms.pqc.scanner import Verdict
 
     counts = Counter(a.verdict.value for a in assessments)
     return {
@@ -255,7 +255,7 @@ def _check(assessments: list[Assessment], pack: PolicyPack | None, day: date, th
         return
     from collections import Counter
 
-    from qtqms.pqc.policy import fails
+    from qtqms.pqc.scanner import fails
 
     if fails(assessments, threshold):
         counts = Counter(a.verdict.value for a in assessments if a.verdict.value != "allowed")
@@ -269,7 +269,7 @@ def _check(assessments: list[Assessment], pack: PolicyPack | None, day: date, th
 @policy_app.command("list")
 def policy_list(as_json: bool = JSON_OPTION) -> None:
     """Shipped policy packs with their version, source and when they were last verified."""
-    from qtqms.pqc.policy import list_packs
+    from qtqms.pqc.scanner import list_packs
 
     packs = [pack.summary() for pack in list_packs()]
     if as_json:
@@ -282,7 +282,7 @@ def policy_list(as_json: bool = JSON_OPTION) -> None:
 @policy_app.command("show")
 def policy_show(pack_id: Annotated[str, typer.Argument(help="Pack id or path.")], as_json: bool = JSON_OPTION) -> None:
     """A pack's rules, categories and milestones."""
-    from qtqms.pqc.policy import load_pack
+    from qtqms.pqc.scanner import load_pack
 
     pack = load_pack(pack_id)
     if as_json:
@@ -321,11 +321,11 @@ def policy_evaluate(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Judge the assets of an existing CBOM against a policy pack."""
-    from qtqms.pqc.cbom import import_cbom
+    from qtqms.pqc.scanner import import_cbom
 
     if policy is None:
         fail("--policy is required: without a policy nothing can be judged", EXIT_BAD_INPUT)
-    pack, day, threshold = _policy_arguments(policy, as_of, fail_on)
+    pack, day, threshold = policy_arguments(policy, as_of, fail_on)
     findings = import_cbom(cbom_file)
     assessments = _assess(findings, pack, day, category)
     if as_json:
@@ -337,192 +337,3 @@ def policy_evaluate(
         ]
         print_table(f"{pack.id} as of {day.isoformat()}", ["Asset", "Where", "Verdict", "Rule"], rows)
     _check(assessments, pack, day, threshold)
-
-
-# ---------- the inventory inside the QMS (needs the database) ----------
-
-migrate_app = typer.Typer(no_args_is_help=True, help="Migration plan: tasks, owners, deadlines and progress.")
-app.add_typer(migrate_app, name="migrate")
-GROUPS = ("algorithm", "verdict", "deadline")
-
-
-@dataclass(frozen=True)
-class _Target:
-    product: str
-    system: str
-    policy: str | None
-    as_of: str | None
-    category: str | None
-
-
-def _record(target: _Target, findings: list[Finding], source: str, ref: str, summary: dict, quiet: bool) -> None:
-    from qtqms.kit.cli.context import use_case
-    from qtqms.pqc import service
-
-    day = _day(target.as_of)
-    with use_case(write=True) as (uow, actor):
-        stored = service.record_scan(
-            uow,
-            actor,
-            product=target.product,
-            system=target.system,
-            findings=findings,
-            source=source,
-            source_ref=ref,
-            policy=target.policy or "nist-ir-8547",
-            as_of=day,
-            category=target.category,
-            summary=summary,
-        )
-    message = f"Recorded scan {stored.id} of {stored.product}/{stored.system}: {stored.summary['assets']} assets."
-    typer.echo(message, err=quiet)
-
-
-@app.command("import")
-def import_(
-    cbom_file: Annotated[Path, typer.Argument(help="CycloneDX 1.6/1.7 CBOM (JSON) of a third party.")],
-    product: Annotated[str, typer.Option("--product", help="Product key (e.g. QKD-LINK).")],
-    system: Annotated[str, typer.Option("--system", help="System of the product the CBOM describes.")],
-    policy: PolicyOption = None,
-    as_of: AsOfOption = None,
-    category: CategoryOption = None,
-) -> None:
-    """Store a third-party CBOM as a scan of a product's system (source: cbom-import)."""
-    from qtqms.pqc.cbom import import_cbom
-
-    _policy_arguments(policy, as_of, None)
-    findings = import_cbom(cbom_file)
-    _record(_Target(product, system, policy, as_of, category), findings, "cbom-import", cbom_file.name, {}, False)
-
-
-@app.command("inventory")
-def inventory(
-    product: Annotated[str, typer.Argument(help="Product key.")],
-    by: Annotated[str, typer.Option("--by", help="Group by algorithm, verdict or deadline.")] = "verdict",
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Judge each asset as of this date instead: what breaks then.")
-    ] = None,
-    as_json: bool = JSON_OPTION,
-) -> None:
-    """A product's current inventory: the assets of each system's latest recorded scan."""
-    from qtqms.kit.cli.context import use_case
-    from qtqms.pqc import service
-
-    if by not in GROUPS:
-        fail(f"--by: '{by}' is not one of {', '.join(GROUPS)}", EXIT_BAD_INPUT)
-    day = _day(as_of)
-    with use_case() as (uow, actor):
-        data = service.get_inventory(uow, actor, product, day)
-    if as_json:
-        print_json(data.model_dump(mode="json"))
-        return
-    key = {
-        "algorithm": lambda r: r.family,
-        "verdict": lambda r: r.verdict or "not judged",
-        "deadline": lambda r: r.deadline.isoformat() if r.deadline else "no deadline",
-    }[by]
-    rows = sorted(data.rows, key=lambda r: (key(r), r.label))
-    columns = [by, "Asset", "System", "Verdict", "Deadline", "Occurrences", "Task"]
-    table = [
-        [key(r), r.label, r.system, r.verdict or "not judged", r.deadline, r.occurrences, r.task_status] for r in rows
-    ]
-    when = f" judged as of {day.isoformat()}" if day else ""
-    print_table(f"Crypto inventory of {product}{when}: {len(rows)} assets", columns, table)
-
-
-@app.command("diff")
-def diff(
-    scan_id: Annotated[int, typer.Argument(help="Scan id (see `qtqms pqc inventory --json`).")],
-    against: Annotated[int | None, typer.Option("--against", help="Older scan (default: the previous one).")] = None,
-    as_json: bool = JSON_OPTION,
-) -> None:
-    """Assets added, removed or judged differently since the system's previous scan."""
-    from qtqms.kit.cli.context import use_case
-    from qtqms.pqc import service
-
-    with use_case() as (uow, actor):
-        result = service.diff_scan(uow, actor, scan_id, against)
-    if as_json:
-        print_json(result.model_dump(mode="json"))
-        return
-    rows = [
-        [kind, c.label, c.before, c.after] for kind in ("added", "removed", "changed") for c in getattr(result, kind)
-    ]
-    older = f"scan {result.older.id}" if result.older else "nothing (first scan)"
-    print_table(
-        f"Scan {result.newer.id} of {result.newer.system} against {older}", ["Change", "Asset", "Before", "After"], rows
-    )
-
-
-@migrate_app.command("plan")
-def migrate_plan(
-    product: Annotated[str, typer.Argument(help="Product key.")],
-    owner: Annotated[str | None, typer.Option("--owner", help="Owner of the new tasks (default: you).")] = None,
-) -> None:
-    """Create a task for every asset the policy deprecates, disallows or cannot judge."""
-    from qtqms.kit.cli.context import use_case
-    from qtqms.pqc import service
-
-    with use_case(write=True) as (uow, actor):
-        created = service.plan_migration(uow, actor, product, owner=owner)
-    typer.echo(f"Planned {len(created)} new task(s) for {product}.")
-
-
-@migrate_app.command("list")
-def migrate_list(product: Annotated[str, typer.Argument(help="Product key.")], as_json: bool = JSON_OPTION) -> None:
-    """A product's migration tasks and its progress, soonest deadline first."""
-    from qtqms.kit.cli.context import use_case
-    from qtqms.pqc import service
-
-    with use_case() as (uow, actor):
-        tasks = service.list_tasks(uow, actor, product)
-        progress = service.get_progress(uow, actor, product)
-    if as_json:
-        print_json({"progress": progress.model_dump(mode="json"), "tasks": [t.model_dump(mode="json") for t in tasks]})
-        return
-    rows = [
-        [
-            t.id,
-            t.system,
-            t.asset_label,
-            t.replacement,
-            t.owner,
-            t.deadline,
-            t.status.value + (" OVERDUE" if t.overdue else ""),
-        ]
-        for t in tasks
-    ]
-    print_table(
-        f"Migration plan of {product}", ["Id", "System", "Asset", "Replace with", "Owner", "Deadline", "Status"], rows
-    )
-    years = "unknown" if progress.migration_years is None else f"{progress.migration_years} years"
-    typer.echo(
-        f"{progress.done} of {progress.total} done ({progress.percent}%), {progress.overdue} overdue; y = {years}."
-    )
-
-
-@migrate_app.command("update")
-def migrate_update(
-    task_id: Annotated[int, typer.Argument(help="Task id (see `qtqms pqc migrate list`).")],
-    status: Annotated[str | None, typer.Option("--status", help="open, in_progress or done.")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="New owner's username.")] = None,
-    deadline: Annotated[str | None, typer.Option("--deadline", help="New deadline (YYYY-MM-DD).")] = None,
-    replacement: Annotated[str | None, typer.Option("--replacement", help="What replaces the asset.")] = None,
-    effort: Annotated[float | None, typer.Option("--effort", help="Estimated effort in person-days.")] = None,
-) -> None:
-    """Change a migration task's status, owner, deadline, replacement or effort."""
-    from pydantic import ValidationError
-
-    from qtqms.kit.cli.context import use_case
-    from qtqms.pqc import service
-    from qtqms.pqc.schemas import TaskUpdate
-
-    given = {"status": status, "owner": owner, "deadline": deadline, "replacement": replacement, "effort_days": effort}
-    try:
-        data = TaskUpdate(**{k: v for k, v in given.items() if v is not None})
-    except ValidationError as error:
-        first = error.errors()[0]
-        fail(f"--{'-'.join(map(str, first['loc']))}: {first['msg']}", EXIT_BAD_INPUT)
-    with use_case(write=True) as (uow, actor):
-        task = service.update_task(uow, actor, task_id, data)
-    typer.echo(f"Task {task.id} ({task.asset_label}): {task.status.value}, owner {task.owner}, due {task.deadline}.")
