@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+from typing import get_args
 
 import pytest
 from sqlalchemy import select, update
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from qtqms.app.cli import app
 from qtqms.models.risk import Risk
+from qtqms.risk import cli as risk_cli
 from qtqms.risk import repository as repo
 from qtqms.risk.schemas import RegisterQuery
 from tests.builders import api_token, log_in
@@ -150,5 +152,7 @@ def test_an_unknown_sort_is_refused_naming_the_allowed_ones_at_every_entry_point
         assert result.exit_code == 2 and f"sort: unknown sort 'colour': use {allowed}" in result.output, command
 
 
-def test_the_register_allows_exactly_the_sorts_its_repository_can_order_by():
+def test_the_register_allows_exactly_the_sorts_its_repository_can_order_by_and_the_cli_help_names_them():
     assert set(RegisterQuery.sorts) == set(repo.SORT_COLUMNS)
+    *first, last = RegisterQuery.sorts
+    assert get_args(risk_cli.Sort)[1].help == f"{', '.join(first)} or {last}"  # written out: the CLI loads lazily

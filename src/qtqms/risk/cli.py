@@ -10,19 +10,6 @@ import typer
 
 from qtqms.kit.cli.context import use_case
 from qtqms.kit.cli.output import JSON_OPTION, Table, emit, fail
-from qtqms.risk.schemas import (
-    AcceptanceIn,
-    ActionClose,
-    AssessmentIn,
-    AssetCreate,
-    DataClassCreate,
-    DataClassUpdate,
-    ExposureCreate,
-    RegisterQuery,
-    RiskCreate,
-    RiskUpdate,
-    TreatmentIn,
-)
 
 app = typer.Typer(no_args_is_help=True, help="Risk register (ISO/IEC 27005) with the quantum threat model and Mosca.")
 asset_app = typer.Typer(no_args_is_help=True, help="Assets: information, software, services, equipment, people, sites.")
@@ -58,12 +45,8 @@ Product = Annotated[str, typer.Option(help="Product key, e.g. QKD-LINK")]
 Level = Annotated[int | None, typer.Option(help="Current level index in the risk's matrix (0 the lowest)")]
 Source = Annotated[str, typer.Option(help="manual or mosca")]
 Search = Annotated[str, typer.Option(help="Words in the title, or a reference such as R-0042")]
-Sort = Annotated[str, typer.Option(help=", ".join(RegisterQuery.sorts))]
+Sort = Annotated[str, typer.Option(help="level, inherent, ref, title, status, domain or updated")]
 Ascending = Annotated[bool, typer.Option("--ascending", help="Lowest first")]
-
-
-def _register_query(ascending: bool, **fields: Any) -> RegisterQuery:
-    return RegisterQuery(**fields, descending=not ascending)
 
 
 @app.command("list")
@@ -82,11 +65,11 @@ def list_risks(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """The register, filtered and sorted; highest current level first by default."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    query = _register_query(
-        ascending, domain=domain, status=status, owner=owner, product=product, level=level, search=search,
-        source=source, sort=sort, limit=limit, cursor=cursor,
+    query = schemas.RegisterQuery(
+        domain=domain, status=status, owner=owner, product=product, level=level, search=search,
+        source=source, sort=sort, descending=not ascending, limit=limit, cursor=cursor,
     )  # fmt: skip
     with use_case() as (uow, actor):
         page = service.register(uow, actor, query)
@@ -158,9 +141,9 @@ def add(
     reason: str = REASON,
 ) -> None:
     """Identify a risk scenario, optionally rating it at once."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = RiskCreate(
+    data = schemas.RiskCreate(
         title=title,
         domain=domain,
         approach=approach,
@@ -192,9 +175,9 @@ def assess(
     reason: str = REASON,
 ) -> None:
     """Rate likelihood and impact; a change to an accepted risk makes its acceptance invalid."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = AssessmentIn(
+    data = schemas.AssessmentIn(
         inherent=_rating(inherent, "inherent"),
         current=_rating(current, "current"),
         residual=_rating(residual, "residual"),
@@ -215,7 +198,7 @@ def link(
     reason: str = REASON,
 ) -> None:
     """Link a risk to catalogue requirements and to the controls that treat it (not a material change)."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
     if not requirement and not control:
         fail("name at least one --requirement or --control")
@@ -225,7 +208,7 @@ def link(
             "linked_requirements": _changed([r.link for r in risk.linked_requirements], requirement, remove),
             "linked_controls": _changed([c.key for c in risk.linked_controls], control, remove),
         }
-        service.update_risk(uow, actor, ref, RiskUpdate(**changes))
+        service.update_risk(uow, actor, ref, schemas.RiskUpdate(**changes))
         risk = service.get_risk(uow, actor, ref)
     typer.echo(
         f"{risk.ref}: requirements {', '.join(r.link for r in risk.linked_requirements) or '-'}; "
@@ -258,7 +241,7 @@ def treat(
     reason: str = REASON,
 ) -> None:
     """Choose a treatment and plan actions, or close an action (the last one re-assesses the residual risk)."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
     if close is None and not option:
         fail("give --option to plan a treatment, or --close ACTION_ID to close an action")
@@ -266,9 +249,11 @@ def treat(
         if close is not None:
             if close not in {a.id for a in service.get_risk(uow, actor, ref).actions}:
                 fail(f"action {close} is not an action of {ref}")
-            service.close_action(uow, actor, close, ActionClose(note=note, residual=_rating(residual, "residual")))
+            service.close_action(
+                uow, actor, close, schemas.ActionClose(note=note, residual=_rating(residual, "residual"))
+            )
         else:
-            data = TreatmentIn(option=option, plan=plan, actions=[_action(a) for a in action or []])
+            data = schemas.TreatmentIn(option=option, plan=plan, actions=[_action(a) for a in action or []])
             service.treat_risk(uow, actor, ref, data)
         risk = service.get_risk(uow, actor, ref)
     open_actions = sum(a.status == "open" for a in risk.actions)
@@ -284,10 +269,10 @@ def accept(
     reason: str = REASON,
 ) -> None:
     """Accept a risk with your electronic signature (your password is asked for)."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("password", hide_input=True)
-    data = AcceptanceIn(password=password, justification=justification, expires_on=expires or None)
+    data = schemas.AcceptanceIn(password=password, justification=justification, expires_on=expires or None)
     with use_case(write=True, reason=reason) as (uow, actor):
         service.accept_risk(uow, actor, ref, data)
         risk = service.get_risk(uow, actor, ref)
@@ -448,11 +433,11 @@ def export(
     ascending: Ascending = False,
 ) -> None:
     """The register as CSV or XLSX (chosen by the file's extension): every risk the filters match, sorted."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    query = _register_query(
-        ascending, domain=domain, status=status, owner=owner, product=product, level=level, search=search,
-        source=source, sort=sort,
+    query = schemas.RegisterQuery(
+        domain=domain, status=status, owner=owner, product=product, level=level, search=search,
+        source=source, sort=sort, descending=not ascending,
     )  # fmt: skip
     fmt = output.suffix.lower().lstrip(".")
     with use_case() as (uow, actor):
@@ -469,11 +454,11 @@ def exposure(
     reason: str = REASON,
 ) -> None:
     """Record that a system protects a data class; a harvest-now-decrypt-later risk follows if x + y > z."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
     with use_case(write=True, reason=reason) as (uow, actor):
         service.add_exposure(
-            uow, actor, ExposureCreate(data_class=data_class, system=system, migration_years=years or None)
+            uow, actor, schemas.ExposureCreate(data_class=data_class, system=system, migration_years=years or None)
         )
     typer.echo(f"{data_class} is protected by {system}; Mosca's inequality re-run")
 
@@ -513,9 +498,11 @@ def asset_add(
     reason: str = REASON,
 ) -> None:
     """Add an asset; every asset has an owner."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = AssetCreate(key=key, name=name, kind=kind, owner=owner, product=product or None, description=description)
+    data = schemas.AssetCreate(
+        key=key, name=name, kind=kind, owner=owner, product=product or None, description=description
+    )
     with use_case(write=True, reason=reason) as (uow, actor):
         service.create_asset(uow, actor, data)
     typer.echo(f"added asset {key}")
@@ -559,9 +546,9 @@ def data_class_add(
     reason: str = REASON,
 ) -> None:
     """Add a data class."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = DataClassCreate(
+    data = schemas.DataClassCreate(
         key=key, name=name, shelf_life_years=shelf_life, sensitivity=sensitivity, owner=owner or None
     )
     with use_case(write=True, reason=reason) as (uow, actor):
@@ -577,9 +564,9 @@ def data_class_set(
     reason: str = REASON,
 ) -> None:
     """Change a data class's shelf life or sensitivity; re-runs Mosca and updates the risks it raised."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = DataClassUpdate(shelf_life_years=shelf_life or None, sensitivity=sensitivity or None)
+    data = schemas.DataClassUpdate(shelf_life_years=shelf_life or None, sensitivity=sensitivity or None)
     with use_case(write=True, reason=reason) as (uow, actor):
         service.update_data_class(uow, actor, key, data)
     typer.echo(f"updated data class {key}")
