@@ -123,11 +123,33 @@ def test_soa_lists_the_controls_that_implement_each_annex_control_and_exports(wo
     rows = world.read(world.viewer, service.soa, "iso27001-2022")
     assert next(r for r in rows if r.requirement == "A.8.24").controls == ["CTL-KEYS"]
     text, media, _ = world.read(world.viewer, service.export_soa, "iso27001-2022", "csv")
-    assert media == "text/csv" and "A.8.24" in text.decode() and "CTL-KEYS" in text.decode()
+    assert media == "text/csv; charset=utf-8" and "A.8.24" in text.decode() and "CTL-KEYS" in text.decode()
     xlsx, _, _ = world.read(world.viewer, service.export_soa, "iso27001-2022", "xlsx")
     assert xlsx[:2] == b"PK"
     with pytest.raises(InvalidInput):
         world.read(world.viewer, service.soa, "iso9001-2015")
+
+
+def test_a_justification_that_is_a_spreadsheet_formula_is_exported_as_plain_text(world):
+    """Defect 2 (issue 10): the SoA export wrote a justification such as =HYPERLINK(...) as a live formula."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://evil","click me")'
+    entry = SoaEntryUpdate(applicable=False, justification=formula)
+    world.run(world.quality, service.set_soa_entry, "iso27001-2022", "A.8.30", entry)
+    text, _, _ = world.read(world.viewer, service.export_soa, "iso27001-2022", "csv")
+    exported = next(line for line in text.decode().splitlines() if line.startswith("iso27001-2022,A.8.30,"))
+    assert '"\'=HYPERLINK(""http://evil"",""click me"")"' in exported
+    xlsx, _, _ = world.read(world.viewer, service.export_soa, "iso27001-2022", "xlsx")
+    sheet = load_workbook(BytesIO(xlsx)).active
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("requirement")].value == "A.8.30")
+    cell = row[header.index("justification")]
+    assert (cell.data_type, cell.value) == ("s", "'" + formula)
+    kept = next(r for r in world.read(world.viewer, service.soa, "iso27001-2022") if r.requirement == "A.8.30")
+    assert kept.justification == formula  # the record keeps what was typed; only the export is made inert
 
 
 def test_unknown_requirements_are_each_reported(world):

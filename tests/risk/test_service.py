@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
+from qtqms.kit.paging import encode_cursor
 from qtqms.models.risk import Risk
 from qtqms.risk import service
 from qtqms.risk.schemas import (
@@ -23,6 +24,7 @@ from qtqms.risk.schemas import (
     DataClassUpdate,
     ExposureCreate,
     RatingIn,
+    RegisterQuery,
     RiskUpdate,
     TreatmentIn,
 )
@@ -243,7 +245,7 @@ def test_register_filters_sorts_and_pages_by_keyset_with_a_constant_number_of_qu
         )
     seen, cursor = [], None
     while True:
-        page = read(team, team.viewer, service.register, sort="level", descending=True, cursor=cursor, limit=3)
+        page = read(team, team.viewer, service.register, RegisterQuery(sort="level", cursor=cursor, limit=3))
         seen += [(row.current.likelihood, row.current.impact, row.ref) for row in page.rows]
         cursor = page.next_cursor
         if cursor is None:
@@ -252,16 +254,17 @@ def test_register_filters_sorts_and_pages_by_keyset_with_a_constant_number_of_qu
     levels = [read(team, team.viewer, service.get_risk, ref).current.level_key for *_, ref in seen]
     order = ["very-high", "high", "medium", "low", "very-low"]
     assert [order.index(k) for k in levels] == sorted(order.index(k) for k in levels)
-    quality = read(team, team.viewer, service.register, domain_name="quality", sort="title", descending=False)
+    quality = read(team, team.viewer, service.register, RegisterQuery(domain="quality", sort="title", order="asc"))
     assert [r.title for r in quality.rows] == ["Risk 1", "Risk 3", "Risk 5"] and quality.total == 3
-    assert [r.ref for r in read(team, team.viewer, service.register, search="risk 4").rows] == ["R-0005"]
-    assert [r.ref for r in read(team, team.viewer, service.register, search="R-0002").rows] == ["R-0002"]
-    with pytest.raises(InvalidInput, match="cursor"):
-        read(team, team.viewer, service.register, cursor="garbage")
+    assert [r.ref for r in read(team, team.viewer, service.register, RegisterQuery(search="risk 4")).rows] == ["R-0005"]
+    assert [r.ref for r in read(team, team.viewer, service.register, RegisterQuery(search="R-0002")).rows] == ["R-0002"]
+    for garbage in ("garbage", encode_cursor(["high", 3]), encode_cursor([3])):  # not base64; a text level; short
+        with pytest.raises(InvalidInput, match="cursor"):
+            read(team, team.viewer, service.register, RegisterQuery(cursor=garbage))
     query_counts = []
     for limit in (2, 6):
         with UnitOfWork(team.db, actor=team.viewer) as uow, query_counter(team.db) as statements:
-            service.register(uow, team.viewer, limit=limit)
+            service.register(uow, team.viewer, RegisterQuery(limit=limit))
             query_counts.append(len(statements))
     assert query_counts[0] == query_counts[1] <= 4
 

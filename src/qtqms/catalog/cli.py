@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from qtqms.kit.cli.context import use_case
-from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
+from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, Table, emit, fail
 
 app = typer.Typer(no_args_is_help=True, help="Framework packs, cross-framework mappings and OSCAL.")
 
@@ -39,18 +39,19 @@ def validate(
 
         known = packs.shipped_frameworks() | {p.id: p for p, _ in checked.values() if isinstance(p, FrameworkPack)}
         results = {str(f): results[str(f)] if str(f) in results else oscal.validate_file(f, known) for f in files}
-    if as_json:
-        print_json(
-            [
-                {"file": file, "valid": not problems, "problems": [asdict(problem) for problem in problems]}
-                for file, problems in results.items()
-            ]
+    report = [
+        {"file": file, "valid": not problems, "problems": [asdict(problem) for problem in problems]}
+        for file, problems in results.items()
+    ]
+    lines = [
+        line
+        for file, problems in results.items()
+        for line in (
+            f"{file}: {'ok' if not problems else f'{len(problems)} problem(s)'}",
+            *(f"  {p}" for p in problems),
         )
-    else:
-        for file, problems in results.items():
-            typer.echo(f"{file}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
-            for problem in problems:
-                typer.echo(f"  {problem}")
+    ]
+    emit(report, as_json, *lines)
     invalid = sum(1 for problems in results.values() if problems)
     if invalid:
         fail(f"{invalid} of {len(results)} pack file(s) invalid", EXIT_CHECK_FAILED)
@@ -167,12 +168,9 @@ def list_(
 
     with use_case() as (uow, actor):
         found = service.list_frameworks(uow, actor, all_editions=all_editions)
-    if as_json:
-        print_json([f.model_dump() for f in found])
-        return
     # The id first and the long texts last, so a narrow terminal wraps the title rather than cutting the id.
     rows = [[f.id, f.version, f.requirement_count, "yes" if f.is_current else "no", f.title] for f in found]
-    print_table("Frameworks", ["id", "version", "requirements", "current", "title"], rows)
+    emit(found, as_json, Table("Frameworks", ["id", "version", "requirements", "current", "title"], rows))
 
 
 @app.command()
@@ -186,12 +184,13 @@ def show(
 
     with use_case() as (uow, actor):
         detail = service.show_framework(uow, actor, pack_id, version or None)
-    if as_json:
-        print_json(detail.model_dump())
-        return
-    typer.echo(f"{detail.title} ({detail.id} {detail.version}, edition {detail.edition})")
     rows = [[r.id, r.parent or "", r.kind, "yes" if r.assessable else "no", r.label] for r in detail.requirements]
-    print_table("Requirements", ["id", "parent", "kind", "assessable", "label"], rows)
+    emit(
+        detail,
+        as_json,
+        f"{detail.title} ({detail.id} {detail.version}, edition {detail.edition})",
+        Table("Requirements", ["id", "parent", "kind", "assessable", "label"], rows),
+    )
 
 
 @app.command()
@@ -206,17 +205,15 @@ def diff(
 
     with use_case() as (uow, actor):
         found = service.diff_editions(uow, actor, pack_id, old, new)
-    if as_json:
-        print_json(found.model_dump())
-        return
-    typer.echo(f"{pack_id} {old} -> {new}: {len(found.added)} added, {len(found.removed)} removed, "
-               f"{len(found.changed)} changed")  # fmt: skip
-    for ref in found.added:
-        typer.echo(f"  + {ref}")
-    for ref in found.removed:
-        typer.echo(f"  - {ref}")
-    for change in found.changed:
-        typer.echo(f"  ~ {change.requirement}: {', '.join(change.fields)}")
+    emit(
+        found,
+        as_json,
+        f"{pack_id} {old} -> {new}: {len(found.added)} added, {len(found.removed)} removed, "
+        f"{len(found.changed)} changed",
+        *(f"  + {ref}" for ref in found.added),
+        *(f"  - {ref}" for ref in found.removed),
+        *(f"  ~ {change.requirement}: {', '.join(change.fields)}" for change in found.changed),
+    )
 
 
 control_app = typer.Typer(no_args_is_help=True, help="The organisation's controls and their evidence.")
@@ -230,13 +227,12 @@ def control_list(as_json: bool = JSON_OPTION) -> None:
 
     with use_case() as (uow, actor):
         found = service.list_controls(uow, actor)
-    if as_json:
-        print_json([c.model_dump(mode="json") for c in found])
-        return
     rows = [
         [c.key, c.title, c.owner, c.status, len(c.requirements), sum(1 for e in c.evidence if e.current)] for c in found
     ]
-    print_table("Controls", ["key", "title", "owner", "status", "requirements", "current evidence"], rows)
+    emit(
+        found, as_json, Table("Controls", ["key", "title", "owner", "status", "requirements", "current evidence"], rows)
+    )
 
 
 @control_app.command("add")
@@ -255,31 +251,17 @@ def control_add(
     from qtqms.catalog import service
     from qtqms.catalog.schemas import ControlCreate
 
-    data = _schema(
-        ControlCreate,
-        {
-            "key": key,
-            "title": title,
-            "owner": owner,
-            "status": status,
-            "implementation": implementation,
-            "requirements": [_ref(text) for text in requirement],
-        },  # fmt: skip
+    data = ControlCreate(
+        key=key,
+        title=title,
+        owner=owner,
+        status=status,
+        implementation=implementation,
+        requirements=[_ref(text) for text in requirement],
     )
     with use_case(write=True) as (uow, actor):
         created = service.create_control(uow, actor, data)
-    print_json(created.model_dump(mode="json")) if as_json else typer.echo(f"control {created.key} added")
-
-
-def _schema(model, fields: dict):
-    """Build an input schema; a bad value (an unknown status) is one clear error and exit code 2."""
-    from pydantic import ValidationError
-
-    try:
-        return model.model_validate(fields)
-    except ValidationError as error:
-        first = error.errors()[0]
-        fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+    emit(created, as_json, f"control {created.key} added")
 
 
 def _ref(text: str) -> dict[str, str]:
@@ -308,7 +290,7 @@ def control_set(
     changes = {name: value for name, value in changes.items() if value is not None}
     if review_date:
         changes["review_date"] = _date(review_date, "review-date")
-    data = _schema(ControlUpdate, changes)
+    data = ControlUpdate.model_validate(changes)
     with use_case(write=True) as (uow, actor):
         if changes:
             service.update_control(uow, actor, key, data)
@@ -335,7 +317,7 @@ def control_evidence(
     if bool(file) == bool(url):
         fail("give either --file or --url")
     dates = {"valid_from": _date(valid_from, "valid-from"), "valid_until": _date(valid_until, "valid-until")}
-    link = None if file else _schema(EvidenceLinkCreate, {"title": title, "url": url, **dates})
+    link = None if file else EvidenceLinkCreate(title=title, url=url, **dates)
     with use_case(write=True) as (uow, actor):
         if link is None:
             from qtqms.catalog.blobs import read_file
@@ -418,13 +400,10 @@ def readiness(
     with use_case() as (uow, actor):
         if explain:
             found = service.explain(uow, actor, framework, explain)
-            return print_json(found.model_dump(mode="json")) if as_json else _print_explanation(found)
+            return emit(found, as_json, lambda: _print_explanation(found))
         results = service.readiness(uow, actor, framework or None)
-    if as_json:
-        print_json([r.model_dump() for r in results])
-        return
     rows = [[r.framework, r.assessable, r.met, r.partial, f"{r.score:.0%}"] for r in results]
-    print_table("Readiness", ["framework", "assessable", "met", "partial", "score"], rows)
+    emit(results, as_json, Table("Readiness", ["framework", "assessable", "met", "partial", "score"], rows))
 
 
 def _print_explanation(found) -> None:

@@ -46,6 +46,7 @@ from qtqms.kernel.clock import utcnow
 from qtqms.kernel.datapack import raise_problems
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kit.export import ExportFile, table_file
 from qtqms.models.catalog import (
     CatalogMapping,
     CatalogRequirement,
@@ -798,42 +799,16 @@ def _control_evidence(uow: UnitOfWork, actor: Actor, control_ids: list[int]) -> 
 SOA_COLUMNS = ("framework", "requirement", "label", "applicable", "justification", "implementation_status", "controls")
 
 
-def export_soa(uow: UnitOfWork, actor: Actor, framework: str, fmt: str) -> tuple[bytes, str, str]:
-    """The SoA as CSV, XLSX or JSON: (content, media type, file name)."""
+def export_soa(uow: UnitOfWork, actor: Actor, framework: str, fmt: str) -> ExportFile:
+    """The SoA as CSV or XLSX (the columns a reader needs, the controls in one cell) or as JSON (every field of
+    each row): (content, media type, file name)."""
     rows = soa(uow, actor, framework)
-    table = [[getattr(r, c) if c != "controls" else " ".join(r.controls) for c in SOA_COLUMNS] for r in rows]
-    name = f"soa-{framework}.{fmt}"
     if fmt == "json":
-        import json
-
-        content = json.dumps([r.model_dump() for r in rows], indent=2, ensure_ascii=False).encode()
-        return content, "application/json", name
-    if fmt == "csv":
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerows([list(SOA_COLUMNS), *table])
-        return buffer.getvalue().encode(), "text/csv", name
-    if fmt == "xlsx":
-        return _xlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name
-    raise InvalidInput(f"format '{fmt}': use csv, xlsx or json")
-
-
-def _xlsx(table: list[list[object]]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "soa"
-    for row in [list(SOA_COLUMNS), *table]:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        header, table = list(SoaRow.model_fields), [list(row.model_dump().values()) for row in rows]
+    else:
+        header = list(SOA_COLUMNS)
+        table = [[getattr(r, c) if c != "controls" else " ".join(r.controls) for c in SOA_COLUMNS] for r in rows]
+    return table_file(header, table, fmt, f"soa-{framework}", sheet="soa")
 
 
 def sync_shipped(engine) -> SyncReport:

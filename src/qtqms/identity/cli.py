@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from qtqms.kit.cli.context import use_case
-from qtqms.kit.cli.output import JSON_OPTION, print_json, print_table
+from qtqms.kit.cli.output import JSON_OPTION, Table, emit
 
 user_app = typer.Typer(no_args_is_help=True, help="User accounts and roles.")
 token_app = typer.Typer(no_args_is_help=True, help="API tokens for the REST API.")
@@ -53,10 +53,8 @@ def user_list(as_json: bool = JSON_OPTION) -> None:
 
     with use_case() as (uow, actor):
         users = service.list_users(uow, actor)
-        if as_json:
-            print_json([UserRead.model_validate(u).model_dump(mode="json") for u in users])
-        else:
-            print_table("Users", ["username", "role", "name", "status"], _user_rows(users))
+        reads = [UserRead.model_validate(u) for u in users]
+    emit(reads, as_json, Table("Users", ["username", "role", "name", "status"], _user_rows(reads)))
 
 
 def _update(username: str, reason: str, **changes: object) -> None:
@@ -129,13 +127,10 @@ def token_list(as_json: bool = JSON_OPTION) -> None:
 
     with use_case() as (uow, actor):
         tokens = [TokenRead.model_validate(t) for t in service.list_tokens(uow, actor)]
-    if as_json:
-        print_json([t.model_dump(mode="json") for t in tokens])
-        return
     rows = [
         [t.id, t.name, t.prefix + "…", t.expires_at or "never", "revoked" if t.revoked_at else "active"] for t in tokens
     ]
-    print_table("API tokens", ["id", "name", "prefix", "expires", "status"], rows)
+    emit(tokens, as_json, Table("API tokens", ["id", "name", "prefix", "expires", "status"], rows))
 
 
 @token_app.command("revoke")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from qtqms.kit.cli.context import use_case
-from qtqms.kit.cli.output import JSON_OPTION, print_json, print_table
+from qtqms.kit.cli.output import JSON_OPTION, Table, emit
 
 app = typer.Typer(no_args_is_help=True, help="Organisation, scope, sites, products and jurisdictions.")
 
@@ -17,26 +17,26 @@ def show(as_json: bool = JSON_OPTION) -> None:
 
     with use_case() as (uow, actor):
         scope = service.get_scope(uow, actor)
-    if as_json:
-        print_json(scope.model_dump(mode="json"))
-        return
     org = scope.organisation
-    typer.echo(f"{org.name}{'  [DEMO DATA]' if org.is_demo else ''}")
-    if org.scope_statement:
-        typer.echo(f"Scope: {org.scope_statement}")
-    print_table("Sites", ["name", "country", "in scope"], [[s.name, s.country, s.in_scope] for s in scope.sites])
-    print_table(
-        "Products",
-        ["key", "name", "technology", "in scope"],
-        [[p.key, p.name, p.technology, p.in_scope] for p in scope.products],
-    )
-    print_table(
-        "Exclusions",
-        ["requirement", "justification"],
-        [[e.requirement_ref, e.justification] for e in scope.exclusions],
-    )
-    print_table(
-        "Jurisdictions",
-        ["code", "name", "operates", "sells"],
-        [[j.code, j.name, j.operates, j.sells] for j in scope.jurisdictions],
+    emit(
+        scope,
+        as_json,
+        f"{org.name}{'  [DEMO DATA]' if org.is_demo else ''}",
+        f"Scope: {org.scope_statement}" if org.scope_statement else None,
+        Table("Sites", ["name", "country", "in scope"], [[s.name, s.country, s.in_scope] for s in scope.sites]),
+        Table(
+            "Products",
+            ["key", "name", "technology", "in scope"],
+            [[p.key, p.name, p.technology, p.in_scope] for p in scope.products],
+        ),
+        Table(
+            "Exclusions",
+            ["requirement", "justification"],
+            [[e.requirement_ref, e.justification] for e in scope.exclusions],
+        ),
+        Table(
+            "Jurisdictions",
+            ["code", "name", "operates", "sells"],
+            [[j.code, j.name, j.operates, j.sells] for j in scope.jurisdictions],
+        ),
     )

@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from itertools import groupby
-from math import ceil
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kit.paging import page_numbers
 from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
 from qtqms.org import service as org_service
@@ -412,11 +412,9 @@ def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: Invent
             sizes[count.group] += count.matching
     verdicts = [(now, then, assets) for (now, then), assets in by_verdict.items()]
     shown = sum(sizes.values())
-    page, pages = _page_within(view.page, shown, view.page_rows)
+    at = page_numbers(view.page, shown, view.page_rows)
     names = sorted(sizes)
-    found = repo.inventory_rows(
-        uow.session, query, view.group, view.sort, names, (page - 1) * view.page_rows, view.page_rows
-    )
+    found = repo.inventory_rows(uow.session, query, view.group, view.sort, names, at.offset, view.page_rows)
     worse = [(now, then) for now, then, _ in verdicts if _worse(now, then)]
     return InventoryPage(
         product=product.key,
@@ -431,17 +429,11 @@ def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: Invent
             InventoryGroup(name=name, size=sizes[name], rows=[InventoryRow.model_validate(r) for r in rows])
             for name, rows in groupby(found, key=lambda row: row.pop("group"))
         ],
-        page=page,
-        pages=pages,
+        page=at.page,
+        pages=at.pages,
         worse=[InventoryRow.model_validate(r) for r in repo.inventory_worse(uow.session, query, worse, SHOWN_WORSE)],
         worse_count=sum(count for now, then, count in verdicts if (now, then) in worse),
     )
-
-
-def _page_within(asked: int, shown: int, page_rows: int) -> tuple[int, int]:
-    """(the page to show, how many there are): the one asked for, brought within the pages there are."""
-    pages = max(1, ceil(shown / page_rows))
-    return min(max(asked, 1), pages), pages
 
 
 def _worse(now: str | None, then: str | None) -> bool:
@@ -568,8 +560,8 @@ def plan_page(uow: UnitOfWork, actor: Actor, product_key: str, view: TaskView) -
     day = today()
     wanted = {"status": view.status.value if view.status else None, "overdue_on": day if view.overdue else None}
     shown = repo.task_count(uow.session, system_ids, **wanted)
-    page, pages = _page_within(view.page, shown, view.page_rows)
-    listed = repo.tasks(uow.session, system_ids, **wanted, offset=(page - 1) * view.page_rows, limit=view.page_rows)
+    at = page_numbers(view.page, shown, view.page_rows)
+    listed = repo.tasks(uow.session, system_ids, **wanted, offset=at.offset, limit=view.page_rows)
     overdue = repo.tasks(uow.session, system_ids, overdue_on=day, limit=SHOWN_OVERDUE)
     reads = _task_reads(uow, actor, listed + overdue)
     return TaskPage(
@@ -578,8 +570,8 @@ def plan_page(uow: UnitOfWork, actor: Actor, product_key: str, view: TaskView) -
         tasks=reads[: len(listed)],
         shown=shown,
         overdue=reads[len(listed) :],
-        page=page,
-        pages=pages,
+        page=at.page,
+        pages=at.pages,
     )
 
 

@@ -29,6 +29,7 @@ from qtqms.risk.schemas import (
     MoscaBasisIn,
     MoscaReport,
     RegisterPage,
+    RegisterQuery,
     RiskCreate,
     RiskRead,
     RiskUpdate,
@@ -38,58 +39,26 @@ from qtqms.risk.schemas import (
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk"], responses=ERROR_RESPONSES)
 CREATED = status.HTTP_201_CREATED
-SortKey = Literal["ref", "title", "level", "inherent", "status", "domain", "updated"]
 
 
 @router.get("/risks", response_model=RegisterPage, summary="The risk register: filter, sort, page by cursor")
-def list_risks(
-    uow: Uow,
-    actor: CurrentActor,
-    domain: str | None = None,
-    status: str | None = None,
-    level: Annotated[int | None, Query(ge=0, le=9, description="Current level index in the risk's matrix")] = None,
-    owner: str | None = None,
-    product: str | None = None,
-    source: Literal["manual", "mosca"] | None = None,
-    search: Annotated[str | None, Query(max_length=200)] = None,
-    sort: SortKey = "level",
-    descending: bool = True,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> RegisterPage:
-    return service.register(
-        uow,
-        actor,
-        domain_name=domain,
-        status=status,
-        level=level,
-        owner=owner,
-        product=product,
-        source=source,
-        search=search,
-        sort=sort,
-        descending=descending,
-        cursor=cursor,
-        limit=limit,
-    )
+def list_risks(uow: Uow, actor: CurrentActor, query: Annotated[RegisterQuery, Query()]) -> RegisterPage:
+    return service.register(uow, actor, query)
 
 
 @router.get(
     "/risks/export",
-    summary="The register as CSV or XLSX",
+    summary="The register as CSV or XLSX: the same filters and sort as the list, every matching risk",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}},
 )
 def export_risks(
     uow: Uow,
     actor: CurrentActor,
+    query: Annotated[RegisterQuery, Query()],
     fmt: Annotated[Literal["csv", "xlsx"], Query(alias="format")] = "csv",
-    domain: str | None = None,
-    status: str | None = None,
-    search: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    data, media, name = service.export_register(uow, actor, fmt, domain_name=domain, status=status, search=search)
-    return download(data, media, name)
+    return download(*service.export_register(uow, actor, fmt, query))
 
 
 @router.post("/risks", response_model=RiskRead, status_code=CREATED, summary="Identify a risk scenario")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from qtqms.kit.cli.context import use_case
-from qtqms.kit.cli.output import JSON_OPTION, fail, print_json, print_table
+from qtqms.kit.cli.output import JSON_OPTION, Table, emit, fail
 
 app = typer.Typer(no_args_is_help=True, help="Risk register (ISO/IEC 27005) with the quantum threat model and Mosca.")
 asset_app = typer.Typer(no_args_is_help=True, help="Assets: information, software, services, equipment, people, sites.")
@@ -33,67 +33,60 @@ def _rating(value: str | None, name: str) -> dict[str, int] | None:
     return {"likelihood": int(parts[0]), "impact": int(parts[1])}
 
 
-def _schema(model: str, **fields: Any) -> Any:
-    """Build an input schema; a wrong type (e.g. 'five' years) is one clear error and exit code 2."""
-    from pydantic import ValidationError
-
-    from qtqms.risk import schemas
-
-    try:
-        return getattr(schemas, model)(**fields)
-    except ValidationError as error:
-        first = error.errors()[0]
-        fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
-
-
 def _level(rating: Any) -> str:
     return f"{rating.level_label} (L{rating.likelihood}xI{rating.impact})" if rating else "-"
 
 
+# The register's filters and sort, the same for `list` and `export` (and as the web page and the API take them).
+Domain = Annotated[str, typer.Option(help="security, ai, quality, elspi or compliance")]
+Status = Annotated[str, typer.Option(help="identified, assessed, treating, treated or accepted")]
+Owner = Annotated[str, typer.Option(help="Owner's username")]
+Product = Annotated[str, typer.Option(help="Product key, e.g. QKD-LINK")]
+Level = Annotated[int | None, typer.Option(help="Current level index in the risk's matrix (0 the lowest)")]
+Source = Annotated[str, typer.Option(help="manual or mosca")]
+Search = Annotated[str, typer.Option(help="Words in the title, or a reference such as R-0042")]
+Sort = Annotated[str, typer.Option(help="level, inherent, ref, title, status, domain or updated")]
+Ascending = Annotated[bool, typer.Option("--ascending", help="Lowest first")]
+
+
 @app.command("list")
 def list_risks(
-    domain: Annotated[str, typer.Option(help="security, ai, quality, elspi or compliance")] = "",
-    status: Annotated[str, typer.Option(help="identified, assessed, treating, treated or accepted")] = "",
-    owner: Annotated[str, typer.Option(help="Owner's username")] = "",
-    search: Annotated[str, typer.Option(help="Words in the title, or a reference such as R-0042")] = "",
-    source: Annotated[str, typer.Option(help="manual or mosca")] = "",
-    sort: Annotated[str, typer.Option(help="level, inherent, ref, title, status, domain or updated")] = "level",
-    ascending: Annotated[bool, typer.Option("--ascending", help="Lowest first")] = False,
+    domain: Domain = "",
+    status: Status = "",
+    owner: Owner = "",
+    product: Product = "",
+    level: Level = None,
+    search: Search = "",
+    source: Source = "",
+    sort: Sort = "level",
+    ascending: Ascending = False,
     limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
     cursor: Annotated[str, typer.Option(help="Next page: the cursor the previous page printed")] = "",
     as_json: bool = JSON_OPTION,
 ) -> None:
     """The register, filtered and sorted; highest current level first by default."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
+    query = schemas.RegisterQuery(
+        domain=domain, status=status, owner=owner, product=product, level=level, search=search,
+        source=source, sort=sort, descending=not ascending, limit=limit, cursor=cursor,
+    )  # fmt: skip
     with use_case() as (uow, actor):
-        page = service.register(
-            uow,
-            actor,
-            domain_name=domain or None,
-            status=status or None,
-            owner=owner or None,
-            search=search or None,
-            source=source or None,
-            sort=sort,
-            descending=not ascending,
-            cursor=cursor or None,
-            limit=limit,
-        )
-    if as_json:
-        print_json(page.model_dump(mode="json"))
-        return
+        page = service.register(uow, actor, query)
     rows = [
         [r.ref, r.title[:60], r.domain, r.owner, _level(r.inherent), _level(r.current), r.status, r.acceptance]
         for r in page.rows
     ]
-    print_table(
-        f"Risk register ({page.total}{'+' if page.total_capped else ''} match)",
-        ["ref", "title", "domain", "owner", "inherent", "current", "status", "acceptance"],
-        rows,
+    emit(
+        page,
+        as_json,
+        Table(
+            f"Risk register ({page.total}{'+' if page.total_capped else ''} match)",
+            ["ref", "title", "domain", "owner", "inherent", "current", "status", "acceptance"],
+            rows,
+        ),
+        f"more: --cursor {page.next_cursor}" if page.next_cursor else None,
     )
-    if page.next_cursor:
-        typer.echo(f"more: --cursor {page.next_cursor}")
 
 
 @app.command("show")
@@ -103,9 +96,10 @@ def show(ref: str, as_json: bool = JSON_OPTION) -> None:
 
     with use_case() as (uow, actor):
         risk = service.get_risk(uow, actor, ref)
-    if as_json:
-        print_json(risk.model_dump(mode="json"))
-        return
+    emit(risk, as_json, lambda: _print_record(risk))
+
+
+def _print_record(risk: Any) -> None:
     typer.echo(f"{risk.ref}  {risk.title}")
     typer.echo(f"  {risk.domain} · {risk.approach}-based · owner {risk.owner} · status {risk.status}")
     typer.echo(f"  threat: {risk.threat_title or '-'}  assets: {', '.join(risk.assets) or '-'}")
@@ -147,10 +141,9 @@ def add(
     reason: str = REASON,
 ) -> None:
     """Identify a risk scenario, optionally rating it at once."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = _schema(
-        "RiskCreate",
+    data = schemas.RiskCreate(
         title=title,
         domain=domain,
         approach=approach,
@@ -182,10 +175,9 @@ def assess(
     reason: str = REASON,
 ) -> None:
     """Rate likelihood and impact; a change to an accepted risk makes its acceptance invalid."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = _schema(
-        "AssessmentIn",
+    data = schemas.AssessmentIn(
         inherent=_rating(inherent, "inherent"),
         current=_rating(current, "current"),
         residual=_rating(residual, "residual"),
@@ -206,7 +198,7 @@ def link(
     reason: str = REASON,
 ) -> None:
     """Link a risk to catalogue requirements and to the controls that treat it (not a material change)."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
     if not requirement and not control:
         fail("name at least one --requirement or --control")
@@ -216,7 +208,7 @@ def link(
             "linked_requirements": _changed([r.link for r in risk.linked_requirements], requirement, remove),
             "linked_controls": _changed([c.key for c in risk.linked_controls], control, remove),
         }
-        service.update_risk(uow, actor, ref, _schema("RiskUpdate", **changes))
+        service.update_risk(uow, actor, ref, schemas.RiskUpdate(**changes))
         risk = service.get_risk(uow, actor, ref)
     typer.echo(
         f"{risk.ref}: requirements {', '.join(r.link for r in risk.linked_requirements) or '-'}; "
@@ -249,7 +241,7 @@ def treat(
     reason: str = REASON,
 ) -> None:
     """Choose a treatment and plan actions, or close an action (the last one re-assesses the residual risk)."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
     if close is None and not option:
         fail("give --option to plan a treatment, or --close ACTION_ID to close an action")
@@ -258,10 +250,10 @@ def treat(
             if close not in {a.id for a in service.get_risk(uow, actor, ref).actions}:
                 fail(f"action {close} is not an action of {ref}")
             service.close_action(
-                uow, actor, close, _schema("ActionClose", note=note, residual=_rating(residual, "residual"))
+                uow, actor, close, schemas.ActionClose(note=note, residual=_rating(residual, "residual"))
             )
         else:
-            data = _schema("TreatmentIn", option=option, plan=plan, actions=[_action(a) for a in action or []])
+            data = schemas.TreatmentIn(option=option, plan=plan, actions=[_action(a) for a in action or []])
             service.treat_risk(uow, actor, ref, data)
         risk = service.get_risk(uow, actor, ref)
     open_actions = sum(a.status == "open" for a in risk.actions)
@@ -277,10 +269,10 @@ def accept(
     reason: str = REASON,
 ) -> None:
     """Accept a risk with your electronic signature (your password is asked for)."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("password", hide_input=True)
-    data = _schema("AcceptanceIn", password=password, justification=justification, expires_on=expires or None)
+    data = schemas.AcceptanceIn(password=password, justification=justification, expires_on=expires or None)
     with use_case(write=True, reason=reason) as (uow, actor):
         service.accept_risk(uow, actor, ref, data)
         risk = service.get_risk(uow, actor, ref)
@@ -311,12 +303,8 @@ def matrix(
         matrices = [m for m in matrices if m.id == matrix_id]
         if not matrices:
             fail(f"risk matrix '{matrix_id}' not found")
-    if as_json:
-        print_json({"domains": domains, "matrices": [m.model_dump(mode="json") for m in matrices]})
-        return
-    print_table("Matrix per domain", ["domain", "matrix"], domains.items())
-    for m in matrices:
-        print_table(
+    tables = [
+        Table(
             f"{m.id}@{m.version} {m.size}: {m.title} (verified {m.verified_on})",
             ["level", "decision", "who may accept", "treat within (days)", "review (days)"],
             [
@@ -330,6 +318,14 @@ def matrix(
                 for lv in m.levels
             ],
         )
+        for m in matrices
+    ]
+    emit(
+        {"domains": domains, "matrices": matrices},
+        as_json,
+        Table("Matrix per domain", ["domain", "matrix"], domains.items()),
+        *tables,
+    )
 
 
 @app.command("threats")
@@ -342,10 +338,11 @@ def threats(
 
     with use_case() as (uow, actor):
         found = service.list_threats(uow, actor, category=category or None)
-    if as_json:
-        print_json([t.model_dump(mode="json") for t in found])
-        return
-    print_table("Threats", ["reference", "category", "title"], [[t.ref, t.category, t.title] for t in found])
+    emit(
+        found,
+        as_json,
+        Table("Threats", ["reference", "category", "title"], [[t.ref, t.category, t.title] for t in found]),
+    )
 
 
 @app.command("mosca")
@@ -362,12 +359,6 @@ def mosca(
             service.set_mosca_basis(uow, actor, basis)
     with use_case() as (uow, actor):
         report = service.mosca_report(uow, actor)
-    if as_json:
-        print_json(report.model_dump(mode="json"))
-        return
-    typer.echo(
-        f"as of {report.as_of}; scenarios {report.pack} (verified {report.pack_verified_on}); basis {report.basis}"
-    )
     rows = [
         [
             dc.key,
@@ -385,10 +376,15 @@ def mosca(
         for s in dc.systems
         for p in s.points
     ]
-    print_table(
-        "Mosca exposure",
-        ["data class", "system", "x", "y", "y from", "scenario", "z", "margin", "deadline", "risk"],
-        rows,
+    emit(
+        report,
+        as_json,
+        f"as of {report.as_of}; scenarios {report.pack} (verified {report.pack_verified_on}); basis {report.basis}",
+        Table(
+            "Mosca exposure",
+            ["data class", "system", "x", "y", "y from", "scenario", "z", "margin", "deadline", "risk"],
+            rows,
+        ),
     )
 
 
@@ -404,11 +400,9 @@ def heatmap(
 
     with use_case() as (uow, actor):
         heat = service.heat_map(uow, actor, kind=kind, matrix_id=matrix_id or None, domain_name=domain or None)
-    if as_json:
-        print_json(heat.model_dump(mode="json"))
-        return
     rows = [[f"L{row[0].likelihood}", *(f"{c.count} {c.level_label}" for c in row)] for row in heat.rows]
-    print_table(f"{heat.kind} risk, {heat.matrix} ({heat.not_shown} not shown)", ["", *heat.impact_labels], rows)
+    title = f"{heat.kind} risk, {heat.matrix} ({heat.not_shown} not shown)"
+    emit(heat, as_json, Table(title, ["", *heat.impact_labels], rows))
 
 
 @app.command("plan")
@@ -421,26 +415,34 @@ def plan(
 
     with use_case() as (uow, actor):
         actions = service.treatment_plan(uow, actor, overdue_only=overdue)
-    if as_json:
-        print_json([a.model_dump(mode="json") for a in actions])
-        return
     rows = [[a.id, a.due_date, "OVERDUE" if a.overdue else "open", a.owner, a.risk_ref, a.title] for a in actions]
-    print_table("Treatment plan", ["id", "due", "state", "owner", "risk", "action"], rows)
+    emit(actions, as_json, Table("Treatment plan", ["id", "due", "state", "owner", "risk", "action"], rows))
 
 
 @app.command("export")
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write; .csv or .xlsx")],
-    domain: str = "",
-    status: str = "",
+    domain: Domain = "",
+    status: Status = "",
+    owner: Owner = "",
+    product: Product = "",
+    level: Level = None,
+    search: Search = "",
+    source: Source = "",
+    sort: Sort = "level",
+    ascending: Ascending = False,
 ) -> None:
-    """The register as CSV or XLSX (chosen by the file's extension)."""
-    from qtqms.risk import service
+    """The register as CSV or XLSX (chosen by the file's extension): every risk the filters match, sorted."""
+    from qtqms.risk import schemas, service
 
+    query = schemas.RegisterQuery(
+        domain=domain, status=status, owner=owner, product=product, level=level, search=search,
+        source=source, sort=sort, descending=not ascending,
+    )  # fmt: skip
     fmt = output.suffix.lower().lstrip(".")
     with use_case() as (uow, actor):
-        data, _, _ = service.export_register(uow, actor, fmt, domain_name=domain or None, status=status or None)
-    output.write_bytes(data)
+        exported = service.export_register(uow, actor, fmt, query)
+    output.write_bytes(exported.content)
     typer.echo(f"wrote {output}")
 
 
@@ -452,11 +454,11 @@ def exposure(
     reason: str = REASON,
 ) -> None:
     """Record that a system protects a data class; a harvest-now-decrypt-later risk follows if x + y > z."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
     with use_case(write=True, reason=reason) as (uow, actor):
         service.add_exposure(
-            uow, actor, _schema("ExposureCreate", data_class=data_class, system=system, migration_years=years or None)
+            uow, actor, schemas.ExposureCreate(data_class=data_class, system=system, migration_years=years or None)
         )
     typer.echo(f"{data_class} is protected by {system}; Mosca's inequality re-run")
 
@@ -468,9 +470,6 @@ def asset_list(as_json: bool = JSON_OPTION) -> None:
 
     with use_case() as (uow, actor):
         assets = service.list_assets(uow, actor)
-    if as_json:
-        print_json([a.model_dump(mode="json") for a in assets])
-        return
     rows = [
         [
             a.key,
@@ -483,7 +482,7 @@ def asset_list(as_json: bool = JSON_OPTION) -> None:
         ]
         for a in assets
     ]
-    print_table("Assets", ["key", "kind", "name", "owner", "product", "migration y", "y from"], rows)
+    emit(assets, as_json, Table("Assets", ["key", "kind", "name", "owner", "product", "migration y", "y from"], rows))
 
 
 @asset_app.command("add")
@@ -499,10 +498,10 @@ def asset_add(
     reason: str = REASON,
 ) -> None:
     """Add an asset; every asset has an owner."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = _schema(
-        "AssetCreate", key=key, name=name, kind=kind, owner=owner, product=product or None, description=description
+    data = schemas.AssetCreate(
+        key=key, name=name, kind=kind, owner=owner, product=product or None, description=description
     )
     with use_case(write=True, reason=reason) as (uow, actor):
         service.create_asset(uow, actor, data)
@@ -526,13 +525,14 @@ def data_class_list(as_json: bool = JSON_OPTION) -> None:
 
     with use_case() as (uow, actor):
         found = service.list_data_classes(uow, actor)
-    if as_json:
-        print_json([d.model_dump(mode="json") for d in found])
-        return
-    print_table(
-        "Data classes",
-        ["key", "name", "x (years)", "sensitivity", "owner"],
-        [[d.key, d.name, f"{d.shelf_life_years:g}", d.sensitivity, d.owner] for d in found],
+    emit(
+        found,
+        as_json,
+        Table(
+            "Data classes",
+            ["key", "name", "x (years)", "sensitivity", "owner"],
+            [[d.key, d.name, f"{d.shelf_life_years:g}", d.sensitivity, d.owner] for d in found],
+        ),
     )
 
 
@@ -546,10 +546,10 @@ def data_class_add(
     reason: str = REASON,
 ) -> None:
     """Add a data class."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = _schema(
-        "DataClassCreate", key=key, name=name, shelf_life_years=shelf_life, sensitivity=sensitivity, owner=owner or None
+    data = schemas.DataClassCreate(
+        key=key, name=name, shelf_life_years=shelf_life, sensitivity=sensitivity, owner=owner or None
     )
     with use_case(write=True, reason=reason) as (uow, actor):
         service.create_data_class(uow, actor, data)
@@ -564,9 +564,9 @@ def data_class_set(
     reason: str = REASON,
 ) -> None:
     """Change a data class's shelf life or sensitivity; re-runs Mosca and updates the risks it raised."""
-    from qtqms.risk import service
+    from qtqms.risk import schemas, service
 
-    data = _schema("DataClassUpdate", shelf_life_years=shelf_life or None, sensitivity=sensitivity or None)
+    data = schemas.DataClassUpdate(shelf_life_years=shelf_life or None, sensitivity=sensitivity or None)
     with use_case(write=True, reason=reason) as (uow, actor):
         service.update_data_class(uow, actor, key, data)
     typer.echo(f"updated data class {key}")

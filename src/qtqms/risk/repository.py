@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from qtqms.kit.paging import keyset_page
 from qtqms.models.catalog import CatalogRequirement, Control, FrameworkVersion
 from qtqms.models.identity import User
 from qtqms.models.org import Product
@@ -242,6 +243,12 @@ def _register_rows() -> Select[Any]:
     )
 
 
+def _register_order(sort: str) -> tuple[ColumnElement[Any], ...]:
+    """The sort column, then the risk's number, which is unique, so equal values still page in a fixed order."""
+    column = SORT_COLUMNS[sort]
+    return (column,) if column is Risk.number else (column, Risk.number)
+
+
 def register_page(
     session: Session,
     organisation_id: int,
@@ -249,22 +256,12 @@ def register_page(
     *,
     sort: str,
     descending: bool,
-    after: tuple[Any, int] | None,
+    cursor: str | None,
     limit: int,
-) -> list[Row[Any]]:
-    """One page of register rows (REGISTER_COLUMNS), in one query."""
-    column = SORT_COLUMNS[sort]
+) -> tuple[list[Row[Any]], str | None]:
+    """One page of register rows (REGISTER_COLUMNS) in one query, and the cursor of the next page."""
     stmt = _filtered(session, _register_rows(), organisation_id, where)
-    key = tuple_(column, Risk.number) if column is not Risk.number else None
-    if after is not None:
-        if key is None:
-            stmt = stmt.where(Risk.number < after[1] if descending else Risk.number > after[1])
-        else:
-            stmt = stmt.where(key < tuple_(*after) if descending else key > tuple_(*after))
-    order = [column.desc(), Risk.number.desc()] if descending else [column.asc(), Risk.number.asc()]
-    if column is Risk.number:
-        order = order[:1]
-    return list(session.execute(stmt.order_by(*order).limit(limit)))
+    return keyset_page(session, stmt, _register_order(sort), descending=descending, cursor=cursor, limit=limit)
 
 
 def register_count(session: Session, organisation_id: int, where: RegisterFilter, *, cap: int) -> int:
@@ -278,8 +275,7 @@ def register_stream(
     session: Session, organisation_id: int, where: RegisterFilter, *, sort: str, descending: bool
 ) -> Iterator[Row[Any]]:
     """Every matching risk for an export, fetched in batches rather than all at once."""
-    column = SORT_COLUMNS[sort]
-    order = [column.desc(), Risk.number.desc()] if descending else [column.asc(), Risk.number.asc()]
+    order = [column.desc() if descending else column.asc() for column in _register_order(sort)]
     stmt = _filtered(session, _register_rows(), organisation_id, where).order_by(*order)
     yield from session.execute(stmt.execution_options(yield_per=1000))
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from qtqms.kit.listing import ListQuery
+from qtqms.kit.paging import Page
 
 Text200 = Field(min_length=1, max_length=200)
 
@@ -267,11 +271,24 @@ class RiskRow(BaseModel):
     updated_at: datetime
 
 
-class RegisterPage(BaseModel):
-    rows: list[RiskRow]
-    total: int = Field(description="Risks matching the filters, counted up to 1,000")
-    total_capped: bool = Field(description="True when more than `total` risks match")
-    next_cursor: str | None
+class RegisterQuery(ListQuery):
+    """What the register is asked for: the same filters and sorts from the page, the API, the CLI and the export
+    (an export takes every matching risk, so it ignores the cursor and the page size)."""
+
+    sorts: ClassVar[tuple[str, ...]] = ("level", "inherent", "ref", "title", "status", "domain", "updated")
+
+    domain: str | None = Field(default=None, description="security, ai, quality, elspi or compliance")
+    status: str | None = Field(default=None, description="identified, assessed, treating, treated or accepted")
+    owner: str | None = Field(default=None, max_length=80, description="The owner's username")
+    product: str | None = Field(default=None, max_length=60, description="A product key, e.g. QKD-LINK")
+    level: int | None = Field(default=None, ge=0, le=9, description="Current level index in the risk's matrix")
+    source: Literal["manual", "mosca"] | None = Field(default=None, description="Entered by hand or raised by Mosca")
+    search: str | None = Field(default=None, max_length=200, description="Words in the title, or a reference (R-0042)")
+
+
+class RegisterPage(Page[RiskRow]):
+    """One page of the register, counted up to 1,000 risks, with the sort it is in."""
+
     sort: str
     descending: bool
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -16,11 +14,11 @@ from qtqms.catalog import service as catalog_service
 from qtqms.catalog.schemas import ControlRead
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
-from qtqms.kernel import hashchain
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kit.export import ExportFile, check_format, table_file
 from qtqms.models.catalog import Control
 from qtqms.models.risk import (
     Asset,
@@ -79,6 +77,7 @@ from qtqms.risk.schemas import (
     RatingIn,
     RatingRead,
     RegisterPage,
+    RegisterQuery,
     RiskCreate,
     RiskRead,
     RiskRow,
@@ -92,7 +91,6 @@ from qtqms.risk.schemas import (
 
 ACCEPTANCE_MEANING = "risk acceptance"
 PLAN_SOURCE = "pqc-plan:"  # the source of a y set by a product's PQC migration plan, e.g. 'pqc-plan:QKD-LINK'
-MAX_PAGE = 200
 COUNT_CAP = 1000  # the register says "1,000+" rather than count every matching row
 
 
@@ -1131,100 +1129,48 @@ def _acceptance_label(risk: Risk | Row[Any], today: date) -> str:
 # --- the register -------------------------------------------------------------------------------
 
 
-def _register_filter(
-    uow: UnitOfWork,
-    actor: Actor,
-    *,
-    domain_name: str | None,
-    status: str | None,
-    level: int | None,
-    owner: str | None,
-    product: str | None,
-    source: str | None,
-    search: str | None,
-) -> repo.RegisterFilter:
+def _register_filter(uow: UnitOfWork, actor: Actor, query: RegisterQuery) -> repo.RegisterFilter:
     number = None
-    if search:
+    if query.search:
         try:
-            number = domain.parse_ref(search)
+            number = domain.parse_ref(query.search)
         except InvalidInput:
             number = None
     return repo.RegisterFilter(
-        domain=domain.parse_choice(RiskDomain, domain_name, "domain").value if domain_name else None,
-        status=domain.parse_choice(domain.RiskStatus, status, "status").value if status else None,
-        level=level,
-        owner_id=identity_service.active_member_id(uow, actor, owner, "owner") if owner else None,
-        product_id=_product_id(uow, actor, product),
-        source=source or None,
-        search=search.strip() or None if search else None,
+        domain=domain.parse_choice(RiskDomain, query.domain, "domain").value if query.domain else None,
+        status=domain.parse_choice(domain.RiskStatus, query.status, "status").value if query.status else None,
+        level=query.level,
+        owner_id=identity_service.active_member_id(uow, actor, query.owner, "owner") if query.owner else None,
+        product_id=_product_id(uow, actor, query.product),
+        source=query.source,
+        search=query.search,
         number=number,
     )
 
 
-def _encode_cursor(value: Any, number: int) -> str:
-    return base64.urlsafe_b64encode(hashchain.canonical([value, number])).decode()
-
-
-def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
-    try:
-        value, number = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if sort == "updated":
-            value = datetime.fromisoformat(value)
-        return value, int(number)
-    except (ValueError, TypeError):
-        raise _invalid("not a cursor this register returned", "cursor") from None
-
-
-def register(
-    uow: UnitOfWork,
-    actor: Actor,
-    *,
-    domain_name: str | None = None,
-    status: str | None = None,
-    level: int | None = None,
-    owner: str | None = None,
-    product: str | None = None,
-    source: str | None = None,
-    search: str | None = None,
-    sort: str = "level",
-    descending: bool = True,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> RegisterPage:
+def register(uow: UnitOfWork, actor: Actor, query: RegisterQuery | None = None) -> RegisterPage:
     """One page of the register, filtered and sorted, by keyset; two queries whatever the page size."""
     authorize(actor, Permission.READ)
-    if sort not in repo.SORT_COLUMNS:
-        raise _invalid(f"unknown sort '{sort}' (use {', '.join(repo.SORT_COLUMNS)})", "sort")
-    where = _register_filter(
-        uow,
-        actor,
-        domain_name=domain_name,
-        status=status,
-        level=level,
-        owner=owner,
-        product=product,
-        source=source,
-        search=search,
-    )
-    limit = max(1, min(limit, MAX_PAGE))
-    after = _decode_cursor(cursor, sort) if cursor else None
-    found = repo.register_page(
-        uow.session, actor.organisation_id, where, sort=sort, descending=descending, after=after, limit=limit + 1
+    query = query or RegisterQuery()
+    where = _register_filter(uow, actor, query)
+    found, next_cursor = repo.register_page(
+        uow.session,
+        actor.organisation_id,
+        where,
+        sort=query.sort,
+        descending=query.descending,
+        cursor=query.cursor,
+        limit=query.limit,
     )
     today = _today()
-    rows = [_row(found_row, today) for found_row in found[:limit]]
-    next_cursor = None
-    if len(found) > limit:
-        last = found[limit - 1]
-        next_cursor = _encode_cursor(getattr(last, repo.SORT_COLUMNS[sort].key), last.number)
     total = repo.register_count(uow.session, actor.organisation_id, where, cap=COUNT_CAP)
     return RegisterPage(
-        rows=rows,
+        rows=[_row(found_row, today) for found_row in found],
         total=min(total, COUNT_CAP),
         total_capped=total > COUNT_CAP,
         next_cursor=next_cursor,
-        sort=sort,
-        descending=descending,
+        sort=query.sort,
+        descending=query.descending,
     )
 
 
@@ -1263,17 +1209,19 @@ EXPORT_COLUMNS = (
     "next review",
     "source",
 )
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def export_rows(uow: UnitOfWork, actor: Actor, *, sort: str = "ref", descending: bool = False, **filters: Any):
-    """Every risk matching the filters as plain cells, in register order (header row first)."""
+def export_rows(uow: UnitOfWork, actor: Actor, query: RegisterQuery | None = None) -> Iterator[list[str]]:
+    """Every risk matching the query's filters as plain cells, in the query's order (its page is not used)."""
     authorize(actor, Permission.READ)
-    if sort not in repo.SORT_COLUMNS:
-        raise _invalid(f"unknown sort '{sort}'", "sort")
-    where = _register_filter(uow, actor, **{k: filters.get(k) for k in _FILTER_NAMES})
+    query = query or RegisterQuery()
+    where = _register_filter(uow, actor, query)
     today = _today()
-    yield list(EXPORT_COLUMNS)
-    for found in repo.register_stream(uow.session, actor.organisation_id, where, sort=sort, descending=descending):
+    stream = repo.register_stream(
+        uow.session, actor.organisation_id, where, sort=query.sort, descending=query.descending
+    )
+    for found in stream:
         row = _row(found, today)
         yield [
             row.ref,
@@ -1293,52 +1241,15 @@ def export_rows(uow: UnitOfWork, actor: Actor, *, sort: str = "ref", descending:
         ]
 
 
-_FILTER_NAMES = ("domain_name", "status", "level", "owner", "product", "source", "search")
-
-
 def _cell(rating: RatingRead | None) -> str:
     return f"L{rating.likelihood} x I{rating.impact}" if rating else ""
 
 
-def export_register(uow: UnitOfWork, actor: Actor, fmt: str, **filters: Any) -> tuple[bytes, str, str]:
-    """The register as CSV or XLSX bytes, with the media type and a file name."""
-    rows = export_rows(uow, actor, **filters)
-    if fmt == "csv":
-        return _csv_bytes(rows), "text/csv; charset=utf-8", "risk-register.csv"
-    if fmt == "xlsx":
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return _xlsx_bytes(rows), media, "risk-register.xlsx"
-    raise _invalid(f"unknown format '{fmt}' (use csv or xlsx)", "format")
-
-
-def _csv_bytes(rows) -> bytes:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_no_formula(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _no_formula(cell: object) -> object:
-    """Spreadsheets run cells starting with = + - @ as formulas; a leading quote keeps user text inert."""
-    return "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
-
-
-def _xlsx_bytes(rows) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("risk register")
-    for row in rows:
-        sheet.append([_no_formula(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def export_register(uow: UnitOfWork, actor: Actor, fmt: str, query: RegisterQuery | None = None) -> ExportFile:
+    """The register, filtered and sorted as `query` says, as a CSV or XLSX file."""
+    check_format(fmt, EXPORT_FORMATS)
+    rows = export_rows(uow, actor, query)
+    return table_file(EXPORT_COLUMNS, rows, fmt, "risk-register", formats=EXPORT_FORMATS, sheet="risk register")
 
 
 # --- heat maps ------------------------------------------------------------------------------------

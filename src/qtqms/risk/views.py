@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -33,6 +34,7 @@ from qtqms.risk.schemas import (
     DataClassCreate,
     DataClassUpdate,
     ExposureCreate,
+    RegisterQuery,
     RiskCreate,
     RiskUpdate,
     TreatmentIn,
@@ -124,49 +126,19 @@ def _submit(
 
 # --- register and heat maps -----------------------------------------------------------------------
 
-REGISTER_FILTERS = ("domain", "status", "owner", "product", "source", "search", "level")
-
-
-def _register_query(request: Request) -> dict[str, Any]:
-    params = request.query_params
-    query = {name: _blank_to_none(params.get(name)) for name in REGISTER_FILTERS}
-    query["sort"] = params.get("sort") or "level"
-    query["descending"] = params.get("order", "desc") != "asc"
-    query["cursor"] = _blank_to_none(params.get("cursor"))
-    return query
-
-
-def _service_filters(query: dict[str, Any]) -> dict[str, Any]:
-    level = query.get("level")
-    return {
-        "domain_name": query.get("domain"),
-        "status": query.get("status"),
-        "owner": query.get("owner"),
-        "product": query.get("product"),
-        "source": query.get("source"),
-        "search": query.get("search"),
-        "level": int(level) if level and level.isdigit() else None,
-    }
-
 
 @router.get("/risk", response_class=HTMLResponse)
-def register_page(request: Request, uow: Uow, actor: CurrentActor) -> Response:
-    query = _register_query(request)
-    page = service.register(
-        uow,
-        actor,
-        **_service_filters(query),
-        sort=query["sort"],
-        descending=query["descending"],
-        cursor=query["cursor"],
-        limit=50,
-    )
+def register_page(
+    request: Request, uow: Uow, actor: CurrentActor, query: Annotated[RegisterQuery, Query()]
+) -> Response:
+    page = service.register(uow, actor, query)
     context = _context(
         request,
         uow,
         actor,
         page=page,
         query=query,
+        links=urlencode(query.link_params()),
         domains=[d.value for d in RiskDomain],
         statuses=[s.value for s in RiskStatus],
     )
@@ -174,12 +146,8 @@ def register_page(request: Request, uow: Uow, actor: CurrentActor) -> Response:
 
 
 @router.get("/risk/export.{fmt}")
-def export(request: Request, uow: Uow, actor: CurrentActor, fmt: str) -> Response:
-    query = _register_query(request)
-    data, media, name = service.export_register(
-        uow, actor, fmt, **_service_filters(query), sort=query["sort"], descending=query["descending"]
-    )
-    return download(data, media, name)
+def export(uow: Uow, actor: CurrentActor, fmt: str, query: Annotated[RegisterQuery, Query()]) -> Response:
+    return download(*service.export_register(uow, actor, fmt, query))
 
 
 @router.get("/risk/heatmap", response_class=HTMLResponse)

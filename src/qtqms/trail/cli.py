@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from qtqms.kit.cli.context import use_case
-from qtqms.kit.cli.output import EXIT_CHECK_FAILED, JSON_OPTION, print_json, print_table
+from qtqms.kit.cli.output import EXIT_CHECK_FAILED, JSON_OPTION, Table, emit, print_json
 
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit trail.")
 
@@ -36,9 +36,6 @@ def list_events(
             entity_id=entity_id or None,
             actor_name=actor or None,
         )
-    if as_json:
-        print_json(page.model_dump(mode="json"))
-        return
     rows = [
         [
             e.seq,
@@ -50,7 +47,7 @@ def list_events(
         ]
         for e in page.events
     ]
-    print_table("Audit trail", ["seq", "when (UTC)", "who", "action", "entity", "label"], rows)
+    emit(page, as_json, Table("Audit trail", ["seq", "when (UTC)", "who", "action", "entity", "label"], rows))
 
 
 @app.command("export")

@@ -8,6 +8,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel import hashchain
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kit.paging import following
 from qtqms.trail import repository as repo
 from qtqms.trail.schemas import EventPage, EventRead, VerifyResult
 
@@ -26,17 +27,18 @@ def list_events(
 ) -> EventPage:
     authorize(actor, Permission.TRAIL_READ)
     limit = max(1, min(limit, MAX_PAGE))
-    rows = repo.page(
+    found = repo.page(
         uow.session,
         actor.organisation_id,
-        limit=limit,
+        limit=limit + 1,
         before_seq=before_seq,
         entity_type=entity_type,
         entity_id=entity_id,
         actor_name=actor_name,
     )
+    rows, last = following(found, limit)
     events = [EventRead.model_validate(row) for row in rows]
-    return EventPage(events=events, next_before_seq=events[-1].seq if len(events) == limit else None)
+    return EventPage(events=events, next_before_seq=last.seq if last else None)
 
 
 def history(uow: UnitOfWork, actor: Actor, entity_type: str, entity_id: object, limit: int = 50) -> list[EventRead]:
