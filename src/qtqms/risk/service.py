@@ -21,6 +21,7 @@ from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kit.subjects import Subject
 from qtqms.models.catalog import Control
 from qtqms.models.risk import (
     Asset,
@@ -1427,3 +1428,17 @@ def _heat_cell(matrix: RiskMatrix, likelihood: int, impact: int, count: int) -> 
         level_label=level.label,
         colour=level.colour,
     )
+
+
+def find_risks(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> dict[str, Subject]:
+    """Risks by reference (R-0042, r-42), as other slices cite them (evidence of a treatment)."""
+    authorize(actor, Permission.READ)
+    numbers = {ref: domain.REF_PATTERN.match(ref.strip()) for ref in refs}
+    wanted = {ref: int(match.group(1)) for ref, match in numbers.items() if match}
+    found = {r.number: r for r in repo.risks_by_numbers(uow.session, actor.organisation_id, set(wanted.values()))}
+    subjects = {}
+    for ref, number in wanted.items():
+        if number in found:
+            canonical = domain.format_ref(number)
+            subjects[ref] = Subject("risk", canonical, found[number].title, f"/risk/{canonical}")
+    return subjects
