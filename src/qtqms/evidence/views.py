@@ -54,12 +54,12 @@ async def attach(request: Request, uow: Uow, actor: CurrentActor) -> Response:
 
 def _attach(request, uow, actor, subject: tuple[str, str], fields: dict[str, str], upload) -> Response:
     added, error = attempt(uow, lambda: deps.attach_from_form(uow, actor, subject, fields, upload))
-    everything = {"subject_type": "", "subject_id": ""}
+    no_filter = {"subject_type": "", "subject_id": ""}
     if error:
         code, message = refusal(error, "evidence ")
         problems = [str(p) for p in getattr(error, "problems", [])]
-        return _list_page(request, uow, actor, everything, code, error=message, problems=problems, form=fields)
-    return _list_page(request, uow, actor, everything, notice=f"evidence {added.id} attached to {' '.join(subject)}")
+        return _list_page(request, uow, actor, no_filter, code, error=message, problems=problems, form=fields)
+    return _list_page(request, uow, actor, no_filter, notice=f"evidence {added.id} attached to {' '.join(subject)}")
 
 
 @router.get("/evidence/{evidence_id}/download")
