@@ -339,7 +339,7 @@ def diff_editions(uow: UnitOfWork, actor: Actor, pack_id: str, old: str, new: st
     )
 
 
-# ---- controls ------------------------------------------------------------------------------------------------
+# ---- controls and evidence ---------------------------------------------------------------------------------
 
 
 def _checked_input(uow: UnitOfWork, actor: Actor, owner: str | None, refs: Sequence[RequirementRef]) -> int | None:
@@ -500,15 +500,14 @@ def find_requirements(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> dic
     """Requirements of the current editions by "pack requirement" (iso27001-2022 A.8.24), as other slices cite
     them; the reference names no edition, so it survives a new one."""
     authorize(actor, Permission.READ)
-    wanted = {typed: typed.strip().partition(" ")[::2] for typed in refs}
+    wanted = {typed: tuple(part.strip() for part in typed.strip().partition(" ")[::2]) for typed in refs}
     current = {v.pack_id: v.id for v in repo.framework_versions(uow.session, current_only=True)}
     editions_ = {current[pack] for pack, _ in wanted.values() if pack in current}
     labels = {(row[0], row[1]): row[4] for row in repo.requirement_rows(uow.session, editions_)}
     found = {}
     for typed, (pack, ref) in wanted.items():
-        label = labels.get((current.get(pack), ref.strip()))
+        label = labels.get((current.get(pack), ref))
         if label is not None:
-            ref = ref.strip()
             found[typed] = Subject("requirement", f"{pack} {ref}", label, f"/catalog/frameworks/{pack}?q={quote(ref)}")
     return found
 

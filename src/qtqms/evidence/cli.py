@@ -38,6 +38,13 @@ def _opened(stack: ExitStack, path: Path) -> BinaryIO:
         fail(f"{path}: cannot read the file: {error.strerror}")
 
 
+def _created(stack: ExitStack, path: Path) -> BinaryIO:
+    try:
+        return stack.enter_context(path.open("wb"))
+    except OSError as error:
+        fail(f"{path}: cannot write the file: {error.strerror}")
+
+
 def attach(subject: tuple[str, str], *, title: str, file: Path | None, url: str, valid_from: str, valid_until: str):
     """Attach a file or a URL to a record; also behind `qtqms control evidence`. Bad input exits 2, one line."""
     from pydantic import ValidationError
@@ -159,7 +166,7 @@ def download(
         elif target.exists() and not force:
             fail(f"{target} exists; give --force to replace it, or --output", EXIT_BAD_INPUT)
         else:
-            sink = stack.enter_context(target.open("wb"))
+            sink = _created(stack, target)
         for chunk in found.copy.chunks():
             sink.write(chunk)
     if str(target) != "-":

@@ -25,8 +25,10 @@ def is_current(valid_from: date, valid_until: date | None, today: date) -> bool:
 
 
 def file_name(uploaded_as: str) -> str:
-    """The name a file is offered under again: its last path part (a browser may send "C:\\scans\\q1.pdf")."""
-    return PureWindowsPath(uploaded_as).name[:FILENAME_LIMIT] or "upload"
+    """The name a file is offered under again: its last path part (a browser may send "C:\\scans\\q1.pdf"),
+    never a name that means a folder."""
+    name = PureWindowsPath(uploaded_as).name[:FILENAME_LIMIT]
+    return name if name.strip(". ") else "upload"
 
 
 @dataclass(frozen=True)
