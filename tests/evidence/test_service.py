@@ -15,6 +15,9 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.evidence import service, store
 from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
+from qtqms.kit import subjects
+from qtqms.kit.slices import Slice
+from qtqms.kit.subjects import Subject
 from qtqms.models.evidence import Evidence
 from qtqms.org import service as org_service
 from qtqms.org.schemas import ProductCreate
@@ -171,3 +174,20 @@ def test_an_upload_refused_by_the_database_leaves_no_file(desk, monkeypatch):
         desk.run(desk.admin, service.add_file, "control", "CTL-KEYS", title="Scan", filename="s.txt",
                  content=b"bytes no row will cite")  # fmt: skip
     assert store_files() == before
+
+
+def documents(uow, actor, refs):
+    """A toy slice's finder: one document, DOC-0001, in every organisation."""
+    return {ref: Subject("document", "DOC-0001", "Quality manual", "/documents/DOC-0001") for ref in refs
+            if ref.upper() == "DOC-0001"}  # fmt: skip
+
+
+def test_a_new_slice_makes_its_records_citable_by_declaring_them_in_its_manifest(desk, monkeypatch):
+    monkeypatch.setattr(subjects, "_declared", dict(subjects._declared))
+    monkeypatch.setattr(subjects, "_loaded", dict(subjects._loaded))
+    toy = Slice(name="documents", package="tests", subjects={"document": f"{__name__}:documents"})
+    subjects.install([toy])
+    item = desk.run(desk.admin, service.add_url, "document", "doc-0001", title="Review", url="https://example.org")
+    assert (item.subject_type, item.subject_id) == ("document", "DOC-0001")
+    with pytest.raises(NotFound):
+        desk.run(desk.admin, service.add_url, "document", "DOC-0002", title="Review", url="https://example.org")

@@ -14,7 +14,7 @@ import typer
 from qtqms.kit.cli.context import use_case
 from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
 
-app = typer.Typer(no_args_is_help=True, help="Evidence attached to any record: files or URLs.")
+app = typer.Typer(no_args_is_help=True, help="Evidence attached to any record: files kept by SHA-256, or URLs.")
 
 SUBJECT_TYPE_HELP = "Kind of record: control, requirement, risk or product."
 SUBJECT_ID_HELP = "The record's reference: CTL-KEYMGMT, 'iso27001-2022 A.8.24', R-0042, a product key."

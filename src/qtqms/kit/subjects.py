@@ -37,7 +37,10 @@ _loaded: dict[str, Finder] = {}
 def install(slices: Iterable[Slice]) -> None:
     """Take the kinds these slices declare; each finder's module is imported the first time it is asked for."""
     for piece in slices:
-        _declared.update(piece.subjects)
+        for kind, target in piece.subjects.items():
+            if _declared.get(kind) != target:
+                _declared[kind] = target
+                _loaded.pop(kind, None)
 
 
 def kinds() -> tuple[str, ...]:
