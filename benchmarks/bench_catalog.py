@@ -65,7 +65,8 @@ def _load(engine, admin) -> None:
     from sqlalchemy import text
 
     from qtqms.kernel.clock import utcnow
-    from qtqms.models.catalog import Control, ControlRequirement, Evidence
+    from qtqms.models.catalog import Control, ControlRequirement
+    from qtqms.models.evidence import Evidence
 
     rng = random.Random(42)
     keys = _requirement_keys(engine)
@@ -95,8 +96,10 @@ def _load(engine, admin) -> None:
     evidence = [
         {
             "organisation_id": org,
-            "control_id": rng.randint(1, CONTROLS),
+            "subject_type": "control",
+            "subject_id": f"CTL-{rng.randint(1, CONTROLS):05d}",
             "title": f"Record {i}",
+            "kind": "url",
             "url": "https://example.org/r",
             "sha256": "",
             "filename": "",

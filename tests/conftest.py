@@ -38,6 +38,15 @@ def _reset_schema(engine: Engine) -> None:
     migrate.upgrade(engine)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cited_records() -> None:
+    """Every slice's citable records (evidence is attached to them), as the web app and the CLI install them."""
+    from qtqms.app.slices import SLICES
+    from qtqms.kit import subjects
+
+    subjects.install(SLICES)
+
+
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
     reset_settings()

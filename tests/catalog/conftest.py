@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from qtqms.catalog import service
 from qtqms.catalog.schemas import ControlCreate, RequirementRef
 from qtqms.db.uow import UnitOfWork
+from qtqms.evidence import service as evidence_service
 from qtqms.kernel.actor import Actor
 from tests.builders import make_org, make_user
 from tests.web.conftest import client  # noqa: F401  the web tests' TestClient fixture
@@ -42,7 +43,8 @@ class World:
         if evidence:
             self.run(
                 self.admin,
-                service.add_evidence_url,
+                evidence_service.add_url,
+                "control",
                 key,
                 title=f"{key} record",
                 url="https://example.org/evidence",

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
-import pytest
-
-from qtqms.catalog import blobs, service
+from qtqms.catalog import service
 from qtqms.catalog.domain import FrameworkPack, PackInfo, Requirement, RequirementKind
-from qtqms.kernel.errors import NotFound
-from qtqms.settings import get_settings
+from qtqms.evidence import store
 from tests.builders import api_token, query_counter
 
 P = "/api/v1/catalog"
@@ -137,30 +133,13 @@ def test_evidence_upload_refusals_name_what_is_wrong(client, world):
     assert no_file.status_code == 422 and no_file.json()["error"]["problems"][0]["field"] == "file"
     empty = client.post(url, headers=headers, files={"file": ("e.txt", b"", "text/plain")})
     assert empty.status_code == 422 and "empty" in empty.json()["error"]["message"]
-    huge = client.post(url, headers=headers, files={"file": ("big.bin", b"x" * (blobs.MAX_BYTES + 1))})
+    huge = client.post(url, headers=headers, files={"file": ("big.bin", b"x" * (store.MAX_BYTES + 1))})
     assert huge.status_code == 422 and "larger than the limit" in huge.json()["error"]["message"]
     unknown = client.post(f"{P}/controls/CTL-NONE/evidence", headers=headers, files=file)
     assert unknown.status_code == 404
     malformed = client.post(url, headers={**headers, "content-type": "application/json"}, content=b"{nope")
     assert malformed.status_code == 400
     assert world.read(world.viewer, service.get_control, "CTL-BAD").evidence == []
-
-
-def test_download_refuses_url_evidence_other_organisations_and_lost_files(client, world, tmp_path):
-    world.control("CTL-URL", "iso27001-2022|A.8.24")
-    headers = _bearer(world, world.viewer)
-    url_item = world.read(world.viewer, service.get_control, "CTL-URL").evidence[0]
-    as_url = client.get(f"{P}/evidence/{url_item.id}/file", headers=headers)
-    assert as_url.status_code == 404 and "is a URL" in as_url.json()["error"]["message"]
-    assert client.get(f"{P}/evidence/999999/file", headers=headers).status_code == 404
-    stored = world.run(world.admin, service.add_evidence_file, "CTL-URL", title="Log", filename="log.txt",
-                       content=b"private log")  # fmt: skip
-    outsider = replace(world.admin, organisation_id=world.admin.organisation_id + 1)
-    with pytest.raises(NotFound):
-        world.read(outsider, service.evidence_file, stored.id)
-    blobs.blob_path(get_settings().blob_dir, stored.sha256).unlink()
-    lost = client.get(f"{P}/evidence/{stored.id}/file", headers=headers)
-    assert lost.status_code == 404 and "missing from the data directory" in lost.json()["error"]["message"]
 
 
 def test_patch_replaces_the_links_when_given_and_null_changes_nothing_it_cannot_clear(client, world):

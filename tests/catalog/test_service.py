@@ -13,6 +13,7 @@ from qtqms.catalog.domain import FrameworkPack, PackInfo, Requirement, Requireme
 from qtqms.catalog.schemas import ControlCreate, ControlUpdate, RequirementRef, SoaEntryUpdate
 from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
+from qtqms.evidence import service as evidence_service
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from qtqms.models.catalog import CatalogRequirement, FrameworkVersion
 from tests.builders import query_counter
@@ -183,7 +184,8 @@ def test_control_changes_and_evidence_files_are_audited_and_stored_by_content(wo
     world.control("CTL-CAL", "qtqms-profile|QMS.MEASUREMENT", evidence=False)
     item = world.run(
         world.engineer,
-        service.add_evidence_file,
+        evidence_service.add_file,
+        "control",
         "CTL-CAL",
         title="Certificate",
         filename="../cert.pdf",
@@ -197,7 +199,7 @@ def test_control_changes_and_evidence_files_are_audited_and_stored_by_content(wo
         kinds = set(uow.session.scalars(select(AuditEvent.entity_type).where(AuditEvent.action == "create")))
     assert {"control", "control_requirement", "evidence"} <= kinds
     with pytest.raises(PermissionDenied):
-        world.run(world.viewer, service.add_evidence_url, "CTL-CAL", title="x", url="https://example.org")
+        world.run(world.viewer, evidence_service.add_url, "control", "CTL-CAL", title="x", url="https://example.org")
 
 
 def test_readiness_query_count_does_not_grow_with_controls_links_and_evidence(world):

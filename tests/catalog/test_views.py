@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import html
 
+import pytest
+
 from qtqms.catalog import service
+from qtqms.evidence import service as evidence_service
+from qtqms.kernel.errors import InvalidInput
 from tests.builders import PASSWORD, csrf_from, log_in
 
 
@@ -211,10 +215,12 @@ def test_edit_form_needs_the_permission_and_a_csrf_token(client, world):
 
 def test_controls_page_links_file_evidence_to_its_download_and_never_a_script_url(client, world):
     world.control("CTL-DL", "iso27001-2022|A.8.24", evidence=False)
-    item = world.run(world.admin, service.add_evidence_file, "CTL-DL", title="Scan", filename="scan.txt",
+    item = world.run(world.admin, evidence_service.add_file, "control", "CTL-DL", title="Scan", filename="scan.txt",
                      content=b"scan")  # fmt: skip
-    world.run(world.admin, service.add_evidence_url, "CTL-DL", title="Sneaky", url="javascript:alert(1)")
+    with pytest.raises(InvalidInput, match="url: must be an http"):
+        world.run(world.admin, evidence_service.add_url, "control", "CTL-DL", title="Sneaky", url="javascript:alert(1)")
     log_in(client, "val", PASSWORD)
     page = client.get("/catalog/controls").text
-    assert f'href="/api/v1/catalog/evidence/{item.id}/file"' in page and "javascript:" not in page
-    assert client.get(f"/api/v1/catalog/evidence/{item.id}/file").content == b"scan"  # the session is enough
+    assert f'href="/evidence/{item.id}/download"' in page and "javascript:" not in page
+    assert client.get(f"/evidence/{item.id}/download").content == b"scan"  # the session is enough
+    assert client.get(f"/api/v1/catalog/evidence/{item.id}/file").content == b"scan"  # the older address too

@@ -5,6 +5,7 @@ import pytest
 from qtqms.kernel.rbac import Role
 from tests.builders import api_token, make_org, make_user
 from tests.catalog.permission_routes import CATALOG_BODIES, CATALOG_ROUTES, catalog_path
+from tests.evidence.permission_routes import EVIDENCE_BODIES, EVIDENCE_ROUTES, evidence_path
 from tests.pqc.permission_routes import PQC_BODIES, PQC_ROUTES, pqc_path
 from tests.risk.permission_routes import RISK_BODIES, RISK_ROUTES, risk_path
 
@@ -37,6 +38,7 @@ EXPECTED = {
     ("GET", "/api/v1/trail/verify"): TRAIL_READERS,
     **RISK_ROUTES,
     **CATALOG_ROUTES,
+    **EVIDENCE_ROUTES,
     **PQC_ROUTES,
 }
 
@@ -57,6 +59,7 @@ BODIES = {
     },
     **RISK_BODIES,
     **CATALOG_BODIES,
+    **EVIDENCE_BODIES,
     **PQC_BODIES,
 }
 
@@ -86,6 +89,8 @@ def _concrete(path: str, client, admin_token: str, index: int, proposer_token: s
         return risk_path(path, client, admin_token, proposer_token, index)
     if path.startswith("/api/v1/catalog/"):
         return catalog_path(path, client, admin_token, index)
+    if path.startswith("/api/v1/evidence"):
+        return evidence_path(path, client, admin_token, index)
     if path.startswith("/api/v1/pqc/"):
         return pqc_path(path, client, admin_token, index)
     if "{kind}" in path:

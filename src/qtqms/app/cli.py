@@ -11,6 +11,7 @@ import typer
 from qtqms import __version__
 from qtqms.app.slices import SLICES
 from qtqms.kernel.errors import DomainError
+from qtqms.kit import subjects
 from qtqms.kit.cli.context import state
 from qtqms.kit.cli.output import JSON_OPTION, QtqmsGroup, print_error, print_json
 from qtqms.kit.slices import Command, Slice, resolve
@@ -97,6 +98,7 @@ def root(
 ) -> None:
     state.as_user = as_user
     state.resolve_actor = _local_actor
+    subjects.install(SLICES)
 
 
 def _local_actor(uow: Any, username: str) -> Any:

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qtqms import __version__
 from qtqms.kernel.errors import TooLarge
+from qtqms.kit import subjects
 from qtqms.kit.slices import Slice, resolve
 from qtqms.kit.web import errors, related, templating
 from qtqms.kit.web.deps import check_csrf
@@ -111,6 +112,7 @@ def create_app(slices: Sequence[Slice] | None = None) -> FastAPI:
             app.include_router(resolve(piece.views), include_in_schema=False)
         for subject_kind, provider in piece.related.items():
             related.register(subject_kind, resolve(provider))
+    subjects.install(mounted)
     templating.configure(
         ["qtqms.app", *(piece.package for piece in mounted if piece.templates)],
         [*NAVIGATION, *(item for piece in mounted for item in piece.nav)],

@@ -1,4 +1,4 @@
-"""/api/v1/catalog: frameworks, controls, evidence links, the Statement of Applicability and readiness."""
+"""/api/v1/catalog: frameworks, controls and their evidence, the Statement of Applicability and readiness."""
 
 from __future__ import annotations
 
@@ -6,19 +6,14 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse
-from pydantic import BaseModel, ValidationError
-from starlette.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
-from qtqms.catalog import blobs, service
+from qtqms.catalog import service
 from qtqms.catalog.schemas import (
     ControlCreate,
     ControlRead,
     ControlUpdate,
     EditionDiffRead,
-    EvidenceLinkCreate,
-    EvidenceRead,
     Explanation,
     FrameworkAssessments,
     FrameworkDetail,
@@ -28,10 +23,10 @@ from qtqms.catalog.schemas import (
     SoaEntryUpdate,
     SoaRow,
 )
+from qtqms.evidence import deps as evidence_deps
+from qtqms.evidence.schemas import EvidenceLinkCreate, EvidenceRead
 from qtqms.identity.deps import CurrentActor
-from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.kit.web.deps import Uow
-from qtqms.kit.web.downloads import attachment
 from qtqms.kit.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"], responses=ERROR_RESPONSES)
@@ -80,20 +75,12 @@ def link_requirement(key: str, data: RequirementRef, uow: Uow, actor: CurrentAct
     return service.link_requirement(uow, actor, key, data)
 
 
-# The route takes JSON (a URL) or multipart/form-data (a file); FastAPI documents the form, this adds the JSON.
-JSON_EVIDENCE = {
-    "requestBody": {"content": {"application/json": {"schema": EvidenceLinkCreate.model_json_schema()}}},
-    "description": "JSON adds a URL. A multipart form uploads a file, kept by its SHA-256 (at most 25 MiB); "
-    "`title` defaults to the file name.",
-}
-
-
 @router.post(
     "/controls/{key}/evidence",
     response_model=EvidenceRead,
     status_code=CREATED,
     summary="Add a URL or upload a file",
-    openapi_extra=JSON_EVIDENCE,
+    openapi_extra=evidence_deps.json_upload_doc(EvidenceLinkCreate),
 )
 async def add_evidence(
     key: str,
@@ -105,38 +92,24 @@ async def add_evidence(
     valid_from: Annotated[date | None, Form()] = None,
     valid_until: Annotated[date | None, Form()] = None,
 ) -> EvidenceRead:
-    dates = {"valid_from": valid_from, "valid_until": valid_until}
+    """The control's evidence through the evidence slice: the same as POST /api/v1/evidence for this control."""
+    subject = (service.CONTROL_SUBJECT, key)
     if file is not None:
-        content = await file.read(blobs.MAX_BYTES + 1)
-        name = file.filename or "upload"
-        return await run_in_threadpool(
-            service.add_evidence_file, uow, actor, key, title=title or name, filename=name, content=content, **dates
-        )
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise InvalidInput("a multipart upload needs a 'file' part", [Problem("required", "body", "file")])
-    link = _json_body(await request.body(), EvidenceLinkCreate)
-    return await run_in_threadpool(service.add_evidence_url, uow, actor, key, title=link.title, url=str(link.url),
-                                   valid_from=link.valid_from, valid_until=link.valid_until)  # fmt: skip
-
-
-def _json_body(body: bytes, model: type[BaseModel]):
-    """What FastAPI does for a declared JSON body, for the route that also takes a form."""
-    try:
-        return model.model_validate_json(body or b"null")
-    except ValidationError as error:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in error.errors()]) from None
+        return await evidence_deps.add_upload(uow, actor, subject, file, title, valid_from, valid_until)
+    if evidence_deps.is_multipart(request):
+        raise evidence_deps.no_file_part()
+    link = evidence_deps.json_body(await request.body(), EvidenceLinkCreate)
+    return await evidence_deps.add_link(uow, actor, subject, link)
 
 
 @router.get(
     "/evidence/{evidence_id}/file",
-    response_class=FileResponse,
-    summary="Download an evidence file",
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file as uploaded"}},
+    response_class=Response,
+    summary="Download an evidence file (the older address of /api/v1/evidence/{evidence_id}/download)",
+    responses=evidence_deps.DOWNLOAD_RESPONSES,
 )
-def download_evidence(evidence_id: int, uow: Uow, actor: CurrentActor) -> FileResponse:
-    path, name = service.evidence_file(uow, actor, evidence_id)
-    headers = {"Content-Disposition": attachment(name, "evidence"), "X-Content-Type-Options": "nosniff"}
-    return FileResponse(path, media_type="application/octet-stream", headers=headers)
+def download_evidence(request: Request, evidence_id: int, uow: Uow, actor: CurrentActor) -> Response:
+    return evidence_deps.download(request, uow, actor, evidence_id)
 
 
 @router.get("/soa/{framework}", response_model=list[SoaRow], summary="Statement of Applicability")

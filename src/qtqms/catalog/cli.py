@@ -310,22 +310,12 @@ def control_evidence(
     valid_from: Annotated[str, typer.Option(help="YYYY-MM-DD (default today).")] = "",
     valid_until: Annotated[str, typer.Option(help="YYYY-MM-DD; empty: no end.")] = "",
 ) -> None:
-    """Attach evidence (a file or a URL, with validity dates) to a control."""
-    from qtqms.catalog import service
-    from qtqms.catalog.schemas import EvidenceLinkCreate
+    """Attach evidence (a file or a URL, with validity dates) to a control: 'qtqms evidence add control KEY'."""
+    from qtqms.catalog.service import CONTROL_SUBJECT
+    from qtqms.evidence.cli import attach
 
-    if bool(file) == bool(url):
-        fail("give either --file or --url")
-    dates = {"valid_from": _date(valid_from, "valid-from"), "valid_until": _date(valid_until, "valid-until")}
-    link = None if file else EvidenceLinkCreate(title=title, url=url, **dates)
-    with use_case(write=True) as (uow, actor):
-        if link is None:
-            from qtqms.catalog.blobs import read_file
-
-            item = service.add_evidence_file(uow, actor, key, title=title, filename=file.name,
-                                             content=read_file(file), **dates)  # fmt: skip
-        else:
-            item = service.add_evidence_url(uow, actor, key, title=link.title, url=str(link.url), **dates)
+    item = attach((CONTROL_SUBJECT, key), title=title, file=file, url=url, valid_from=valid_from,
+                  valid_until=valid_until)  # fmt: skip
     typer.echo(f"evidence {item.id} added to {key}{' (sha256 ' + item.sha256 + ')' if item.sha256 else ''}")
 
 

@@ -13,13 +13,14 @@ from qtqms.models.catalog import (
     CatalogRequirement,
     Control,
     ControlRequirement,
-    Evidence,
     FrameworkVersion,
     MappingSetVersion,
     SoaEntry,
 )
+from qtqms.models.evidence import Evidence
 
 IMPLEMENTED = "implemented"
+CONTROL_SUBJECT = "control"  # the kind of record a control is to the slices citing it (its evidence)
 
 
 def framework_version(session: Session, pack_id: str, version: str) -> FrameworkVersion | None:
@@ -105,9 +106,13 @@ def current_mappings(session: Session) -> list[tuple]:
 
 
 def effective_controls(organisation_id: int, today: date):
-    """Ids of implemented controls with at least one evidence record valid today (a subquery)."""
+    """Ids of implemented controls with at least one evidence record valid today (a subquery). It reads the
+    evidence table itself, along its (organisation, subject) index, so readiness stays a handful of set-based
+    queries however many controls and evidence records there are."""
     current = exists().where(
-        Evidence.control_id == Control.id,
+        Evidence.organisation_id == organisation_id,
+        Evidence.subject_type == CONTROL_SUBJECT,
+        Evidence.subject_id == Control.key,
         Evidence.valid_from <= today,
         or_(Evidence.valid_until.is_(None), Evidence.valid_until >= today),
     )
@@ -175,6 +180,11 @@ def control_by_key(session: Session, organisation_id: int, key: str) -> Control 
     return session.scalar(select(Control).where(Control.organisation_id == organisation_id, Control.key == key))
 
 
+def controls_by_keys(session: Session, organisation_id: int, keys: Iterable[str]) -> list[Control]:
+    return list(session.scalars(select(Control).where(Control.organisation_id == organisation_id,
+                                                      Control.key.in_(list(keys)))))  # fmt: skip
+
+
 def controls_for(session: Session, organisation_id: int, keys: Iterable[tuple[str, str]]) -> dict[tuple, list[int]]:
     """Control ids linked to each of the given (pack, requirement) pairs."""
     pairs = list(keys)
@@ -201,16 +211,3 @@ def links_of(session: Session, control_ids: Iterable[int]) -> dict[int, list[Con
     for link in session.scalars(stmt):
         found.setdefault(link.control_id, []).append(link)
     return found
-
-
-def evidence_of(session: Session, control_ids: Iterable[int]) -> dict[int, list[Evidence]]:
-    stmt = select(Evidence).where(Evidence.control_id.in_(list(control_ids))).order_by(Evidence.valid_from)
-    found: dict[int, list[Evidence]] = {}
-    for item in session.scalars(stmt):
-        found.setdefault(item.control_id, []).append(item)
-    return found
-
-
-def evidence_by_id(session: Session, organisation_id: int, evidence_id: int) -> Evidence | None:
-    stmt = select(Evidence).where(Evidence.organisation_id == organisation_id, Evidence.id == evidence_id)
-    return session.scalar(stmt)

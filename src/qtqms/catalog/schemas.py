@@ -1,11 +1,13 @@
-"""Catalogue, control, evidence, SoA and readiness input and output shapes."""
+"""Catalogue, control, SoA and readiness input and output shapes (a control's evidence has the evidence slice's)."""
 
 from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, Field
+
+from qtqms.evidence.schemas import EvidenceRead
 
 
 class ControlStatus(StrEnum):
@@ -74,20 +76,6 @@ class ControlUpdate(BaseModel):
     )
 
 
-class EvidenceRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    title: str
-    url: str
-    sha256: str
-    filename: str
-    size: int
-    valid_from: date
-    valid_until: date | None
-    current: bool = False
-
-
 class ControlRead(BaseModel):
     id: int
     key: str
@@ -98,16 +86,6 @@ class ControlRead(BaseModel):
     review_date: date | None
     requirements: list[RequirementRef]
     evidence: list[EvidenceRead]
-
-
-class EvidenceDates(BaseModel):
-    valid_from: date | None = None
-    valid_until: date | None = None
-
-
-class EvidenceLinkCreate(EvidenceDates):
-    title: str = Field(min_length=1, max_length=200)
-    url: HttpUrl
 
 
 class SoaEntryUpdate(BaseModel):

@@ -1,17 +1,18 @@
-"""Catalogue use cases: packs in the database, controls, evidence, the Statement of Applicability, readiness."""
+"""Catalogue use cases: packs in the database, controls (their evidence is the evidence slice's), the Statement of
+Applicability, readiness."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from qtqms.catalog import blobs, domain
+from qtqms.catalog import domain
 from qtqms.catalog import repository as repo
 from qtqms.catalog.domain import FrameworkPack, MappingSet, Pack, Relationship, editions
 from qtqms.catalog.domain.readiness import Edge, Key, Node, Result, Tally, infer, tally
@@ -24,7 +25,6 @@ from qtqms.catalog.schemas import (
     ControlRead,
     ControlUpdate,
     EditionDiffRead,
-    EvidenceRead,
     Explanation,
     FrameworkAssessments,
     FrameworkDetail,
@@ -40,6 +40,7 @@ from qtqms.catalog.schemas import (
     SyncReport,
 )
 from qtqms.db.uow import UnitOfWork
+from qtqms.evidence import service as evidence_service
 from qtqms.identity import service as identity_service
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
@@ -47,18 +48,19 @@ from qtqms.kernel.datapack import raise_problems
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.kit.export import ExportFile, table_file
+from qtqms.kit.subjects import Subject
 from qtqms.models.catalog import (
     CatalogMapping,
     CatalogRequirement,
     Control,
     ControlRequirement,
-    Evidence,
     FrameworkVersion,
     MappingSetVersion,
     SoaEntry,
 )
 
 SOA_FRAMEWORKS = ("iso27001-2022", "iso42001-2023")
+CONTROL_SUBJECT = repo.CONTROL_SUBJECT
 ANNEX_ROOT = "A"
 REQUIREMENT_FIELDS = ("ref", "parent_ref", "kind", "label", "assessable", "description")
 
@@ -456,17 +458,10 @@ def control_to_edit(uow: UnitOfWork, actor: Actor, key: str) -> ControlRead:
     return get_control(uow, actor, key)
 
 
-def _evidence_read(item: Evidence, today: date) -> EvidenceRead:
-    read = EvidenceRead.model_validate(item)
-    read.current = item.valid_from <= today and (item.valid_until is None or item.valid_until >= today)
-    return read
-
-
-def _control_reads(uow: UnitOfWork, found: list[Control]) -> list[ControlRead]:
-    ids = [c.id for c in found]
-    links, evidence = repo.links_of(uow.session, ids), repo.evidence_of(uow.session, ids)
+def _control_reads(uow: UnitOfWork, actor: Actor, found: list[Control]) -> list[ControlRead]:
+    links = repo.links_of(uow.session, [c.id for c in found])
+    evidence = evidence_service.evidence_of(uow, actor, CONTROL_SUBJECT, [c.key for c in found])
     owners = identity_service.usernames(uow, [c.owner_id for c in found])
-    today = utcnow().date()
     return [
         ControlRead(
             id=c.id,
@@ -479,7 +474,7 @@ def _control_reads(uow: UnitOfWork, found: list[Control]) -> list[ControlRead]:
             requirements=[
                 RequirementRef(framework=x.framework, requirement=x.requirement_ref) for x in links.get(c.id, [])
             ],  # fmt: skip
-            evidence=[_evidence_read(e, today) for e in evidence.get(c.id, [])],
+            evidence=evidence.get(c.key, []),
         )
         for c in found
     ]
@@ -487,72 +482,35 @@ def _control_reads(uow: UnitOfWork, found: list[Control]) -> list[ControlRead]:
 
 def list_controls(uow: UnitOfWork, actor: Actor) -> list[ControlRead]:
     authorize(actor, Permission.READ)
-    return _control_reads(uow, repo.controls(uow.session, actor.organisation_id))
+    return _control_reads(uow, actor, repo.controls(uow.session, actor.organisation_id))
 
 
 def get_control(uow: UnitOfWork, actor: Actor, key: str) -> ControlRead:
     authorize(actor, Permission.READ)
-    return _control_reads(uow, [_control(uow, actor, key)])[0]
+    return _control_reads(uow, actor, [_control(uow, actor, key)])[0]
 
 
-def _validity(valid_from: date | None, valid_until: date | None) -> date:
-    start = valid_from or utcnow().date()
-    if valid_until is not None and valid_until < start:
-        raise InvalidInput("valid_until is before valid_from", [Problem("ends before it starts", "", "valid_until")])
-    return start
-
-
-def add_evidence_url(
-    uow: UnitOfWork, actor: Actor, key: str, *, title: str, url: str, valid_from=None, valid_until=None
-) -> EvidenceRead:
-    authorize(actor, Permission.EVIDENCE_EDIT)
-    control = _control(uow, actor, key)
-    item = Evidence(organisation_id=actor.organisation_id, control_id=control.id, title=title, url=url,
-                    valid_from=_validity(valid_from, valid_until), valid_until=valid_until)  # fmt: skip
-    uow.session.add(item)
-    uow.flush()
-    return _evidence_read(item, utcnow().date())
-
-
-def add_evidence_file(
-    uow: UnitOfWork,
-    actor: Actor,
-    key: str,
-    *,
-    title: str,
-    filename: str,
-    content: bytes,
-    valid_from: date | None = None,
-    valid_until: date | None = None,
-) -> EvidenceRead:
-    from qtqms.settings import get_settings
-
-    authorize(actor, Permission.EVIDENCE_EDIT)
-    control = _control(uow, actor, key)
-    start = _validity(valid_from, valid_until)
-    digest = blobs.store(get_settings().blob_dir, content)
-    item = Evidence(organisation_id=actor.organisation_id, control_id=control.id, title=title, sha256=digest,
-                    filename=Path(filename).name[:255], size=len(content), valid_from=start,
-                    valid_until=valid_until)  # fmt: skip
-    uow.session.add(item)
-    uow.flush()
-    return _evidence_read(item, utcnow().date())
-
-
-def evidence_file(uow: UnitOfWork, actor: Actor, evidence_id: int) -> tuple[Path, str]:
-    """Where an evidence record's file is kept, and the name it was uploaded under."""
-    from qtqms.settings import get_settings
-
+def find_controls(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> dict[str, Subject]:
+    """Controls by key, as other slices cite them (evidence that a control works)."""
     authorize(actor, Permission.READ)
-    item = repo.evidence_by_id(uow.session, actor.organisation_id, evidence_id)
-    if item is None:
-        raise NotFound(f"evidence {evidence_id} not found")
-    if not item.sha256:
-        raise NotFound(f"evidence {evidence_id} is a URL, not a file: {item.url}")
-    path = blobs.blob_path(get_settings().blob_dir, item.sha256)
-    if not path.is_file():
-        raise NotFound(f"the file of evidence {evidence_id} (sha256 {item.sha256}) is missing from the data directory")
-    return path, item.filename or item.sha256
+    return {c.key: Subject(CONTROL_SUBJECT, c.key, c.title, f"/catalog/controls#control-{c.key}")
+            for c in repo.controls_by_keys(uow.session, actor.organisation_id, keys)}  # fmt: skip
+
+
+def find_requirements(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> dict[str, Subject]:
+    """Requirements of the current editions by "pack requirement" (iso27001-2022 A.8.24), as other slices cite
+    them; the reference names no edition, so it survives a new one."""
+    authorize(actor, Permission.READ)
+    wanted = {typed: tuple(part.strip() for part in typed.strip().partition(" ")[::2]) for typed in refs}
+    current = {v.pack_id: v.id for v in repo.framework_versions(uow.session, current_only=True)}
+    editions_ = {current[pack] for pack, _ in wanted.values() if pack in current}
+    labels = {(row[0], row[1]): row[4] for row in repo.requirement_rows(uow.session, editions_)}
+    found = {}
+    for typed, (pack, ref) in wanted.items():
+        label = labels.get((current.get(pack), ref))
+        if label is not None:
+            found[typed] = Subject("requirement", f"{pack} {ref}", label, f"/catalog/frameworks/{pack}?q={quote(ref)}")
+    return found
 
 
 # ---- Statement of Applicability ----------------------------------------------------------------------------
@@ -792,7 +750,7 @@ def explain(uow: UnitOfWork, actor: Actor, framework: str, ref: str) -> Explanat
 def _control_evidence(uow: UnitOfWork, actor: Actor, control_ids: list[int]) -> list[ControlEvidence]:
     if not control_ids:
         return []
-    reads = _control_reads(uow, repo.controls(uow.session, actor.organisation_id, control_ids))
+    reads = _control_reads(uow, actor, repo.controls(uow.session, actor.organisation_id, control_ids))
     return [ControlEvidence(control=c.key, title=c.title, status=c.status, evidence=c.evidence) for c in reads]
 
 

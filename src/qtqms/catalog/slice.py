@@ -17,4 +17,8 @@ SLICE = Slice(
     },
     templates=True,
     nav=(NavItem("Standards", "/catalog", 20),),
+    subjects={
+        "control": "qtqms.catalog.service:find_controls",
+        "requirement": "qtqms.catalog.service:find_requirements",
+    },
 )

@@ -10,18 +10,17 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from qtqms.catalog import blobs, charts, service
+from qtqms.catalog import charts, service
 from qtqms.catalog.domain import browse
 from qtqms.catalog.domain.browse import Unfold
 from qtqms.catalog.schemas import (
     ControlCreate,
     ControlStatus,
     ControlUpdate,
-    EvidenceDates,
-    EvidenceLinkCreate,
     RequirementRef,
     SoaEntryUpdate,
 )
+from qtqms.evidence import deps as evidence_deps
 from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, can
@@ -203,22 +202,14 @@ async def upload_evidence(request: Request, uow: Uow, actor: CurrentActor, key: 
     """Multipart form: a file (kept by its SHA-256) or a URL, with validity dates."""
     form = await request.form()
     upload = form.get("file")
-    content = await upload.read(blobs.MAX_BYTES + 1) if isinstance(upload, UploadFile) and upload.filename else b""
-    fields = {name: str(form.get(name, "")) for name in ("title", "url", "valid_from", "valid_until")}
-    return await run_in_threadpool(_attach, request, uow, actor, key, fields, content, getattr(upload, "filename", ""))
+    fields = evidence_deps.form_fields(form)
+    chosen = upload if isinstance(upload, UploadFile) else None
+    return await run_in_threadpool(_attach, request, uow, actor, key, fields, chosen)
 
 
-def _attach(request, uow, actor, key: str, fields: dict[str, str], content: bytes, filename: str) -> Response:
-    def attach() -> None:
-        dates = EvidenceDates(valid_from=fields["valid_from"] or None, valid_until=fields["valid_until"] or None)
-        if content:
-            service.add_evidence_file(uow, actor, key, title=fields["title"] or filename, filename=filename,
-                                      content=content, **dates.model_dump())  # fmt: skip
-        else:
-            link = EvidenceLinkCreate(title=fields["title"], url=fields["url"], **dates.model_dump())
-            service.add_evidence_url(uow, actor, key, title=link.title, url=str(link.url), **dates.model_dump())
-
-    if error := attempt(uow, attach)[1]:
+def _attach(request, uow, actor, key: str, fields: dict[str, str], upload: UploadFile | None) -> Response:
+    subject = (service.CONTROL_SUBJECT, key)
+    if error := attempt(uow, lambda: evidence_deps.attach_from_form(uow, actor, subject, fields, upload))[1]:
         code, message = refusal(error, "evidence ")
         return _controls_page(request, uow, actor, code, error=message, evidence_form={**fields, "key": key})
     return _controls_page(request, uow, actor, notice=f"evidence added to {key}")

@@ -1,5 +1,5 @@
 """What a slice declares about itself, once, for the composition root to mount: its routers, commands,
-templates, navigation and the panels it adds to other slices' pages."""
+templates, navigation, the panels it adds to other slices' pages and the records of its own others may cite."""
 
 from __future__ import annotations
 
@@ -38,6 +38,9 @@ class Slice:
     nav: tuple[NavItem, ...] = ()
     # Panels this slice adds to other slices' record pages: subject kind ("catalog.control") -> "module:function".
     related: dict[str, str] = field(default_factory=dict)
+    # Kinds of its records other slices may cite (evidence is attached to them): kind ("control") ->
+    # "module:function" finding records by reference (see kit.subjects).
+    subjects: dict[str, str] = field(default_factory=dict)
 
 
 def resolve(target: str) -> Any:

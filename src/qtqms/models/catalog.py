@@ -1,6 +1,6 @@
 """Standards catalogue in the database (framework editions, requirements, mappings) and the organisation's
-controls, evidence and Statement of Applicability, which refer to requirements by pack id and requirement id so
-they survive a new edition of a pack."""
+controls and Statement of Applicability, which refer to requirements by pack id and requirement id so they survive
+a new edition of a pack. A control's evidence is in `models.evidence`."""
 
 from __future__ import annotations
 
@@ -113,26 +113,6 @@ class ControlRequirement(IdMixin, TimestampMixin, AuditedMixin, Base):
 
     def audit_label(self) -> str:
         return f"{self.framework} {self.requirement_ref}"
-
-
-class Evidence(IdMixin, TimestampMixin, AuditedMixin, Base):
-    """A file (kept by its SHA-256 under the data directory) or a URL showing a control works, with its validity."""
-
-    __tablename__ = "evidence"
-    __table_args__ = (Index("ix_evidence_control_valid", "control_id", "valid_until"),)
-
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    control_id: Mapped[int] = mapped_column(ForeignKey("control.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str] = mapped_column(Text, default="")
-    sha256: Mapped[str] = mapped_column(String(64), default="")
-    filename: Mapped[str] = mapped_column(String(255), default="")
-    size: Mapped[int] = mapped_column(Integer, default=0)
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
-
-    def audit_label(self) -> str:
-        return self.title
 
 
 class SoaEntry(IdMixin, TimestampMixin, AuditedMixin, Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -40,3 +41,8 @@ def count_items(session: Session, model: type[ScopeItem], organisation_id: int) 
 
 def product_by_key(session: Session, organisation_id: int, key: str) -> Product | None:
     return session.scalar(select(Product).where(Product.organisation_id == organisation_id, Product.key == key))
+
+
+def products_by_keys(session: Session, organisation_id: int, keys: Iterable[str]) -> list[Product]:
+    stmt = select(Product).where(Product.organisation_id == organisation_id, Product.key.in_(list(keys)))
+    return list(session.scalars(stmt))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -10,6 +11,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import Conflict, NotFound
 from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kit.subjects import Subject
 from qtqms.models.org import Jurisdiction, Organisation, Product, ScopeExclusion, Site
 from qtqms.org import domain
 from qtqms.org import repository as repo
@@ -159,3 +161,10 @@ def initialise(
 def is_initialised(uow: UnitOfWork) -> bool:
     """Whether any organisation exists yet: the first-run check of `qtqms init`, before anyone can log in."""
     return repo.count_organisations(uow.session) > 0
+
+
+def find_products(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> dict[str, Subject]:
+    """Products by key, as other slices cite them (evidence of a product's tests)."""
+    authorize(actor, Permission.READ)
+    found = repo.products_by_keys(uow.session, actor.organisation_id, keys)
+    return {p.key: Subject("product", p.key, p.name, "/org") for p in found}

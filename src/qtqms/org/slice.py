@@ -10,4 +10,5 @@ SLICE = Slice(
     commands={"org": Command("qtqms.org.cli:app", "Organisation, scope, sites, products and jurisdictions.")},
     templates=True,
     nav=(NavItem("Organisation", "/org", 10),),
+    subjects={"product": "qtqms.org.service:find_products"},
 )

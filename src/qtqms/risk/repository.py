@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -454,3 +454,8 @@ def assets_of_product(session: Session, organisation_id: int, product_id: int) -
 
 def plan_years(session: Session, product_id: int) -> ProductMigrationYears | None:
     return session.scalar(select(ProductMigrationYears).where(ProductMigrationYears.product_id == product_id))
+
+
+def risks_by_numbers(session: Session, organisation_id: int, numbers: Iterable[int]) -> list[Risk]:
+    stmt = select(Risk).where(Risk.organisation_id == organisation_id, Risk.number.in_(list(numbers)))
+    return list(session.scalars(stmt))

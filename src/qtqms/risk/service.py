@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -19,6 +20,7 @@ from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.kit.export import ExportFile, check_format, table_file
+from qtqms.kit.subjects import Subject
 from qtqms.models.catalog import Control
 from qtqms.models.risk import (
     Asset,
@@ -1338,3 +1340,19 @@ def _heat_cell(matrix: RiskMatrix, likelihood: int, impact: int, count: int) -> 
         level_label=level.label,
         colour=level.colour,
     )
+
+
+def find_risks(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> dict[str, Subject]:
+    """Risks by reference (R-0042, r-42), as other slices cite them (evidence of a treatment)."""
+    authorize(actor, Permission.READ)
+    wanted = {}
+    for ref in refs:
+        with suppress(InvalidInput):
+            wanted[ref] = domain.parse_ref(ref)
+    found = {r.number: r for r in repo.risks_by_numbers(uow.session, actor.organisation_id, set(wanted.values()))}
+    subjects = {}
+    for ref, number in wanted.items():
+        if number in found:
+            canonical = domain.format_ref(number)
+            subjects[ref] = Subject("risk", canonical, found[number].title, f"/risk/{canonical}")
+    return subjects

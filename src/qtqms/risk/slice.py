@@ -13,4 +13,5 @@ SLICE = Slice(
     templates=True,
     nav=(NavItem("Risk", "/risk", 30),),
     related={"catalog.control": "qtqms.risk.views:risks_treating_controls"},
+    subjects={"risk": "qtqms.risk.service:find_risks"},
 )

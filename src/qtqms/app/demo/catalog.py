@@ -8,6 +8,7 @@ from datetime import timedelta
 from qtqms.catalog import service as catalog_service
 from qtqms.catalog.schemas import ControlCreate, RequirementRef, SoaEntryUpdate
 from qtqms.db.uow import UnitOfWork
+from qtqms.evidence import service as evidence_service
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 
@@ -140,12 +141,13 @@ def build_catalog_demo(uow: UnitOfWork, admin: Actor) -> None:
             ),  # fmt: skip
         )
         for label, url, started, ends in evidence:
-            catalog_service.add_evidence_url(uow, admin, key, title=label, url=url,
-                                             valid_from=today - timedelta(days=started),
-                                             valid_until=today + timedelta(days=ends))  # fmt: skip
-    catalog_service.add_evidence_file(
+            evidence_service.add_url(uow, admin, catalog_service.CONTROL_SUBJECT, key, title=label, url=url,
+                                     valid_from=today - timedelta(days=started),
+                                     valid_until=today + timedelta(days=ends))  # fmt: skip
+    evidence_service.add_file(
         uow,
         admin,
+        catalog_service.CONTROL_SUBJECT,
         "CTL-RISK",
         title="Risk method, as approved (demo file)",
         filename="risk-method.md",

@@ -1,0 +1,1 @@
+"""Evidence: files and URLs attached to any record, files kept once by content and checked on every read."""
