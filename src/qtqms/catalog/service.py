@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -65,9 +64,8 @@ REQUIREMENT_FIELDS = ("ref", "parent_ref", "kind", "label", "assessable", "descr
 # ---- packs in the database -------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def _shipped() -> tuple[tuple[FrameworkPack, ...], tuple[MappingSet, ...]]:
-    """Parsing and checking every shipped pack takes seconds; a process does it once."""
+    """The shipped packs (parsed and checked once a process, by the pack registry's cache)."""
     from qtqms.catalog.packs import load_shipped
 
     frameworks, mapping_sets = load_shipped()

@@ -17,4 +17,5 @@ SLICE = Slice(
     },
     templates=True,
     nav=(NavItem("Standards", "/catalog", 20),),
+    packs=("qtqms.catalog.packs:FRAMEWORK", "qtqms.catalog.packs:MAPPING_SET"),
 )

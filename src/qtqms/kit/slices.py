@@ -1,5 +1,5 @@
 """What a slice declares about itself, once, for the composition root to mount: its routers, commands,
-templates, navigation and the panels it adds to other slices' pages."""
+templates, navigation, the panels it adds to other slices' pages and the kinds of data pack it owns."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ class Slice:
     nav: tuple[NavItem, ...] = ()
     # Panels this slice adds to other slices' record pages: subject kind ("catalog.control") -> "module:function".
     related: dict[str, str] = field(default_factory=dict)
+    # The kinds of versioned data pack it owns, each "module:attribute" of a kit.packs.PackKind.
+    packs: tuple[str, ...] = ()
 
 
 def resolve(target: str) -> Any:

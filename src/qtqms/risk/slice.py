@@ -13,4 +13,5 @@ SLICE = Slice(
     templates=True,
     nav=(NavItem("Risk", "/risk", 30),),
     related={"catalog.control": "qtqms.risk.views:risks_treating_controls"},
+    packs=("qtqms.risk.packs:RISK_MATRIX", "qtqms.risk.packs:THREAT_CATALOGUE", "qtqms.risk.packs:CRQC_SCENARIOS"),
 )
