@@ -832,11 +832,3 @@ def _xlsx(table: list[list[object]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def sync_shipped(engine) -> SyncReport:
-    """`qtqms init` and upgrades: load the shipped packs in their own transaction."""
-    with UnitOfWork(engine, write=True) as uow:
-        report = sync_shipped_packs(uow)
-        uow.commit()
-    return report
