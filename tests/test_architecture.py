@@ -1,8 +1,10 @@
 """The import contracts in `.importlinter` bite: each deliberate violation, made in a copy of the package, breaks
-the contract that forbids it, and the untouched copy keeps them all."""
+the contract that forbids it, and the untouched copy keeps them all. What an import contract cannot say (a
+service may name the UnitOfWork type but never make one) is checked on the source here."""
 
 from __future__ import annotations
 
+import ast
 import configparser
 import os
 import shutil
@@ -77,3 +79,33 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path, violation):
     result = lint_copy(tmp_path, module, line)
     report = report_of(result)
     assert result.returncode != 0 and f"{contract_names()[contract]} BROKEN" in report, report
+
+
+def units_of_work_opened(source: str) -> list[int]:
+    """Lines that construct a UnitOfWork, however it was imported (`UnitOfWork(...)`, `uow.UnitOfWork(...)`)."""
+    calls = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)]
+    named = [
+        (call, call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")) for call in calls
+    ]
+    return [call.lineno for call, name in named if name == "UnitOfWork"]
+
+
+def service_modules() -> list[Path]:
+    package = ROOT / "src" / "qtqms"
+    return sorted({*package.glob("*/service.py"), *package.glob("*/service/**/*.py")})
+
+
+def test_the_detector_sees_a_unit_of_work_opened_and_not_one_named():
+    opened = "from qtqms.db import uow\n\ndef f(engine):\n    with uow.UnitOfWork(engine) as u:\n        pass\n"
+    assert units_of_work_opened(opened) == [4]
+    assert units_of_work_opened("def f(uow: UnitOfWork) -> None:\n    uow.commit()\n") == []
+
+
+def test_services_never_open_a_unit_of_work_the_entry_point_that_calls_them_does():
+    assert service_modules()
+    opened = {
+        str(path.relative_to(ROOT)): lines
+        for path in service_modules()
+        if (lines := units_of_work_opened(path.read_text("utf-8")))
+    }
+    assert opened == {}

@@ -43,8 +43,11 @@ def catalog_path(path: str, client, admin_token: str, index: int) -> str:
     """`path` with its placeholders filled (and the shipped packs loaded); a fresh control for control routes."""
     from qtqms.catalog import service
     from qtqms.db.runtime import get_engine
+    from qtqms.db.uow import UnitOfWork
 
-    service.sync_shipped(get_engine())
+    with UnitOfWork(get_engine(), write=True) as uow:
+        service.sync_shipped_packs(uow)
+        uow.commit()
     admin = {"Authorization": f"Bearer {admin_token}"}
     if "{key}" in path or "{evidence_id}" in path:
         body = {"key": f"CTL-T{index}", "title": "Target", "owner": "admin"}

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from qtqms.kernel.errors import InvalidInput
+from qtqms.pqc.packs import policies
 from qtqms.pqc.scanner.algorithms import AssetType, Confidence, Finding, Verdict, classify
 from qtqms.pqc.scanner.names import parse_name
-from qtqms.pqc.scanner.policy import evaluate, fails, judge, list_packs, load_pack
+from qtqms.pqc.scanner.policy import evaluate, fails, judge, load_pack
 
 NIST = load_pack("nist-ir-8547")
 TODAY = date(2026, 11, 24)
@@ -22,7 +23,7 @@ def verdict(name: str, pack=NIST, as_of=TODAY, asset=AssetType.ALGORITHM, catego
 
 
 def test_every_shipped_pack_loads_with_version_source_and_verification_date():
-    packs = list_packs()
+    packs = policies()
     assert {p.id for p in packs} == {"nist-ir-8547", "cnsa-2.0", "eu-pqc-roadmap"}
     assert all(p.version and p.source and p.verified_on for p in packs)
 
@@ -116,3 +117,22 @@ def test_a_users_own_pack_is_used_by_path(tmp_path):
     )
     assert verdict("RSA-4096", load_pack(str(pack)))[0] is Verdict.DISALLOWED
     assert verdict("AES-256", load_pack(str(pack)))[0] is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("field", "line"),
+    [("verified_on: '2026-02-30'", "verified_on"), ("    deprecated_from: '2030-02-30'", "rules[0].deprecated_from")],
+)
+def test_a_day_that_is_not_in_the_calendar_is_a_located_problem_not_a_traceback(tmp_path, field, line):
+    text = (
+        "id: mine\ntitle: Mine\nversion: '1'\nsource: ours\nverified_on: '2026-01-01'\n"
+        "rules:\n  - id: r1\n    label: x\n    match: {families: [RSA]}\n    deprecated_from: '2030-01-01'\n"
+    )
+    name = field.strip().split(":")[0]
+    text = "\n".join(field if row.strip().startswith(f"{name}:") else row for row in text.splitlines()) + "\n"
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(text)
+    with pytest.raises(InvalidInput) as raised:
+        load_pack(str(pack))
+    (problem,) = raised.value.problems
+    assert problem.field == line and "is not a calendar date" in problem.message

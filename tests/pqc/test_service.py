@@ -13,7 +13,8 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from qtqms.pqc import domain
 from qtqms.pqc import service as pqc
-from qtqms.pqc.scanner import scan, suggest_replacement, write_cbom
+from qtqms.pqc.packs import replacements
+from qtqms.pqc.scanner import scan, write_cbom
 from qtqms.pqc.schemas import TaskUpdate
 from tests.builders import record_pqc_scan
 from tests.pqc.conftest import DEMO_SOURCE
@@ -119,11 +120,11 @@ def test_planning_creates_one_task_per_asset_the_policy_does_not_allow_and_only_
 def test_the_replacement_table_suggests_hybrid_kem_for_key_exchange_and_ml_dsa_for_signatures():
     kex = {"family": "ECDH", "primitive": "key-agree", "asset_type": "algorithm", "quantum_vulnerable": True,
            "locations": ["nginx.conf:3"]}  # fmt: skip
-    assert suggest_replacement(kex).replacement == "X25519MLKEM768 hybrid key exchange"
+    assert replacements().suggest(kex).replacement == "X25519MLKEM768 hybrid key exchange"
     signature = {**kex, "family": "ECDSA", "primitive": "signature"}
-    assert suggest_replacement(signature).replacement == "ML-DSA-65 signatures"
-    assert suggest_replacement({**signature, "locations": ["firmware/boot.c:9"]}).id == "firmware-signing"
-    assert suggest_replacement({**kex, "family": "AES", "primitive": "ae", "quantum_vulnerable": False}) is None
+    assert replacements().suggest(signature).replacement == "ML-DSA-65 signatures"
+    assert replacements().suggest({**signature, "locations": ["firmware/boot.c:9"]}).id == "firmware-signing"
+    assert replacements().suggest({**kex, "family": "AES", "primitive": "ae", "quantum_vulnerable": False}) is None
 
 
 def test_task_updates_are_audited_and_drive_progress_and_migration_years(team, monkeypatch):

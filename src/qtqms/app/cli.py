@@ -20,7 +20,13 @@ from qtqms.kit.slices import Command, Slice, resolve
 # Each slice's commands are imported and built only when that slice is invoked, so `qtqms --help`
 # stays fast however many commands the slices have. The one-line help is the listing in `qtqms --help`.
 def commands_of(slices: Sequence[Slice]) -> dict[str, Command]:
-    return {name: command for piece in slices for name, command in piece.commands.items()}
+    return {**ROOT_COMMANDS, **{name: command for piece in slices for name, command in piece.commands.items()}}
+
+
+# The composition root's own commands that need every slice, loaded on demand like the slices' commands.
+ROOT_COMMANDS = {
+    "packs": Command("qtqms.app.packs_cli:app", "Versioned data packs of every kind: list, show and validate."),
+}
 
 
 SLICE_COMMANDS = commands_of(SLICES)
@@ -46,6 +52,7 @@ class RootGroup(QtqmsGroup):
     """The root command: set-up commands defined here, slice commands loaded on demand."""
 
     slice_commands: dict[str, Command] = SLICE_COMMANDS
+    slices: Sequence[Slice] = SLICES
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *self.slice_commands]
@@ -89,6 +96,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     as_user: Annotated[
         str, typer.Option("--as", help="Act as this user (default: QTQMS_CLI_USER, else the first admin).")
     ] = "",
@@ -99,6 +107,10 @@ def root(
     state.as_user = as_user
     state.resolve_actor = _local_actor
     subjects.install(SLICES)
+    # The kinds of pack every mounted slice owns, for `qtqms packs`; the registry imports them only when read.
+    from qtqms.kit.packs import registry
+
+    registry.install(target for piece in ctx.command.slices for target in piece.packs)
 
 
 def _local_actor(uow: Any, username: str) -> Any:
@@ -168,6 +180,7 @@ def root_command(slices: Sequence[Slice] | None = None) -> Any:
     command = typer.main.get_command(app)
     if slices is not None:
         command.slice_commands = commands_of(slices)
+        command.slices = slices
     return command
 
 

@@ -20,7 +20,9 @@ def initialise(*, demo: bool, organisation: str, admin: str, if_needed: bool) ->
     settings = get_settings()
     engine = get_engine(require_current=False)
     migrate.upgrade(engine)
-    catalog_service.sync_shipped(engine)
+    with UnitOfWork(engine, write=True) as uow:
+        catalog_service.sync_shipped_packs(uow)
+        uow.commit()
     secret_key(settings)
     with UnitOfWork(engine, write=True) as uow:
         if org_service.is_initialised(uow):

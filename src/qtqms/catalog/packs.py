@@ -25,11 +25,18 @@ from qtqms.catalog.domain import (
     requirement_tree_violations,
 )
 from qtqms.catalog.domain import Mapping as MappingRow
-from qtqms.kernel.datapack import ParsedDocument, parse_yaml, raise_problems, schema_problems
+from qtqms.kernel.datapack import (
+    ParsedDocument,
+    calendar_problems,
+    dates_as_text,
+    parse_yaml,
+    raise_problems,
+    schema_problems,
+)
 from qtqms.kernel.errors import InvalidInput, NotFound, Problem
-
-PACK_SUFFIXES = (".yaml", ".yml")
-SHIPPED_FOLDERS = ("packs", "packs/mappings")
+from qtqms.kit import packs as registry
+from qtqms.kit.packs import PACK_SUFFIXES as PACK_SUFFIXES
+from qtqms.kit.packs import Checked, Known, PackKind
 
 
 def pack_schema() -> dict[str, Any]:
@@ -97,10 +104,10 @@ def _check_alone(
     document: ParsedDocument, schema: Mapping[str, Any], packs: Mapping[str, FrameworkPack]
 ) -> CheckedPack:
     """Schema, tree and (for mapping sets, against `packs`) reference checks, all reported together."""
-    document = replace(document, data=_dates_as_text(document.data))
+    document = replace(document, data=dates_as_text(document.data))
     problems = schema_problems(document, schema)
     data = document.data if isinstance(document.data, dict) else {}
-    problems += _date_problems(document)
+    problems += calendar_problems(document, ("verified_on",))
     if data.get("kind") == "framework":
         violations = _tree_violations(data.get("requirements"))
     elif data.get("kind") == "mapping-set":
@@ -110,26 +117,6 @@ def _check_alone(
     problems += [document.problem(v.path, v.message) for v in violations]
     pack = None if problems else _build(data)
     return CheckedPack(document, pack, tuple(problems))
-
-
-def _dates_as_text(value: Any) -> Any:
-    """YAML reads an unquoted 2026-11-24 as a date; the schema and the model expect ISO text."""
-    if isinstance(value, dict):
-        return {key: _dates_as_text(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_dates_as_text(item) for item in value]
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def _date_problems(document: ParsedDocument) -> list[Problem]:
-    """The schema checks the YYYY-MM-DD shape; only the calendar knows 2026-02-30 is not a day."""
-    value = document.data.get("verified_on") if isinstance(document.data, dict) else None
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            return [document.problem(("verified_on",), f"'{value}' is not a calendar date")]
-    return []
 
 
 def _rows(items: Any, *fields: str) -> list[tuple[int, dict[str, Any]]]:
@@ -250,28 +237,9 @@ def load_file(path: Path) -> Pack:
     return pack
 
 
-def _shipped_documents() -> list[ParsedDocument]:
-    """Framework packs sit in catalog/packs/, mapping sets in catalog/packs/mappings/."""
-    documents = []
-    for folder in SHIPPED_FOLDERS:
-        directory = resources.files("qtqms.catalog").joinpath(*folder.split("/"))
-        for file in sorted((f for f in directory.iterdir() if f.name.endswith(PACK_SUFFIXES)), key=lambda f: f.name):
-            documents.append(parse_yaml(file.read_text("utf-8"), source=f"qtqms/catalog/{folder}/{file.name}"))
-    return documents
-
-
-def _load(documents: Sequence[ParsedDocument]) -> list[Pack]:
-    checked = check_documents(documents)
-    raise_problems("shipped packs", [problem for c in checked for problem in c.problems])
-    return [c.pack for c in checked if c.pack is not None]
-
-
 def load_shipped() -> tuple[dict[str, FrameworkPack], dict[str, MappingSet]]:
-    """Every framework pack and mapping set shipped with qtqms, checked together; raises if any is broken."""
-    packs = _load(_shipped_documents())
-    frameworks = {p.id: p for p in packs if isinstance(p, FrameworkPack)}
-    mapping_sets = {p.id: p for p in packs if isinstance(p, MappingSet)}
-    return frameworks, mapping_sets
+    """Every framework pack and mapping set shipped with qtqms (read and checked once a process)."""
+    return shipped_frameworks(), registry.shipped_by_id(MAPPING_SET)
 
 
 def find_shipped(pack_id: str) -> Pack:
@@ -287,8 +255,23 @@ def find_shipped(pack_id: str) -> Pack:
 
 def shipped_frameworks() -> dict[str, FrameworkPack]:
     """The shipped framework packs alone (enough to check a user's mapping set against)."""
-    documents = [d for d in _shipped_documents() if _kind(d) == "framework"]
-    return {p.id: p for p in _load(documents) if isinstance(p, FrameworkPack)}
+    return registry.shipped_by_id(FRAMEWORK)
+
+
+def _check_framework(document: ParsedDocument, known: Known) -> Checked:
+    checked = check_document(document)
+    return Checked(checked.pack, checked.problems)
+
+
+def _check_mapping_set(document: ParsedDocument, known: Known) -> Checked:
+    """A mapping set may refer to every shipped framework and to the valid ones checked with it."""
+    checked = check_document(document, {**shipped_frameworks(), **known("framework")})
+    return Checked(checked.pack, checked.problems)
+
+
+SCHEMA = "qtqms.catalog:packs/schema/pack.schema.json"
+FRAMEWORK = PackKind("framework", "catalog", SCHEMA, ("qtqms.catalog:packs",), _check_framework)
+MAPPING_SET = PackKind("mapping-set", "catalog", SCHEMA, ("qtqms.catalog:packs/mappings",), _check_mapping_set)
 
 
 def to_data(pack: Pack) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -68,9 +67,8 @@ REQUIREMENT_FIELDS = ("ref", "parent_ref", "kind", "label", "assessable", "descr
 # ---- packs in the database -------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def _shipped() -> tuple[tuple[FrameworkPack, ...], tuple[MappingSet, ...]]:
-    """Parsing and checking every shipped pack takes seconds; a process does it once."""
+    """The shipped packs (parsed and checked once a process, by the pack registry's cache)."""
     from qtqms.catalog.packs import load_shipped
 
     frameworks, mapping_sets = load_shipped()
@@ -767,11 +765,3 @@ def export_soa(uow: UnitOfWork, actor: Actor, framework: str, fmt: str) -> Expor
         header = list(SOA_COLUMNS)
         table = [[getattr(r, c) if c != "controls" else " ".join(r.controls) for c in SOA_COLUMNS] for r in rows]
     return table_file(header, table, fmt, f"soa-{framework}", sheet="soa")
-
-
-def sync_shipped(engine) -> SyncReport:
-    """`qtqms init` and upgrades: load the shipped packs in their own transaction."""
-    with UnitOfWork(engine, write=True) as uow:
-        report = sync_shipped_packs(uow)
-        uow.commit()
-    return report

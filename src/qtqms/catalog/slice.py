@@ -21,4 +21,5 @@ SLICE = Slice(
         "control": "qtqms.catalog.service:find_controls",
         "requirement": "qtqms.catalog.service:find_requirements",
     },
+    packs=("qtqms.catalog.packs:FRAMEWORK", "qtqms.catalog.packs:MAPPING_SET"),
 )

@@ -6,8 +6,10 @@ every problem at once, each as ``file:line`` and field, and nothing is half-load
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import yaml
@@ -54,13 +56,18 @@ class _Walker:
         self.lines: dict[Path, int] = {}
         self.problems: list[Problem] = []
         self._line = 0
+        self._path: Path = ()
         self._constructor = yaml.SafeLoader("")
 
     def current_where(self) -> str:
         return f"{self.source}:{self._line}" if self._line else self.source
 
+    def current_field(self) -> str:
+        return _dotted(self._path)
+
     def build(self, node: yaml.Node, path: Path) -> Any:
         self._line = node.start_mark.line + 1
+        self._path = path
         self.lines[path] = self._line
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
@@ -103,7 +110,7 @@ def parse_yaml(text: str, *, source: str) -> ParsedDocument:
         problem = Problem(f"invalid YAML value: {error.problem}", f"{source}:{line}")
         raise InvalidInput(str(problem), [problem]) from None
     except ValueError as error:  # e.g. an unquoted 2026-02-30, which YAML reads as an impossible date
-        problem = Problem(f"invalid value: {error}", walker.current_where())
+        problem = Problem(f"invalid value: {error}", walker.current_where(), walker.current_field())
         raise InvalidInput(str(problem), [problem]) from None
     document = ParsedDocument(data=data, source=source, lines=walker.lines)
     if walker.problems:
@@ -121,6 +128,45 @@ def schema_problems(document: ParsedDocument, schema: Mapping[str, Any]) -> list
         path = tuple(error.absolute_path)
         found.append(document.problem(path, error.message))
     return found
+
+
+def dates_as_text(value: Any) -> Any:
+    """YAML reads an unquoted 2026-11-24 as a date; the schemas and the models expect ISO text."""
+    if isinstance(value, dict):
+        return {key: dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [dates_as_text(item) for item in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def calendar_problems(document: ParsedDocument, *paths: Path) -> list[Problem]:
+    """Days that are not in the calendar (2026-02-30), at these paths; "*" stands for every item of a list or
+    mapping. The schema checks the YYYY-MM-DD shape and reports any other value; only the calendar knows this."""
+    found = []
+    for path in paths:
+        for where, value in _values_at(document.data, path, ()):
+            if isinstance(value, str) and _DAY.fullmatch(value):
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    found.append(document.problem(where, f"'{value}' is not a calendar date"))
+    return found
+
+
+def _values_at(data: Any, path: Path, reached: Path) -> Iterator[tuple[Path, Any]]:
+    if not path:
+        yield reached, data
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+        for key, item in items:
+            yield from _values_at(item, rest, (*reached, key))
+    elif isinstance(data, dict) and head in data:
+        yield from _values_at(data[head], rest, (*reached, head))
 
 
 def raise_problems(source: str, problems: list[Problem]) -> None:

@@ -1,5 +1,6 @@
 """What a slice declares about itself, once, for the composition root to mount: its routers, commands,
-templates, navigation, the panels it adds to other slices' pages and the records of its own others may cite."""
+templates, navigation, the panels it adds to other slices' pages, the records of its own others may cite
+and the kinds of data pack it owns."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ class Slice:
     # Kinds of its records other slices may cite (evidence is attached to them): kind ("control") ->
     # "module:function" finding records by reference (see kit.subjects).
     subjects: dict[str, str] = field(default_factory=dict)
+    # The kinds of versioned data pack it owns, each "module:attribute" of a kit.packs.PackKind.
+    packs: tuple[str, ...] = ()
 
 
 def resolve(target: str) -> Any:

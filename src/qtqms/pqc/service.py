@@ -24,6 +24,7 @@ from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
 from qtqms.org import service as org_service
 from qtqms.pqc import domain
+from qtqms.pqc import packs as pqc_packs
 from qtqms.pqc import repository as repo
 from qtqms.pqc.domain import TaskStatus
 from qtqms.pqc.scanner import (
@@ -33,10 +34,6 @@ from qtqms.pqc.scanner import (
     PolicyPack,
     Verdict,
     evaluate,
-    load_pack,
-    replacements_version,
-    shipped_pack_ids,
-    suggest_replacement,
 )
 from qtqms.pqc.schemas import (
     AssetRead,
@@ -120,7 +117,7 @@ def record_scan(
 ) -> ScanDetail:
     """Store one inventory of a system, each distinct asset judged under the policy as of a day."""
     authorize(actor, Permission.PQC_EDIT)
-    pack = load_pack(policy)
+    pack = pqc_packs.policy(policy)
     if category:
         pack.category_date(category)  # an unknown category is refused even when no asset needs it
     day = as_of or today()
@@ -450,7 +447,9 @@ def _judged(rules: Iterable[repo.VerdictRule], day: date) -> dict[repo.VerdictRu
     their recorded verdicts.
     """
     rules = list(rules)
-    packs = {policy_id: load_pack(policy_id) for policy_id in {p for p, _, _ in rules} & set(shipped_pack_ids())}
+    packs = {
+        policy_id: pqc_packs.policy(policy_id) for policy_id in {p for p, _, _ in rules} & set(pqc_packs.policy_ids())
+    }
     current = {(policy_id, rule.id): rule for policy_id, pack in packs.items() for rule in pack.rules}
     judged = {}
     for policy_id, rule_id, deadline in rules:
@@ -463,7 +462,7 @@ def _judged(rules: Iterable[repo.VerdictRule], day: date) -> dict[repo.VerdictRu
 
 def _unjudged(scans: list[PqcScan], as_of: date | None) -> list[str]:
     """Policies of the scans that cannot be judged anew as of a day (a pack file of the user's own)."""
-    return sorted({s.policy_id for s in scans} - set(shipped_pack_ids())) if as_of else []
+    return sorted({s.policy_id for s in scans} - set(pqc_packs.policy_ids())) if as_of else []
 
 
 # ---------- migration tasks ----------
@@ -499,13 +498,14 @@ def _feed_mosca(uow: UnitOfWork, actor: Actor, product_key: str) -> None:
 
 
 def _new_task(actor: Actor, system_id: int, row: InventoryRow, owner_id: int) -> PqcTask:
-    suggestion = suggest_replacement(row.model_dump())
+    table = pqc_packs.replacements()
+    suggestion = table.suggest(row.model_dump())
     return PqcTask(
         organisation_id=actor.organisation_id,
         system_id=system_id,
         asset_label=row.label,
         replacement=suggestion.replacement if suggestion else UNDECIDED,
-        rationale=f"{suggestion.rationale} [{replacements_version()}:{suggestion.id}]" if suggestion else "",
+        rationale=f"{suggestion.rationale} [{table.label}:{suggestion.id}]" if suggestion else "",
         owner_id=owner_id,
         deadline=row.deadline,
         status=TaskStatus.OPEN.value,

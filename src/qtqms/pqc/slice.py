@@ -12,4 +12,5 @@ SLICE = Slice(
     },
     templates=True,
     nav=(NavItem("Crypto (PQC)", "/pqc", 40),),
+    packs=("qtqms.pqc.packs:CRYPTO_POLICY", "qtqms.pqc.packs:REPLACEMENTS"),
 )

@@ -20,7 +20,7 @@ from qtqms.kit.web.forms import attempt, refusal
 from qtqms.kit.web.templating import render
 from qtqms.pqc import service
 from qtqms.pqc.domain import TaskStatus, parse_day
-from qtqms.pqc.scanner import shipped_pack_ids
+from qtqms.pqc.packs import policy_ids
 from qtqms.pqc.schemas import (
     InventoryGrouping,
     InventorySort,
@@ -89,7 +89,7 @@ def _inventory_page(
         "sorts": SORTS,
         "tones": VERDICT_TONES,
         "editable": can(actor, Permission.PQC_EDIT),
-        "policies": shipped_pack_ids(),
+        "policies": policy_ids(),
         "upload": {"system": "", "policy": DEFAULT_POLICY, "as_of": "", "category": ""},
         "upload_open": False,
         "max_upload_mib": service.MAX_UPLOAD_BYTES // (1024 * 1024),

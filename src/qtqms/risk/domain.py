@@ -300,23 +300,6 @@ def scenario_violations(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, 
     return found
 
 
-SCENARIO_DATES = ("source_date", "verified_on")
-
-
-def date_violations(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
-    """The schema checks the YYYY-MM-DD shape; only the calendar knows 2026-02-30 is not a day."""
-    dated = [(("verified_on",), data.get("verified_on"))]
-    for index, scenario in enumerate(data.get("scenarios", [])):
-        dated += [(("scenarios", index, name), scenario[name]) for name in SCENARIO_DATES if name in scenario]
-    found = []
-    for path, value in dated:
-        try:
-            date.fromisoformat(str(value))
-        except ValueError:
-            found.append((path, f"'{value}' is not a calendar date"))
-    return found
-
-
 def threat_violations(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
     ids = [t.get("id") for t in data.get("threats", [])]
     return [

@@ -5,13 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from qtqms.kernel.datapack import ParsedDocument, load_document, raise_problems
-from qtqms.kernel.errors import InvalidInput, NotFound
+from qtqms.kernel.datapack import (
+    ParsedDocument,
+    calendar_problems,
+    dates_as_text,
+    parse_yaml,
+    raise_problems,
+    schema_problems,
+)
+from qtqms.kernel.errors import InvalidInput, NotFound, Problem
+from qtqms.kit import packs as registry
+from qtqms.kit.packs import Checked, Known, PackKind
 from qtqms.risk.domain import (
     CrqcScenario,
     CrqcScenarioSet,
@@ -22,7 +30,6 @@ from qtqms.risk.domain import (
     ScaleStep,
     Threat,
     ThreatCatalogue,
-    date_violations,
     matrix_violations,
     scenario_violations,
     threat_violations,
@@ -39,25 +46,35 @@ def pack_schema() -> dict[str, Any]:
 
 def load_text(text: str, *, source: str) -> Pack:
     """One pack from YAML text; every problem is reported as file:line and field, and nothing is half-loaded."""
-    document = load_document(text, source=source, schema=pack_schema())
-    data = _dates_as_text(document.data)
+    pack, problems = check_document(parse_yaml(text, source=source))
+    raise_problems(source, problems)
+    assert pack is not None
+    return pack
+
+
+# Days a pack holds; the schema checks their shape, the calendar whether they exist.
+DATED_FIELDS = (("verified_on",), ("scenarios", "*", "source_date"), ("scenarios", "*", "verified_on"))
+
+
+def check_document(document: ParsedDocument) -> tuple[Pack | None, list[Problem]]:
+    """The pack a document describes, or every problem: its schema first, then the rules of its kind."""
+    problems = schema_problems(document, pack_schema())
+    if problems:
+        return None, problems
+    data = dates_as_text(document.data)
     violations = {
         "risk-matrix": matrix_violations,
         "threat-catalogue": threat_violations,
         "crqc-scenarios": scenario_violations,
     }[data["kind"]](data)
-    violations += date_violations(data)
-    raise_problems(source, [document.problem(path, message) for path, message in violations])
-    return _build(data, document)
+    problems = [document.problem(path, message) for path, message in violations]
+    problems += calendar_problems(document, *DATED_FIELDS)
+    return (None if problems else _build(data, document)), problems
 
 
-def _dates_as_text(value: Any) -> Any:
-    """YAML reads an unquoted 2026-11-24 as a date; the schema expects ISO text."""
-    if isinstance(value, dict):
-        return {key: _dates_as_text(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_dates_as_text(item) for item in value]
-    return value.isoformat() if isinstance(value, date) else value
+def _check(document: ParsedDocument, known: Known) -> Checked:
+    pack, problems = check_document(document)
+    return Checked(pack, tuple(problems))
 
 
 def _info(data: Mapping[str, Any]) -> PackInfo:
@@ -124,20 +141,20 @@ class RiskPacks:
         return [(c.ref(t), t) for c in self.catalogues.values() for t in c.threats]
 
 
-@lru_cache(maxsize=1)
+SCHEMA = "qtqms.risk:packs/schema/risk-pack.schema.json"
+SHIPPED = ("qtqms.risk:packs",)
+RISK_MATRIX = PackKind("risk-matrix", "risk", SCHEMA, SHIPPED, _check)
+THREAT_CATALOGUE = PackKind("threat-catalogue", "risk", SCHEMA, SHIPPED, _check)
+CRQC_SCENARIOS = PackKind("crqc-scenarios", "risk", SCHEMA, SHIPPED, _check)
+
+
 def shipped() -> RiskPacks:
-    """The packs shipped in qtqms/risk/packs, loaded once per process."""
-    folder = resources.files("qtqms.risk") / "packs"
-    packs = [
-        load_text(entry.read_text("utf-8"), source=f"risk/packs/{entry.name}")
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
-        if entry.name.endswith((".yaml", ".yml"))
-    ]
-    crqc = [p for p in packs if isinstance(p, CrqcScenarioSet)]
+    """The packs shipped in qtqms/risk/packs (read and checked once a process, by the pack registry's cache)."""
+    crqc = list(registry.shipped_by_id(CRQC_SCENARIOS).values())
     assert len(crqc) == 1, "exactly one CRQC scenario pack is shipped"
     return RiskPacks(
-        matrices={p.id: p for p in packs if isinstance(p, RiskMatrix)},
-        catalogues={p.info.id: p for p in packs if isinstance(p, ThreatCatalogue)},
+        matrices=registry.shipped_by_id(RISK_MATRIX),
+        catalogues=registry.shipped_by_id(THREAT_CATALOGUE),
         crqc=crqc[0],
     )
 

@@ -14,4 +14,5 @@ SLICE = Slice(
     nav=(NavItem("Risk", "/risk", 30),),
     related={"catalog.control": "qtqms.risk.views:risks_treating_controls"},
     subjects={"risk": "qtqms.risk.service:find_risks"},
+    packs=("qtqms.risk.packs:RISK_MATRIX", "qtqms.risk.packs:THREAT_CATALOGUE", "qtqms.risk.packs:CRQC_SCENARIOS"),
 )

@@ -121,7 +121,8 @@ def scan(
 
 def policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None) -> tuple[Any, date, Any]:
     """The pack, the day and the `--fail-on` threshold the options name; a bad one exits 2 naming its option."""
-    from qtqms.pqc.scanner import Verdict, load_pack
+    from qtqms.pqc.packs import policy as load_pack
+    from qtqms.pqc.scanner import Verdict
 
     if fail_on is not None and fail_on not in FAIL_LEVELS:
         fail(f"--fail-on: '{fail_on}' is not one of {', '.join(FAIL_LEVELS)}", EXIT_BAD_INPUT)
@@ -269,9 +270,9 @@ def _check(assessments: list[Assessment], pack: PolicyPack | None, day: date, th
 @policy_app.command("list")
 def policy_list(as_json: bool = JSON_OPTION) -> None:
     """Shipped policy packs with their version, source and when they were last verified."""
-    from qtqms.pqc.scanner import list_packs
+    from qtqms.pqc.packs import policies
 
-    packs = [pack.summary() for pack in list_packs()]
+    packs = [pack.summary() for pack in policies()]
     if as_json:
         print_json(packs)
         return
@@ -282,9 +283,9 @@ def policy_list(as_json: bool = JSON_OPTION) -> None:
 @policy_app.command("show")
 def policy_show(pack_id: Annotated[str, typer.Argument(help="Pack id or path.")], as_json: bool = JSON_OPTION) -> None:
     """A pack's rules, categories and milestones."""
-    from qtqms.pqc.scanner import load_pack
+    from qtqms.pqc.packs import policy
 
-    pack = load_pack(pack_id)
+    pack = policy(pack_id)
     if as_json:
         print_json({**pack.summary(), **{k: v for k, v in pack.data.items() if k not in {"id", "title", "version"}}})
         return

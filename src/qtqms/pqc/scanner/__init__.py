@@ -23,12 +23,12 @@ from qtqms.pqc.scanner.policy import (
     PolicyPack,
     evaluate,
     fails,
-    list_packs,
     load_pack,
+    policy_from,
+    policy_problems,
     shipped_pack_ids,
 )
-from qtqms.pqc.scanner.replacements import suggest as suggest_replacement
-from qtqms.pqc.scanner.replacements import table_version as replacements_version
+from qtqms.pqc.scanner.replacements import ReplacementTable, table_from, table_problems
 from qtqms.pqc.scanner.sarif import to_sarif
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ __all__ = [
     "Finding",
     "PolicyPack",
     "Primitive",
+    "ReplacementTable",
     "ScanOptions",
     "Scanner",
     "Verdict",
@@ -67,12 +68,13 @@ __all__ = [
     "evaluate",
     "fails",
     "import_cbom",
-    "list_packs",
     "load_pack",
-    "replacements_version",
+    "policy_from",
+    "policy_problems",
     "scan",
     "shipped_pack_ids",
-    "suggest_replacement",
+    "table_from",
+    "table_problems",
     "to_json",
     "to_sarif",
     "write_cbom",

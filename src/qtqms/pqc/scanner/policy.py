@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from qtqms.kernel.datapack import load_document
+from qtqms.kernel.datapack import ParsedDocument, calendar_problems, parse_yaml, raise_problems, schema_problems
 from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.pqc.scanner.algorithms import VERDICT_SEVERITY, Algorithm, AssetType, Finding, Verdict, hash_algorithm
 
@@ -120,31 +120,19 @@ class Assessment:
         }
 
 
-@cache
 def shipped_pack_ids() -> tuple[str, ...]:
     return tuple(sorted(path.stem for path in PACKS_DIR.glob("*.yaml")))
 
 
-def list_packs() -> list[PolicyPack]:
-    return [_shipped_pack(pack_id) for pack_id in shipped_pack_ids()]
-
-
 def load_pack(reference: str) -> PolicyPack:
-    """A shipped pack by id, or a pack file of the user's own by path."""
+    """A shipped pack by id, or a pack file of the user's own by path, read anew (the caller keeps what it needs)."""
     if reference in shipped_pack_ids():
-        return _shipped_pack(reference)
+        return _load_file(PACKS_DIR / f"{reference}.yaml")
     candidate = Path(reference)
     if candidate.suffix in {".yaml", ".yml"} and candidate.is_file():
         return _load_file(candidate)
     known = ", ".join(shipped_pack_ids())
     raise InvalidInput(f"unknown policy '{reference}' (shipped: {known}; or give a path to a .yaml pack)")
-
-
-@cache
-def _shipped_pack(pack_id: str) -> PolicyPack:
-    """Read and checked once a process: shipped packs are package data, and the as-of views judge by them on
-    every page (a pack file of the user's own is read each time: it may have been edited)."""
-    return _load_file(PACKS_DIR / f"{pack_id}.yaml")
 
 
 @cache
@@ -157,10 +145,31 @@ def _load_file(path: Path) -> PolicyPack:
         text = path.read_text("utf-8")
     except OSError as error:
         raise InvalidInput(f"{path}: cannot read policy pack: {error.strerror or error}") from None
-    document = load_document(text, source=str(path), schema=_schema())
+    document = parse_yaml(text, source=str(path))
+    raise_problems(str(path), policy_problems(document))
+    return policy_from(document)
+
+
+# Days a pack holds; the schema checks their shape, the calendar whether they exist.
+DATED_FIELDS = (
+    ("verified_on",),
+    ("milestones", "*", "date"),
+    ("categories", "*", "disallowed_from"),
+    *(("rules", "*", name) for name in ("deprecated_from", "risk_acceptance_from", "disallowed_from")),
+)
+
+
+def policy_problems(document: ParsedDocument) -> list[Problem]:
+    """Every problem of a policy pack: its schema first, then its days and its categories."""
+    problems = schema_problems(document, _schema())
+    if problems:
+        return problems
+    return calendar_problems(document, *DATED_FIELDS) or _category_problems(document)
+
+
+def policy_from(document: ParsedDocument) -> PolicyPack:
+    """The pack a document without problems describes; its origin is where the document was read."""
     data = document.data
-    rules = tuple(_rule(entry) for entry in data["rules"])
-    _check_categories(document, rules)
     return PolicyPack(
         id=data["id"],
         title=data["title"],
@@ -168,23 +177,24 @@ def _load_file(path: Path) -> PolicyPack:
         source=data["source"],
         verified_on=date.fromisoformat(data["verified_on"]),
         data=data,
-        rules=rules,
-        origin=str(path),
+        rules=tuple(_rule(entry) for entry in data["rules"]),
+        origin=document.source,
     )
 
 
-def _check_categories(document: Any, rules: tuple[PolicyRule, ...]) -> None:
+def _category_problems(document: ParsedDocument) -> list[Problem]:
     data = document.data
-    for index, rule in enumerate(rules):
-        if rule.disallowed_from == "category" and not data.get("default_category"):
-            problem = document.problem(("rules", index, "disallowed_from"), "'category' needs default_category")
-            raise InvalidInput(str(problem), [problem])
+    problems = [
+        document.problem(("rules", index, "disallowed_from"), "'category' needs default_category")
+        for index, rule in enumerate(data["rules"])
+        if rule.get("disallowed_from") == "category" and not data.get("default_category")
+    ]
     default = data.get("default_category")
     if default and default not in data.get("categories", {}):
-        problem = Problem(
-            f"unknown default_category '{default}'", document.where("default_category"), "default_category"
+        problems.append(
+            Problem(f"unknown default_category '{default}'", document.where("default_category"), "default_category")
         )
-        raise InvalidInput(str(problem), [problem])
+    return problems
 
 
 def _rule(entry: dict[str, Any]) -> PolicyRule:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from qtqms.kernel.datapack import parse_yaml
+from qtqms.kernel.datapack import ParsedDocument, calendar_problems, schema_problems
+from qtqms.kernel.errors import Problem
 
-REPLACEMENTS_FILE = Path(__file__).with_name("replacements.yaml")
+SCHEMA_FILE = Path(__file__).with_name("replacements.schema.json")
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,35 @@ class _Entry:
         return all(checks[key](value) for key, value in self.match.items())
 
 
+@dataclass(frozen=True)
+class ReplacementTable:
+    id: str
+    version: str
+    entries: tuple[_Entry, ...]
+
+    @property
+    def label(self) -> str:
+        """How a task's rationale cites the table: "qtqms-replacements@2026.11"."""
+        return f"{self.id}@{self.version}"
+
+    def suggest(self, asset: dict[str, Any]) -> Suggestion | None:
+        """The first entry that fits an asset (keys: family, primitive, asset_type, quantum_vulnerable, locations)."""
+        return next((entry.suggestion for entry in self.entries if entry.fits(asset)), None)
+
+
 @cache
-def _table() -> tuple[str, tuple[_Entry, ...]]:
-    data = parse_yaml(REPLACEMENTS_FILE.read_text("utf-8"), source=str(REPLACEMENTS_FILE)).data
+def _schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text("utf-8"))
+
+
+def table_problems(document: ParsedDocument) -> list[Problem]:
+    """Every problem of a replacement table: its schema, then its day of verification."""
+    return schema_problems(document, _schema()) or calendar_problems(document, ("verified_on",))
+
+
+def table_from(document: ParsedDocument) -> ReplacementTable:
+    """The table a document without problems describes."""
+    data = document.data
     entries = tuple(
         _Entry(
             Suggestion(e["id"], e["replacement"], " ".join(e["rationale"].split()), float(e["effort_days"])),
@@ -46,13 +74,4 @@ def _table() -> tuple[str, tuple[_Entry, ...]]:
         )
         for e in data["entries"]
     )
-    return f"{data['id']}@{data['version']}", entries
-
-
-def table_version() -> str:
-    return _table()[0]
-
-
-def suggest(asset: dict[str, Any]) -> Suggestion | None:
-    """The first entry that fits an asset (keys: family, primitive, asset_type, quantum_vulnerable, locations)."""
-    return next((entry.suggestion for entry in _table()[1] if entry.fits(asset)), None)
+    return ReplacementTable(data["id"], data["version"], entries)
