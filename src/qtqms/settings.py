@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,6 +80,7 @@ def get_settings() -> Settings:
 
 def reset_settings() -> None:
     get_settings.cache_clear()
+    _stored_keys.clear()
 
 
 def ensure_data_dir(settings: Settings) -> Path:
@@ -85,21 +88,35 @@ def ensure_data_dir(settings: Settings) -> Path:
     path = settings.data_dir
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-check"
-        probe.write_text("ok")
-        probe.unlink()
+        # An unnamed file of this process's own: callers in other threads or processes never meet it.
+        with tempfile.TemporaryFile(dir=path):
+            pass
     except OSError as error:
         raise ConfigurationError(f"QTQMS_DATA_DIR {path}: not writable ({error.strerror})") from None
     return path
+
+
+# The key stored in each data dir, read once per process: every page render signs a CSRF token with it.
+_stored_keys: dict[Path, str] = {}
+_storing = threading.Lock()
 
 
 def secret_key(settings: Settings) -> str:
     """The configured key, else the one stored in the data dir, else a new one stored with mode 0600."""
     if settings.secret_key:
         return settings.secret_key
-    key_file = ensure_data_dir(settings) / SECRET_KEY_FILE
+    if settings.data_dir not in _stored_keys:
+        with _storing:
+            if settings.data_dir not in _stored_keys:
+                _stored_keys[settings.data_dir] = _stored_key(settings)
+    return _stored_keys[settings.data_dir]
+
+
+def _stored_key(settings: Settings) -> str:
+    key_file = settings.data_dir / SECRET_KEY_FILE
     if key_file.exists():
         return key_file.read_text().strip()
+    ensure_data_dir(settings)
     key = secrets.token_urlsafe(48)
     descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
