@@ -9,7 +9,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qtqms.kernel.errors import ConfigurationError
@@ -40,12 +40,22 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1)
     cli_user: str = ""
     secure_cookies: bool = False
+    db_pool_size: int = Field(default=20, ge=1, le=1000)
+    web_threads: int = Field(default=40, ge=1, le=1000)
 
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
         if value and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        return value
+
+    @field_validator("web_threads")
+    @classmethod
+    def _threads_for_every_connection(cls, value: int, info: ValidationInfo) -> int:
+        pool = info.data.get("db_pool_size")
+        if pool is not None and value < pool:
+            raise ValueError(f"must be at least QTQMS_DB_POOL_SIZE ({pool}), or connections sit idle")
         return value
 
     @field_validator("argon2_profile")

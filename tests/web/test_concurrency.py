@@ -9,11 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import Engine, event
 
 from qtqms.settings import get_settings, reset_settings, secret_key
-from tests.builders import log_in, make_org
+from tests.builders import api_token, log_in, make_org
 
 PAGES = ("/", "/risk", "/org", "/catalog", "/account")
+WRITERS = 50
+WRITES = ("INSERT", "UPDATE", "DELETE")
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 CHANGING_EVENTS = frozenset({"os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.truncate", "os.chmod"})
 
@@ -75,3 +78,70 @@ def test_pages_rendered_by_many_threads_at_once_all_answer(client, db, stored_se
     with ThreadPoolExecutor(max_workers=16) as pool:
         statuses = list(pool.map(render, range(160)))
     assert statuses == [200] * 160
+
+
+@contextmanager
+def transactions(engine: Engine) -> Iterator[list[list[str]]]:
+    """The SQL run inside the block, one list of statements per transaction, in the order they began."""
+    seen: list[list[str]] = []
+    current: dict[int, list[str]] = {}
+
+    def began(connection) -> None:
+        current[id(connection)] = []
+        seen.append(current[id(connection)])
+
+    def executed(connection, _cursor, statement, *_rest) -> None:
+        current.get(id(connection), []).append(statement)
+
+    listeners = {"begin": began, "before_cursor_execute": executed}
+    for name, listener in listeners.items():
+        event.listen(engine, name, listener)
+    try:
+        yield seen
+    finally:
+        for name, listener in listeners.items():
+            event.remove(engine, name, listener)
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith(WRITES)]
+
+
+def test_a_read_request_writes_nothing_and_the_token_use_is_noted_after_it(client, db):
+    admin = make_org(db)
+    bearer = {"authorization": f"Bearer {api_token(db, admin)}"}
+    client.get("/login")  # the process's first request checks the schema version: not this test's business
+    with transactions(db) as seen:
+        assert client.get("/api/v1/identity/me", headers=bearer).status_code == 200
+    request, *after = seen
+    assert any("api_token" in statement for statement in request) and _writes(request) == []
+    assert len(after) == 1 and [s.split()[:2] for s in _writes(after[0])] == [["UPDATE", "api_token"]]
+    with transactions(db) as seen:
+        assert client.get("/api/v1/identity/me", headers=bearer).status_code == 200
+    assert len(seen) == 1 and _writes(seen[0]) == []  # used a moment ago: nothing to note
+
+
+def test_a_page_read_with_a_session_writes_nothing(client, db):
+    make_org(db)
+    log_in(client, "admin")
+    with transactions(db) as seen:
+        for path in PAGES:
+            assert client.get(path).status_code == 200
+    assert len(seen) == len(PAGES) and [_writes(t) for t in seen] == [[]] * len(PAGES)
+
+
+def test_fifty_concurrent_writers_all_create_their_risk_with_distinct_numbers(client, db):
+    admin = make_org(db)
+    bearer = {"authorization": f"Bearer {api_token(db, admin)}"}
+
+    def create(number: int) -> tuple[int, str]:
+        body = {"title": f"concurrent risk {number}", "domain": "security", "inherent": {"likelihood": 2, "impact": 3}}
+        response = client.post("/api/v1/risk/risks", json=body, headers=bearer)
+        return response.status_code, response.json().get("ref", response.text)
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        outcomes = list(pool.map(create, range(WRITERS)))
+    assert [status for status, _ in outcomes] == [201] * WRITERS, outcomes
+    assert sorted(ref for _, ref in outcomes) == [f"R-{n:04d}" for n in range(1, WRITERS + 1)]
+    verified = client.get("/api/v1/trail/verify", headers=bearer).json()
+    assert verified["intact"] and verified["events_checked"] > WRITERS
