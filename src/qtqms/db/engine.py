@@ -18,6 +18,9 @@ Reading transactions begin with a plain BEGIN: one snapshot for the whole reques
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -28,13 +31,43 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITES = "qtqms_writes"
 DEFAULT_POOL_SIZE = 20
 _READS = frozenset({"SELECT", "PRAGMA"})
+_WRITERS = "qtqms_writers"  # in a connection record's info: the _Writers of its database
+_HAS_TURN = "qtqms_has_write_turn"
+
+
+class _Writers:
+    """This process's writers of one SQLite database, in turn. SQLite's own wait for the write lock polls with
+    growing sleeps, so under load a newcomer often beats a writer that has waited for seconds and the unlucky ones
+    reach the busy timeout; queueing here first makes the wait fair, and leaves SQLite's wait to writers in other
+    processes (the command line)."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Lock()
+
+    def begin(self, dbapi_connection, info: dict) -> None:
+        if dbapi_connection.in_transaction:
+            return
+        if not self._turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise sqlite3.OperationalError("database is locked: this process's other writers took too long")
+        try:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._turn.release()
+            raise
+        info[_HAS_TURN] = True
+
+    def end(self, info: dict) -> None:
+        if info.pop(_HAS_TURN, False):
+            self._turn.release()
 
 
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite opens transactions lazily and in its own way; take that over so SAVEPOINTs work and the write
     # lock is taken by BEGIN IMMEDIATE (an upgrade from a read transaction fails at once when another writer is busy).
+    writers = _Writers()
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+    def _on_connect(dbapi_connection, record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -42,6 +75,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        record.info[_WRITERS] = writers
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
@@ -51,18 +85,25 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _before_execute(connection, cursor, statement, _parameters, _context, _executemany) -> None:
         if connection.get_execution_options().get(WRITES, False) and statement.lstrip()[:6].upper() not in _READS:
-            _begin_writing(cursor.connection)
+            writers.begin(cursor.connection, connection.info)
 
+    # The turn passes on when the transaction ends, whichever way it ends.
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection) -> None:
+        if not connection.invalidated:  # an invalidated connection's turn passed on with it (below)
+            writers.end(connection.info)
 
-def _begin_writing(dbapi_connection) -> None:
-    if not dbapi_connection.in_transaction:
-        dbapi_connection.execute("BEGIN IMMEDIATE")
+    @event.listens_for(engine, "reset")
+    @event.listens_for(engine, "invalidate")
+    def _on_return(_dbapi_connection, record, _state) -> None:
+        writers.end(record.info)
 
 
 def take_write_lock(connection: Connection) -> None:
     """Before reading what this transaction is about to change: on SQLite, begin the write transaction now."""
     if connection.dialect.name == "sqlite" and connection.get_execution_options().get(WRITES, False):
-        _begin_writing(connection.connection.dbapi_connection)
+        connection.info[_WRITERS].begin(connection.connection.dbapi_connection, connection.info)
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
