@@ -99,6 +99,12 @@ def _start_server(data_dir: Path, port: int) -> subprocess.Popen:
     )
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(server: subprocess.Popen) -> None:
     """Stop the server; one still stuck on requests after a grace period is killed."""
     server.terminate()
@@ -235,14 +241,17 @@ def _run(label: str) -> None:
     try:
         base = f"http://127.0.0.1:{port}"
 
-        async def measure() -> tuple[list[Outcome], float, float]:
+        async def measure() -> tuple[list[Outcome], float, float, float, float]:
             await _wait_until_up(base, server)
-            return await _load(base, credentials)
+            server_cpu, client_cpu = _cpu_seconds(server.pid), time.process_time()
+            outcomes, began, wall = await _load(base, credentials)
+            return outcomes, began, wall, _cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
 
-        outcomes, began, wall = asyncio.run(measure())
+        outcomes, began, wall, server_cpu, client_cpu = asyncio.run(measure())
     finally:
         _stop(server)
     _report(label, outcomes, began, wall)
+    print(f"  CPU: server {server_cpu:.1f} s, clients {client_cpu:.1f} s, in {wall:.1f} s on {os.cpu_count()} cores")
 
 
 def main() -> None:

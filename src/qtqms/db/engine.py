@@ -6,8 +6,9 @@ SQLite, deliberately:
 - A unit of work that may write does not take that lock when it starts: its reads run outside a transaction
   (each on the latest data, as PostgreSQL's READ COMMITTED does), and its first write begins the write
   transaction (BEGIN IMMEDIATE), held until commit. So authentication and the checks a use case makes before it
-  writes never hold other writers up. Code that reads a row in order to change it (a counter, the trail head)
-  calls `take_write_lock` first; PostgreSQL's FOR UPDATE does the same there.
+  writes never hold other writers up. Writers of one process queue for the lock in turn (_Writers). Code that
+  reads a row in order to change it (a counter, the trail head) calls `take_write_lock` first; PostgreSQL's
+  FOR UPDATE does the same there.
 - Busy timeout 30 s: a writer waits for the lock rather than failing. A request holds it for milliseconds, bulk
   work (a pack import, the demo) for a few seconds; waiting longer than 30 s means something holds the lock
   that should not, and the request fails with an error instead of hanging.
