@@ -60,3 +60,15 @@ def test_the_trail_head_is_read_under_the_write_lock(db):
     finally:
         event.remove(db, "before_cursor_execute", note)
     assert locked_when_read == [True]
+
+
+def test_a_writer_that_fails_passes_its_turn_on(db):
+    admin = make_org(db)
+    with pytest.raises(RuntimeError), UnitOfWork(db, write=True, actor=admin) as uow:
+        uow.session.add(Site(organisation_id=admin.organisation_id, name="Lab", country="DE"))
+        uow.flush()
+        raise RuntimeError("the use case failed after writing")
+    assert _another_writer_may_start(db)
+    with UnitOfWork(db, write=True, actor=admin) as uow:  # would wait for a turn never given back, then fail
+        uow.session.add(Site(organisation_id=admin.organisation_id, name="Lab", country="DE"))
+        uow.commit()

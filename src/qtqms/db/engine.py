@@ -97,7 +97,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "reset")
     @event.listens_for(engine, "invalidate")
-    def _on_return(_dbapi_connection, record, _state) -> None:
+    def _on_reset(_dbapi_connection, record, _state) -> None:
+        writers.end(record.info)
+
+    @event.listens_for(engine, "checkin")
+    @event.listens_for(engine, "close")
+    def _on_return(_dbapi_connection, record) -> None:
         writers.end(record.info)
 
 
