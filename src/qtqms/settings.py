@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qtqms.kernel.errors import ConfigurationError
@@ -38,12 +40,22 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1)
     cli_user: str = ""
     secure_cookies: bool = False
+    db_pool_size: int = Field(default=20, ge=1, le=1000)
+    web_threads: int = Field(default=40, ge=1, le=1000)
 
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
         if value and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        return value
+
+    @field_validator("web_threads")
+    @classmethod
+    def _threads_for_every_connection(cls, value: int, info: ValidationInfo) -> int:
+        pool = info.data.get("db_pool_size")
+        if pool is not None and value < pool:
+            raise ValueError(f"must be at least QTQMS_DB_POOL_SIZE ({pool}), or connections sit idle")
         return value
 
     @field_validator("argon2_profile")
@@ -78,6 +90,7 @@ def get_settings() -> Settings:
 
 def reset_settings() -> None:
     get_settings.cache_clear()
+    _stored_keys.clear()
 
 
 def ensure_data_dir(settings: Settings) -> Path:
@@ -85,21 +98,35 @@ def ensure_data_dir(settings: Settings) -> Path:
     path = settings.data_dir
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-check"
-        probe.write_text("ok")
-        probe.unlink()
+        # An unnamed file of this process's own: callers in other threads or processes never meet it.
+        with tempfile.TemporaryFile(dir=path):
+            pass
     except OSError as error:
         raise ConfigurationError(f"QTQMS_DATA_DIR {path}: not writable ({error.strerror})") from None
     return path
+
+
+# The key stored in each data dir, read once per process: every page render signs a CSRF token with it.
+_stored_keys: dict[Path, str] = {}
+_storing = threading.Lock()
 
 
 def secret_key(settings: Settings) -> str:
     """The configured key, else the one stored in the data dir, else a new one stored with mode 0600."""
     if settings.secret_key:
         return settings.secret_key
-    key_file = ensure_data_dir(settings) / SECRET_KEY_FILE
+    if settings.data_dir not in _stored_keys:
+        with _storing:
+            if settings.data_dir not in _stored_keys:
+                _stored_keys[settings.data_dir] = _stored_key(settings)
+    return _stored_keys[settings.data_dir]
+
+
+def _stored_key(settings: Settings) -> str:
+    key_file = settings.data_dir / SECRET_KEY_FILE
     if key_file.exists():
         return key_file.read_text().strip()
+    ensure_data_dir(settings)
     key = secrets.token_urlsafe(48)
     descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:

@@ -142,6 +142,11 @@ def test_bad_port_is_one_line_exit_2():
     assert result.returncode == 2 and result.stderr.startswith("error: QTQMS_PORT:")
 
 
+def test_fewer_threads_than_connections_is_one_line_exit_2():
+    result = qtqms("serve", env={"QTQMS_DB_POOL_SIZE": "30", "QTQMS_WEB_THREADS": "10"})
+    assert result.returncode == 2 and result.stderr.startswith("error: QTQMS_WEB_THREADS: Value error, must be at")
+
+
 def test_uninitialised_database_says_what_to_run(tmp_path):
     env = {"QTQMS_DATA_DIR": str(tmp_path), "QTQMS_DATABASE_URL": ""}
     result = qtqms("user", "list", env=env)

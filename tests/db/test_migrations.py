@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from qtqms.db import migrate
 from qtqms.db.base import Base
-from qtqms.db.engine import make_engine
+from qtqms.db.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from tests.conftest import IS_PG, PG_URL
 
 
@@ -52,7 +52,7 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS
     engine.dispose()
 
 
@@ -104,3 +104,16 @@ def test_0005_turns_requirement_links_into_references_keeps_unknown_ones_and_goe
         )
         assert restored.scalar() == ["iso27001-2022:A.8.24"]
         assert connection.scalar(text("SELECT count(*) FROM risk_assessment")) == 1
+
+
+def test_0010_starts_each_organisations_risk_counter_at_its_highest_number(fresh_engine):
+    migrate.upgrade(fresh_engine, "0007")
+    with fresh_engine.begin() as connection:
+        first, second, empty = (_insert(connection, "organisation", name=name) for name in ("One", "Two", "None"))
+        user = _insert(connection, "user_account", organisation_id=first, username="riley")
+        for organisation, number in ((first, 1), (first, 7), (second, 3)):
+            _insert(connection, "risk", organisation_id=organisation, owner_id=user, number=number)
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as connection:
+        counters = connection.execute(text("SELECT organisation_id, kind, last_number FROM reference_counter"))
+        assert sorted(counters) == [(first, "risk", 7), (second, "risk", 3)]

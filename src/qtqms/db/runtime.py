@@ -20,7 +20,7 @@ def engine_for(settings: Settings) -> Engine:
     if url not in _engines:
         if url.startswith("sqlite") and not settings.database_url:
             ensure_data_dir(settings)
-        _engines[url] = make_engine(url)
+        _engines[url] = make_engine(url, pool_size=settings.db_pool_size)
     return _engines[url]
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event, insert, inspect, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from qtqms.db.audit import AuditEvent, TrailHead, chained_body
 from qtqms.db.base import AuditedMixin
-from qtqms.db.engine import IMMEDIATE
+from qtqms.db.engine import WRITES, take_write_lock
 from qtqms.kernel import hashchain
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
@@ -21,6 +23,7 @@ Key = TypeVar("Key")
 
 REDACTED = "[redacted]"
 HEAD_ID = 1
+log = logging.getLogger("qtqms.db")
 
 
 class UnitOfWork:
@@ -29,20 +32,47 @@ class UnitOfWork:
     def __init__(
         self, engine: Engine, *, write: bool = False, actor: Actor | None = None, request_id: str = ""
     ) -> None:
-        bind = engine.execution_options(**{IMMEDIATE: True}) if write else engine
-        self.session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+        self._engine = engine
+        self.session = Session(bind=self._writing() if write else engine, expire_on_commit=False, autoflush=True)
         self.actor = actor
         self.request_id = request_id
         self.reason = ""
         self._pending: list[dict[str, Any]] = []
+        self._bookkeeping: list[Callable[[Session], object]] = []
         event.listen(self.session, "after_flush", self._after_flush)
+
+    def _writing(self) -> Engine:
+        """The engine for transactions that may write (see db.engine: SQLite's write lock at the first write)."""
+        return self._engine.execution_options(**{WRITES: True})
 
     def __enter__(self) -> UnitOfWork:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Roll back what was not committed, give the connection back, then do the bookkeeping."""
         self.rollback()
         self.session.close()
+        writes, self._bookkeeping = self._bookkeeping, []
+        for write in writes:
+            self._bookkeep_now(write)
+
+    def bookkeep(self, write: Callable[[Session], object]) -> None:
+        """Do a small write that is no part of the use case (an API token's last-used time) once this unit of work
+        has ended, in a short transaction of its own: reading stays reading, and a writer does not hold the write
+        lock from authentication on."""
+        self._bookkeeping.append(write)
+
+    def _bookkeep_now(self, write: Callable[[Session], object]) -> None:
+        try:
+            with Session(bind=self._writing()) as session:
+                write(session)
+                session.commit()
+        except OperationalError as error:
+            # Bookkeeping is coarse and repeated by a later request; failing the request for it would be worse.
+            log.warning("bookkeeping write skipped: %s", error.orig)
 
     def commit(self) -> None:
         self.flush()
@@ -142,6 +172,7 @@ class UnitOfWork:
 
     def _append(self, events: list[dict[str, Any]]) -> None:
         connection = self.session.connection()
+        take_write_lock(connection)
         head = connection.execute(
             select(TrailHead.last_seq, TrailHead.last_hash).where(TrailHead.id == HEAD_ID).with_for_update()
         ).one_or_none()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from qtqms.models.identity import ApiToken, LoginAttempt, Signature, SigningKey, User, WebSession
@@ -81,6 +81,10 @@ def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User, 
     )
     row = session.execute(stmt).one_or_none()
     return (row[0], row[1], row[2]) if row else None
+
+
+def mark_token_used(session: Session, token_id: int, at: datetime) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
 
 
 def organisation_is_demo(session: Session, organisation_id: int) -> bool:

@@ -293,9 +293,11 @@ def resolve_token(uow: UnitOfWork, raw_token: str) -> Actor:
         raise NotAuthenticated(f"API token '{token.name}' expired on {token.expires_at:%Y-%m-%d}")
     if user.disabled:
         raise NotAuthenticated(f"user '{user.username}' is disabled")
-    # Coarse on purpose: a write per request would serialise every API call on SQLite.
+    # Coarse on purpose, and after the request's own transaction: a write per request would serialise every API
+    # call on SQLite, and a read request must not write.
     if token.last_used_at is None or now - token.last_used_at > domain.SESSION_TOUCH_INTERVAL:
-        token.last_used_at = now
+        token_id = token.id
+        uow.bookkeep(lambda session: repo.mark_token_used(session, token_id, now))
     return actor_of(user, demo=demo)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from qtqms.db.numbering import next_number
 from qtqms.kit.paging import keyset_page
 from qtqms.models.catalog import CatalogRequirement, Control, FrameworkVersion
 from qtqms.models.identity import User
@@ -106,8 +107,7 @@ def risk_by_id(session: Session, risk_id: int) -> Risk | None:
 
 
 def next_risk_number(session: Session, organisation_id: int) -> int:
-    highest = session.scalar(select(func.max(Risk.number)).where(Risk.organisation_id == organisation_id))
-    return (highest or 0) + 1
+    return next_number(session, organisation_id, "risk")
 
 
 def risk_asset_ids(session: Session, risk_id: int) -> list[int]:

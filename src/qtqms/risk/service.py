@@ -559,7 +559,8 @@ def _new_risk(uow: UnitOfWork, actor: Actor, *, matrix: RiskMatrix, **fields: An
         acceptance_status=AcceptanceState.NONE.value,
         **fields,
     )
-    _add_unique(uow, risk, f"risk number {risk.number} (another risk was added at the same time; try again)")
+    uow.session.add(risk)
+    uow.flush()
     return risk
 
 

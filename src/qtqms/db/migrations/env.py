@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import qtqms.db.audit  # noqa: F401  registers the trail tables
+import qtqms.db.numbering  # noqa: F401  registers the reference counters
 import qtqms.models  # noqa: F401  registers every other table
 from qtqms.db.base import Base
 

@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from qtqms.db.runtime import get_engine
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import PermissionDenied
 from qtqms.kit.web.security import CSRF_FIELD, CSRF_HEADER, LOGIN_PATH, SAFE_METHODS, SESSION_COOKIE, csrf_valid
+from qtqms.settings import get_settings
+
+_admitted: RunVar[anyio.Semaphore] = RunVar("qtqms_admitted")
 
 
-def get_uow(request: Request) -> Iterator[UnitOfWork]:
-    """One transaction per request: committed when the endpoint returns, rolled back if it raises."""
+def _admission() -> anyio.Semaphore:
+    """How many requests may hold a unit of work at once in this event loop: one per pooled connection.
+
+    The request threads are sized here too, the first time, as both pools must be sized together: a request runs
+    in a thread a step at a time (dependencies, endpoint, commit), keeping its connection in between. If more
+    requests held work than there are connections, every thread could be waiting for a connection while the
+    requests holding them wait for a thread to take their next step: nothing would answer until the pool timed
+    out. Admitted requests never wait for a connection; the others wait here, holding neither.
+    """
+    try:
+        return _admitted.get()
+    except LookupError:
+        settings = get_settings()
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        _admitted.set(anyio.Semaphore(settings.db_pool_size))
+        return _admitted.get()
+
+
+def _open_uow(request: Request) -> UnitOfWork:
     write = request.method not in SAFE_METHODS
-    with UnitOfWork(get_engine(), write=write, request_id=request.state.request_id) as uow:
-        yield uow
-        uow.commit()
+    return UnitOfWork(get_engine(), write=write, request_id=request.state.request_id)
+
+
+async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
+    """One transaction per request: committed when the endpoint returns, rolled back if it raises."""
+    async with _admission():
+        uow = await run_in_threadpool(_open_uow, request)
+        try:
+            yield uow
+            await run_in_threadpool(uow.commit)
+        finally:
+            with anyio.CancelScope(shield=True):  # a client hanging up must not leak the connection
+                await run_in_threadpool(uow.close)
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
