@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -109,9 +109,46 @@ def next_risk_number(session: Session, organisation_id: int) -> int:
     return (highest or 0) + 1
 
 
-def risk_asset_ids(session: Session, risk_id: int) -> list[int]:
-    stmt = select(RiskAssetLink.asset_id).where(RiskAssetLink.risk_id == risk_id).order_by(RiskAssetLink.asset_id)
-    return list(session.scalars(stmt))
+def risks_by_ids(session: Session, organisation_id: int, ids: Sequence[int]) -> list[Risk]:
+    if not ids:
+        return []
+    return list(session.scalars(select(Risk).where(Risk.organisation_id == organisation_id, Risk.id.in_(ids))))
+
+
+@dataclass
+class MaterialLinks:
+    """The linked rows that are part of a risk's material state, with its treatment actions."""
+
+    asset_ids: list[int] = field(default_factory=list)
+    data_class_ids: list[int] = field(default_factory=list)
+    requirement_ids: list[int] = field(default_factory=list)
+    control_ids: list[int] = field(default_factory=list)
+    actions: list[tuple[str, int, date, str]] = field(default_factory=list)  # title, owner id, due date, status
+
+
+def material_links(session: Session, risk_ids: Sequence[int]) -> dict[int, MaterialLinks]:
+    """Per risk, its material links and actions: five queries however many risks."""
+    found = {risk_id: MaterialLinks() for risk_id in risk_ids}
+    if not found:
+        return found
+    for link, column, into in (
+        (RiskAssetLink, RiskAssetLink.asset_id, "asset_ids"),
+        (RiskRequirementLink, RiskRequirementLink.requirement_id, "requirement_ids"),
+        (RiskControlLink, RiskControlLink.control_id, "control_ids"),
+        (MoscaExposure, MoscaExposure.data_class_id, "data_class_ids"),
+    ):
+        for risk_id, target_id in session.execute(select(link.risk_id, column).where(link.risk_id.in_(list(found)))):
+            getattr(found[risk_id], into).append(target_id)
+    actions = select(
+        TreatmentAction.risk_id,
+        TreatmentAction.title,
+        TreatmentAction.owner_id,
+        TreatmentAction.due_date,
+        TreatmentAction.status,
+    ).where(TreatmentAction.risk_id.in_(list(found)))
+    for risk_id, *action in session.execute(actions):
+        found[risk_id].actions.append(tuple(action))  # type: ignore[arg-type]
+    return found
 
 
 def links_of(session: Session, link: type[RiskLink], risk_id: int) -> list[Any]:
@@ -211,6 +248,7 @@ def _filtered(session: Session, stmt: Select[Any], organisation_id: int, where: 
 
 
 REGISTER_COLUMNS = (
+    Risk.id,
     Risk.number,
     Risk.title,
     Risk.domain,
@@ -422,6 +460,18 @@ def acceptances_of(session: Session, risk_id: int) -> list[RiskAcceptance]:
 def standing_acceptances(session: Session, risk_id: int) -> list[RiskAcceptance]:
     stmt = select(RiskAcceptance).where(RiskAcceptance.risk_id == risk_id, RiskAcceptance.invalidated_at.is_(None))
     return list(session.scalars(stmt))
+
+
+def latest_standing_acceptances(session: Session, risk_ids: Sequence[int]) -> dict[int, RiskAcceptance]:
+    """Per risk, its latest acceptance not yet invalidated, in one query."""
+    if not risk_ids:
+        return {}
+    stmt = (
+        select(RiskAcceptance)
+        .where(RiskAcceptance.risk_id.in_(risk_ids), RiskAcceptance.invalidated_at.is_(None))
+        .order_by(RiskAcceptance.id)
+    )
+    return {acceptance.risk_id: acceptance for acceptance in session.scalars(stmt)}
 
 
 # --- settings -------------------------------------------------------------------------------------
