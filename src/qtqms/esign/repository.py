@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from qtqms.models.esign import Signature, SigningKey
@@ -17,19 +18,21 @@ def active_key(session: Session, user_id: int) -> SigningKey | None:
     return session.scalars(stmt).first()
 
 
-def signatures_with_keys(
-    session: Session, organisation_id: int, signature_ids: Iterable[int]
-) -> dict[int, tuple[Signature, SigningKey]]:
-    """The organisation's signatures among `signature_ids`, each with its key, in one query."""
+PUBLIC_KEY = (SigningKey.user_id.label("key_user_id"), SigningKey.ed25519_public, SigningKey.mldsa_public)
+
+
+def signatures_with_keys(session: Session, organisation_id: int, signature_ids: Iterable[int]) -> dict[int, Row[Any]]:
+    """The organisation's signatures among `signature_ids`, each with its key's public halves (never the sealed
+    private ones), in one query of plain rows."""
     wanted = set(signature_ids)
     if not wanted:
         return {}
     stmt = (
-        select(Signature, SigningKey)
+        select(*Signature.__table__.columns, *PUBLIC_KEY)
         .join(SigningKey, SigningKey.id == Signature.key_id)
         .where(Signature.organisation_id == organisation_id, Signature.id.in_(wanted))
     )
-    return {signature.id: (signature, key) for signature, key in session.execute(stmt)}
+    return {row.id: row for row in session.execute(stmt)}
 
 
 def signatures_of(session: Session, organisation_id: int, entity_type: str, entity_id: str) -> list[Signature]:

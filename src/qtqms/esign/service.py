@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Row
+
 from qtqms.db.uow import UnitOfWork
 from qtqms.esign import domain
 from qtqms.esign import repository as repo
@@ -127,7 +129,7 @@ def verify_all(uow: UnitOfWork, actor: Actor, checks: Sequence[StateCheck]) -> d
         if check.signature_id not in found:
             raise NotFound(f"signature {check.signature_id} not found")
         verified[check.signature_id] = domain.verify_stored(
-            _stored(*found[check.signature_id]), check.current_state, today, signed_state=check.signed_state
+            _stored(found[check.signature_id]), check.current_state, today, signed_state=check.signed_state
         )
     return verified
 
@@ -138,8 +140,8 @@ def check_signature(uow: UnitOfWork, actor: Actor, signature_id: int) -> tuple[S
     found = repo.signatures_with_keys(uow.session, actor.organisation_id, [signature_id])
     if signature_id not in found:
         raise NotFound(f"signature {signature_id} not found")
-    signature, key = found[signature_id]
-    verification = domain.verify_stored(_stored(signature, key), None, utcnow().date())
+    signature = found[signature_id]
+    verification = domain.verify_stored(_stored(signature), None, utcnow().date())
     signer = identity_service.usernames(uow, [signature.user_id]).get(signature.user_id, "")
     return _read(signature, signer), verification_read(verification)
 
@@ -163,24 +165,12 @@ def verification_read(verification: Verification) -> VerificationRead:
     )
 
 
-def _stored(signature: Signature, key: SigningKey) -> domain.StoredSignature:
-    return domain.StoredSignature(
-        id=signature.id,
-        user_id=signature.user_id,
-        entity_type=signature.entity_type,
-        entity_id=signature.entity_id,
-        meaning=signature.meaning,
-        content_hash=signature.content_hash,
-        manifest=signature.manifest,
-        ed25519_signature=signature.ed25519_signature,
-        mldsa_signature=signature.mldsa_signature,
-        key_user_id=key.user_id,
-        ed25519_public=key.ed25519_public,
-        mldsa_public=key.mldsa_public,
-    )
+def _stored(row: Row[Any]) -> domain.StoredSignature:
+    """A row of repo.signatures_with_keys as the plain values verification needs."""
+    return domain.StoredSignature(**{name: getattr(row, name) for name in domain.StoredSignature.__dataclass_fields__})
 
 
-def _read(signature: Signature, signer: str) -> SignatureRead:
+def _read(signature: Signature | Row[Any], signer: str) -> SignatureRead:
     manifest = domain.read_manifest(signature.manifest)
     return SignatureRead(
         id=signature.id,

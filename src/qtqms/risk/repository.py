@@ -7,7 +7,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from qtqms.models.catalog import CatalogRequirement, Control, FrameworkVersion
@@ -127,25 +141,31 @@ class MaterialLinks:
 
 
 def material_links(session: Session, risk_ids: Sequence[int]) -> dict[int, MaterialLinks]:
-    """Per risk, its material links and actions: five queries however many risks."""
+    """Per risk, its material links and treatment actions: two queries however many risks."""
     found = {risk_id: MaterialLinks() for risk_id in risk_ids}
     if not found:
         return found
-    for link, column, into in (
-        (RiskAssetLink, RiskAssetLink.asset_id, "asset_ids"),
-        (RiskRequirementLink, RiskRequirementLink.requirement_id, "requirement_ids"),
-        (RiskControlLink, RiskControlLink.control_id, "control_ids"),
-        (MoscaExposure, MoscaExposure.data_class_id, "data_class_ids"),
-    ):
-        for risk_id, target_id in session.execute(select(link.risk_id, column).where(link.risk_id.in_(list(found)))):
-            getattr(found[risk_id], into).append(target_id)
+    wanted = list(found)
+    links = union_all(
+        *(
+            select(link.risk_id, literal(into).label("kind"), column.label("target_id")).where(link.risk_id.in_(wanted))
+            for link, column, into in (
+                (RiskAssetLink, RiskAssetLink.asset_id, "asset_ids"),
+                (RiskRequirementLink, RiskRequirementLink.requirement_id, "requirement_ids"),
+                (RiskControlLink, RiskControlLink.control_id, "control_ids"),
+                (MoscaExposure, MoscaExposure.data_class_id, "data_class_ids"),
+            )
+        )
+    )
+    for risk_id, kind, target_id in session.execute(links):
+        getattr(found[risk_id], kind).append(target_id)
     actions = select(
         TreatmentAction.risk_id,
         TreatmentAction.title,
         TreatmentAction.owner_id,
         TreatmentAction.due_date,
         TreatmentAction.status,
-    ).where(TreatmentAction.risk_id.in_(list(found)))
+    ).where(TreatmentAction.risk_id.in_(wanted))
     for risk_id, *action in session.execute(actions):
         found[risk_id].actions.append(tuple(action))  # type: ignore[arg-type]
     return found
