@@ -17,7 +17,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.clock import utcnow
 from qtqms.risk import service
 from qtqms.risk.schemas import AcceptanceIn
-from tests.builders import PASSWORD, log_in, query_counter
+from tests.builders import PASSWORD, log_in, make_org, query_counter
 from tests.risk.conftest import new_risk
 
 
@@ -164,4 +164,16 @@ def test_the_register_verifies_its_accepted_rows_with_the_same_queries_for_few_a
             assert viewer_client.get("/risk").status_code == 200
         counts.append((len(service_statements), len(page_statements)))
     assert counts[0] == counts[1]
-    assert counts[0][0] <= 12
+    assert counts[0][0] <= 8  # the page, its count, and five to verify: risks, links, actions, acceptances, signatures
+
+
+def test_an_acceptance_whose_signature_is_not_the_organisations_reads_invalid_and_every_page_opens(
+    viewer_client, api, team
+):
+    ref = new_risk(team, team.owner, current=(2, 2))
+    accept(team, ref)
+    other = make_org(team.db, "Other Photonics", admin_username="other-admin")
+    with team.db.begin() as connection:
+        connection.execute(text("UPDATE signature SET organisation_id = :o"), {"o": other.organisation_id})
+    assert set(everywhere(viewer_client, api, ref).values()) == {("invalid", "assessed")}
+    assert read(team, service.get_risk, ref).acceptances[0].validity == "invalid: signature 1 does not exist"

@@ -106,6 +106,7 @@ class Finding(StrEnum):
     EXPIRED = "expired"
     FORGED = "forged"  # the signature bytes do not verify, or the row no longer matches its manifest
     OUTDATED = "outdated"  # signed under an earlier manifest format
+    MISSING = "missing"  # no such signature in the organisation
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ class SignatureRead(BaseModel):
 class VerificationRead(BaseModel):
     signature_id: int
     valid: bool
-    finding: str = Field(description="valid, changed, expired, forged or outdated")
+    finding: str = Field(description="valid, changed, expired, forged, outdated or missing")
     reason: str = Field(description="Why the signature holds or not, in words")
     expires_on: date | None = None
     changed_fields: list[str] = []

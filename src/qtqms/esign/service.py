@@ -16,7 +16,7 @@ from sqlalchemy import Row
 from qtqms.db.uow import UnitOfWork
 from qtqms.esign import domain
 from qtqms.esign import repository as repo
-from qtqms.esign.domain import Meaning, Subject, Verification
+from qtqms.esign.domain import Finding, Meaning, Subject, Verification
 from qtqms.esign.schemas import SignatureRead, VerificationRead
 from qtqms.identity import service as identity_service
 from qtqms.kernel import signing
@@ -116,22 +116,27 @@ def verify(
     signed_state: Mapping[str, Any] | None = None,
 ) -> Verification:
     """Whether one signature of the actor's organisation holds now, and why in words."""
-    return verify_all(uow, actor, [StateCheck(signature_id, current_state, signed_state)])[signature_id]
+    verified = verify_all(uow, actor, [StateCheck(signature_id, current_state, signed_state)])[signature_id]
+    if verified.finding is Finding.MISSING:
+        raise NotFound(f"signature {signature_id} not found")
+    return verified
 
 
 def verify_all(uow: UnitOfWork, actor: Actor, checks: Sequence[StateCheck]) -> dict[int, Verification]:
-    """Verify many signatures with one query (a register page verifies every accepted row it shows)."""
+    """Verify many signatures with one query (a register page verifies every accepted row it shows). A record
+    pointing at a signature the organisation does not have is not signed: it reads MISSING, and the page
+    that shows it still opens."""
     authorize(actor, Permission.READ)
     found = repo.signatures_with_keys(uow.session, actor.organisation_id, [c.signature_id for c in checks])
     today = utcnow().date()
-    verified = {}
-    for check in checks:
-        if check.signature_id not in found:
-            raise NotFound(f"signature {check.signature_id} not found")
-        verified[check.signature_id] = domain.verify_stored(
+    return {
+        check.signature_id: domain.verify_stored(
             _stored(found[check.signature_id]), check.current_state, today, signed_state=check.signed_state
         )
-    return verified
+        if check.signature_id in found
+        else Verification(check.signature_id, Finding.MISSING, f"signature {check.signature_id} does not exist")
+        for check in checks
+    }
 
 
 def check_signature(uow: UnitOfWork, actor: Actor, signature_id: int) -> tuple[SignatureRead, VerificationRead]:
