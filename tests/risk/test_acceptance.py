@@ -177,3 +177,15 @@ def test_an_acceptance_whose_signature_is_not_the_organisations_reads_invalid_an
         connection.execute(text("UPDATE signature SET organisation_id = :o"), {"o": other.organisation_id})
     assert set(everywhere(viewer_client, api, ref).values()) == {("invalid", "assessed")}
     assert read(team, service.get_risk, ref).acceptances[0].validity == "invalid: signature 1 does not exist"
+
+
+def test_the_export_verifies_its_rows_batch_by_batch(team, monkeypatch):
+    monkeypatch.setattr(service, "EXPORT_BATCH", 2)
+    refs = [new_risk(team, team.owner, current=(2, 2), title=f"Risk {n}") for n in range(5)]
+    for ref in refs[:4]:
+        accept(team, ref)
+    with team.db.begin() as connection:
+        connection.execute(text("UPDATE risk SET description = 'Edited' WHERE number = 3"))
+    header, *rows = list(read(team, service.export_rows))
+    acceptance = {row[0]: row[header.index("acceptance")] for row in rows}
+    assert acceptance == {refs[0]: "valid", refs[1]: "valid", refs[2]: "invalid", refs[3]: "valid", refs[4]: "none"}

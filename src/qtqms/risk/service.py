@@ -95,10 +95,10 @@ from qtqms.risk.schemas import (
     TreatmentIn,
 )
 
-ACCEPTED = Meaning.ACCEPTED
 PLAN_SOURCE = "pqc-plan:"  # the source of a y set by a product's PQC migration plan, e.g. 'pqc-plan:QKD-LINK'
 MAX_PAGE = 200
 COUNT_CAP = 1000  # the register says "1,000+" rather than count every matching row
+EXPORT_BATCH = 500  # exported rows whose acceptances are verified together: a few queries a batch, not a row
 
 
 def _today() -> date:
@@ -817,7 +817,7 @@ def _invalidate_acceptances(uow: UnitOfWork, risk: Risk, state: RiskState) -> No
         now_state = domain.accepted_state(state, _decision(acceptance))
         changes = esign_domain.changed_fields(acceptance.state, now_state)
         acceptance.invalidated_at = now
-        acceptance.invalidated_reason = esign_domain.changed_reason(_subject(risk), ACCEPTED, changes)
+        acceptance.invalidated_reason = esign_domain.changed_reason(_subject(risk), Meaning.ACCEPTED, changes)
     risk.acceptance_status = AcceptanceState.INVALID.value
     risk.accepted_until = None
 
@@ -946,7 +946,7 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
     decision = domain.AcceptanceDecision(actor.user_id, data.justification, expires_on, level.key, level.label)
     signed_state = hashchain.plain(domain.accepted_state(state, decision))
     signature = esign_service.sign(
-        uow, actor, _subject(risk), ACCEPTED, data.password, state=signed_state, expires_on=expires_on
+        uow, actor, _subject(risk), Meaning.ACCEPTED, data.password, state=signed_state, expires_on=expires_on
     )
     now = utcnow()
     for previous in repo.standing_acceptances(uow.session, risk.id):
@@ -1357,9 +1357,6 @@ def export_rows(uow: UnitOfWork, actor: Actor, *, sort: str = "ref", descending:
     while batch := list(itertools.islice(stream, EXPORT_BATCH)):
         verdicts = _row_verdicts(uow, actor, batch)
         yield from (_export_cells(_row(found, verdicts[found.id])) for found in batch)
-
-
-EXPORT_BATCH = 500  # rows verified together: a few queries per batch, not per row
 
 
 def _export_cells(row: RiskRow) -> list[Any]:
