@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qtqms.esign.domain import changed_fields, state_hash
+from qtqms.esign.domain import Finding, Verification, changed_fields, state_hash
 from qtqms.kernel.errors import InvalidInput
 from qtqms.risk import domain, packs
 from qtqms.risk.domain import CrqcScenario, Rating, RiskState, Sensitivity
@@ -203,6 +203,31 @@ def test_acceptance_rules():
     assert "review period" in refusal(state(), expires=TODAY + timedelta(days=366)).message
     # the residual rating, once recorded, is what is accepted
     assert refusal(state(current=Rating(4, 4), residual=Rating(1, 1))) is None
+
+
+def verdict(verification, acceptance="valid", status="accepted"):
+    return domain.acceptance_verdict(
+        verification, stored_acceptance=acceptance, stored_status=status, rated=True, open_actions=1, closed_actions=0
+    )
+
+
+def test_a_claimed_acceptance_stands_only_while_its_signature_holds():
+    until = TODAY + timedelta(days=30)
+    holds = Verification(1, Finding.VALID, "signature verified", expires_on=until)
+    assert verdict(holds) == domain.AcceptanceVerdict("valid", "valid: signature verified", until, "accepted")
+    expired = Verification(1, Finding.EXPIRED, f"signature expired on {TODAY}", expires_on=TODAY)
+    assert verdict(expired) == domain.AcceptanceVerdict(
+        "expired", f"expired: signature expired on {TODAY}", TODAY, "accepted"
+    )
+    changed = Verification(1, Finding.CHANGED, "the risk changed after it was accepted: title changed")
+    assert verdict(changed) == domain.AcceptanceVerdict(
+        "invalid", "invalid: the risk changed after it was accepted: title changed", None, "treating"
+    )
+    assert verdict(None, acceptance="none") == domain.AcceptanceVerdict(
+        "invalid", f"invalid: {domain.NO_SIGNED_ACCEPTANCE}", None, "treating"
+    )
+    # A risk that claims no acceptance is shown as stored: there is nothing to verify.
+    assert verdict(None, acceptance="invalid", status="assessed") == domain.as_stored("invalid", "assessed")
 
 
 def test_status_follows_rating_treatment_and_acceptance():

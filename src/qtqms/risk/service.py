@@ -1079,7 +1079,7 @@ def _treat_by(risk: Risk, verdict: AcceptanceVerdict) -> date | None:
     level = packs.shipped().matrix(risk.matrix_id).level(risk.current_level)
     if level is None or level.max_treat_days is None or risk.assessed_at is None:
         return None
-    if verdict.acceptance == AcceptanceState.VALID:
+    if verdict.acceptance in (AcceptanceState.VALID, AcceptanceState.EXPIRED):
         return None
     return date.fromordinal(risk.assessed_at.date().toordinal() + level.max_treat_days)
 
