@@ -186,6 +186,7 @@ def test_the_export_verifies_its_rows_batch_by_batch(team, monkeypatch):
         accept(team, ref)
     with team.db.begin() as connection:
         connection.execute(text("UPDATE risk SET description = 'Edited' WHERE number = 3"))
-    header, *rows = list(read(team, service.export_rows))
+    with UnitOfWork(team.db, actor=team.viewer) as uow:  # the rows stream from the open transaction
+        header, *rows = list(service.export_rows(uow, team.viewer))
     acceptance = {row[0]: row[header.index("acceptance")] for row in rows}
     assert acceptance == {refs[0]: "valid", refs[1]: "valid", refs[2]: "invalid", refs[3]: "valid", refs[4]: "none"}
