@@ -60,6 +60,19 @@ def test_wrong_password_fails_and_repeated_failures_are_throttled(db):
         service.authenticate(uow, "admin", PASSWORD)
 
 
+def test_a_password_typed_again_counts_with_logins_even_when_its_use_case_rolls_back(db):
+    admin = make_org(db)
+    with UnitOfWork(db, write=True, actor=admin) as uow:
+        service.reauthenticate(uow, admin, PASSWORD)  # right: counts as a success, and nothing is refused
+    for _ in range(5):
+        with UnitOfWork(db, write=True, actor=admin) as uow, pytest.raises(NotAuthenticated, match="does not match"):
+            service.reauthenticate(uow, admin, "not-the-password")
+    with UnitOfWork(db, write=True) as uow, pytest.raises(TooManyAttempts, match="too many failed logins"):
+        service.authenticate(uow, "admin", PASSWORD)
+    with UnitOfWork(db, write=True, actor=admin) as uow, pytest.raises(TooManyAttempts, match="password attempts"):
+        service.reauthenticate(uow, admin, PASSWORD)
+
+
 def test_unknown_user_gets_the_same_answer_as_a_wrong_password(db):
     make_org(db)
     with UnitOfWork(db, write=True) as uow:

@@ -15,7 +15,7 @@ from qtqms.org import service as org_service
 from qtqms.org.schemas import ProductCreate
 from qtqms.risk import service
 from qtqms.risk.schemas import AssetCreate, RatingIn, RiskCreate
-from tests.builders import make_org, make_user
+from tests.builders import api_token, make_org, make_user
 from tests.web.conftest import client  # noqa: F401  the web tests' TestClient fixture
 
 
@@ -89,3 +89,16 @@ def new_risk(
         risk = service.create_risk(uow, actor, data)
         uow.commit()
         return f"R-{risk.number:04d}"
+
+
+@pytest.fixture
+def api(client, team):  # noqa: F811  `client` is the imported fixture
+    """Call /api/v1/risk as a team member (the risk owner unless told), each call with a token of its own."""
+
+    def call(method: str, path: str, actor=None, **kwargs):
+        token = api_token(team.db, actor or team.owner, f"t{call.count}")
+        call.count += 1
+        return client.request(method, f"/api/v1/risk{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+    call.count = 0
+    return call

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from sqlalchemy import text
 
-from tests.builders import PASSWORD, api_token
+from tests.builders import PASSWORD, api_token, log_in
+from tests.risk.conftest import new_risk
 
 P = "/api/v1/risk"
-
-
-@pytest.fixture
-def api(client, team):
-    def call(method: str, path: str, actor=None, **kwargs):
-        token = api_token(team.db, actor or team.owner, f"t{call.count}")
-        call.count += 1
-        return client.request(method, f"{P}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs)
-
-    call.count = 0
-    return call
 
 
 def test_create_read_and_reassess_a_risk_until_its_acceptance_is_invalid(api, catalogue):
@@ -98,3 +88,31 @@ def test_register_pages_by_cursor_and_exports(api):
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
     assert len(export.text.strip().splitlines()) == 6
     assert api("GET", "/risks/export", params={"format": "pdf"}).status_code == 422
+
+
+def test_wrong_passwords_on_the_acceptance_route_are_throttled_and_logged_like_logins(client, team):
+    """An API token alone gives no more password guesses than the login page (issue 10, defect 6)."""
+    ref = new_risk(team, team.owner, current=(1, 2))
+    token = api_token(team.db, team.owner2)
+    guesses = [
+        client.post(
+            f"{P}/risks/{ref}/acceptances",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"password": f"guess-number-{n}", "justification": "Within appetite for now."},
+        )
+        for n in range(7)
+    ]
+    assert [g.status_code for g in guesses] == [401] * 5 + [429] * 2
+    assert "too many failed password attempts for 'robin'" in guesses[-1].json()["error"]["message"]
+    with team.db.connect() as connection:
+        logged = connection.execute(text("SELECT username, succeeded FROM login_attempt")).all()
+        refused = connection.execute(text("SELECT count(*) FROM audit_event WHERE action = 'password_refused'"))
+        assert refused.scalar() == 5
+    assert logged == [("robin", False)] * 5
+    right = client.post(
+        f"{P}/risks/{ref}/acceptances",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"password": PASSWORD, "justification": "Within appetite for now."},
+    )
+    assert right.status_code == 429
+    assert log_in(client, "robin").status_code == 429

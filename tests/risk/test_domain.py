@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qtqms.esign.domain import Finding, Verification, changed_fields, state_hash
 from qtqms.kernel.errors import InvalidInput
 from qtqms.risk import domain, packs
 from qtqms.risk.domain import CrqcScenario, Rating, RiskState, Sensitivity
@@ -134,7 +135,7 @@ def state(**changes) -> RiskState:
     return RiskState(**{**fields, **changes})
 
 
-def test_the_state_hash_covers_ratings_matrix_treatment_and_assets_but_not_asset_order():
+def test_the_state_hash_covers_every_field_a_reader_relies_on_but_not_the_order_of_links():
     base = state()
     assert base.hash() == state(asset_ids=(1, 3)).hash()
     for change in (
@@ -144,19 +145,44 @@ def test_the_state_hash_covers_ratings_matrix_treatment_and_assets_but_not_asset
         {"matrix_version": "2"},
         {"treatment_option": "modify"},
         {"asset_ids": (1, 3, 4)},
+        {"title": "Another title"},
+        {"description": "Reworded"},
+        {"threat": "qtqms-threats:Q-HELIUM"},
+        {"domain": "quality"},
+        {"vulnerabilities": "Unpatched firmware"},
+        {"existing_controls": "None"},
+        {"product_id": 4},
+        {"treatment_plan": "Another plan"},
+        {"treatment_actions": ("due 2030-01-01, owner 3: Fix it",)},
+        {"data_class_ids": (2,)},
+        {"requirement_ids": (8,)},
+        {"control_ids": (5,)},
     ):
         assert state(**change).hash() != base.hash(), change
-    changes = domain.material_changes(base.as_dict(), state(current=Rating(3, 2)).as_dict())
-    assert changes == ["current: L2xI2 -> L3xI2"]
+    changes = changed_fields(base.as_dict(), state(current=Rating(3, 2)).as_dict())
+    assert [str(c) for c in changes] == ["current: L2xI2 -> L3xI2"]
 
 
-def refusal(st_: RiskState, *, role="risk_owner", acceptor=9, proposers=(1, 2), expires=TODAY + timedelta(days=30)):
+def test_an_acceptance_signs_the_decision_with_the_state():
+    decision = domain.AcceptanceDecision(7, "Within appetite.", TODAY + timedelta(days=30), "low", "Low")
+    signed = domain.accepted_state(state(), decision)
+    assert signed["accepted_by_id"] == 7 and signed["level"] == "low" and signed["title"] == ""
+    for other in (
+        domain.AcceptanceDecision(8, "Within appetite.", TODAY + timedelta(days=30), "low", "Low"),
+        domain.AcceptanceDecision(7, "Within appetite!", TODAY + timedelta(days=30), "low", "Low"),
+        domain.AcceptanceDecision(7, "Within appetite.", TODAY + timedelta(days=31), "low", "Low"),
+        domain.AcceptanceDecision(7, "Within appetite.", TODAY + timedelta(days=30), "medium", "Medium"),
+    ):
+        assert state_hash(domain.accepted_state(state(), other)) != state_hash(signed)
+
+
+def refusal(st_: RiskState, *, role="risk_owner", acceptor=9, expires=TODAY + timedelta(days=30)):
     return domain.acceptance_refusal(
         PACKS.matrix("qtqms-5x5"),
         st_,
         role=role,
         acceptor_id=acceptor,
-        proposer_ids=proposers,
+        proposers={"created": 1, "last_assessed": 2, "chose_the_treatment_of": None},
         expires_on=expires,
         today=TODAY,
     )
@@ -166,6 +192,7 @@ def test_acceptance_rules():
     assert refusal(state()) is None
     assert refusal(state(current=None)).message.startswith("the risk has no current rating")
     assert refusal(state(), acceptor=2).forbidden
+    assert refusal(state(), acceptor=2).message == "you last assessed this risk; someone else must accept it"
     high = state(current=Rating(4, 4))
     assert refusal(high).forbidden and "only by admin" in refusal(high).message
     assert refusal(high, role="admin") is None
@@ -176,6 +203,31 @@ def test_acceptance_rules():
     assert "review period" in refusal(state(), expires=TODAY + timedelta(days=366)).message
     # the residual rating, once recorded, is what is accepted
     assert refusal(state(current=Rating(4, 4), residual=Rating(1, 1))) is None
+
+
+def verdict(verification, acceptance="valid", status="accepted"):
+    return domain.acceptance_verdict(
+        verification, stored_acceptance=acceptance, stored_status=status, rated=True, open_actions=1, closed_actions=0
+    )
+
+
+def test_a_claimed_acceptance_stands_only_while_its_signature_holds():
+    until = TODAY + timedelta(days=30)
+    holds = Verification(1, Finding.VALID, "signature verified", expires_on=until)
+    assert verdict(holds) == domain.AcceptanceVerdict("valid", "valid: signature verified", until, "accepted")
+    expired = Verification(1, Finding.EXPIRED, f"signature expired on {TODAY}", expires_on=TODAY)
+    assert verdict(expired) == domain.AcceptanceVerdict(
+        "expired", f"expired: signature expired on {TODAY}", TODAY, "accepted"
+    )
+    changed = Verification(1, Finding.CHANGED, "the risk changed after it was accepted: title changed")
+    assert verdict(changed) == domain.AcceptanceVerdict(
+        "invalid", "invalid: the risk changed after it was accepted: title changed", None, "treating"
+    )
+    assert verdict(None, acceptance="none") == domain.AcceptanceVerdict(
+        "invalid", f"invalid: {domain.NO_SIGNED_ACCEPTANCE}", None, "treating"
+    )
+    # A risk that claims no acceptance is shown as stored: there is nothing to verify.
+    assert verdict(None, acceptance="invalid", status="assessed") == domain.as_stored("invalid", "assessed")
 
 
 def test_status_follows_rating_treatment_and_acceptance():

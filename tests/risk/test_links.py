@@ -66,7 +66,7 @@ def test_an_unknown_requirement_or_control_is_named_and_nothing_is_written(catal
     assert rows(catalogue) == before
 
 
-def test_relinking_replaces_the_links_and_is_not_a_material_change(catalogue):
+def test_relinking_replaces_the_links_and_voids_a_standing_acceptance(catalogue):
     ref = new_risk(catalogue, catalogue.engineer, linked_requirements=[KEY_EXCHANGE], linked_controls=["CTL-KEYS"])
     acceptance = AcceptanceIn(password=PASSWORD, justification="Low and monitored by the QBER alarm.")
     catalogue.run(catalogue.owner, service.accept_risk, ref, acceptance)
@@ -75,7 +75,8 @@ def test_relinking_replaces_the_links_and_is_not_a_material_change(catalogue):
     risk = read(catalogue, catalogue.viewer, service.get_risk, ref)
     assert [r.link for r in risk.linked_requirements] == [QKD_API]
     assert [c.key for c in risk.linked_controls] == ["CTL-KEYS", "CTL-QKD-API"]
-    assert risk.acceptance_status == "valid" and risk.acceptances[0].valid
+    assert risk.acceptance_status == "invalid" and not risk.acceptances[0].valid
+    assert "control_ids: [" in risk.acceptances[0].validity and "requirement_ids: [" in risk.acceptances[0].validity
     with pytest.raises(InvalidInput, match="CTL-NONE"):
         catalogue.run(catalogue.owner, service.update_risk, ref, RiskUpdate(linked_controls=["CTL-NONE"]))
     assert [c.key for c in read(catalogue, catalogue.viewer, service.get_risk, ref).linked_controls] == [

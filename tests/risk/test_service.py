@@ -44,10 +44,15 @@ def counts(team) -> tuple[int, int]:
 
 
 @contextmanager
-def unchanged(team):
+def unchanged(team, kept=()):
+    """Nothing written, but for the trail events a refusal keeps (a refused password)."""
     before = counts(team)
     yield
-    assert counts(team) == before
+    risks, events = counts(team)
+    assert (risks, events) == (before[0], before[1] + len(kept))
+    with team.db.connect() as connection:
+        last = connection.scalars(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(len(kept))).all()
+    assert list(reversed(last)) == list(kept)
 
 
 def read(team, actor, use_case, *args, **kwargs):
@@ -152,7 +157,7 @@ def test_acceptance_is_refused_to_the_proposer_to_roles_below_the_level_and_with
         accept(team, team.engineer, low)
     with unchanged(team), pytest.raises(PermissionDenied, match="only by admin, not by risk_owner"):
         accept(team, team.owner2, high)
-    with unchanged(team), pytest.raises(NotAuthenticated, match="not signed"):
+    with unchanged(team, kept=["password_refused"]), pytest.raises(NotAuthenticated, match="not signed"):
         accept(team, team.owner2, low, password="wrong-password-1")
     with unchanged(team), pytest.raises(InvalidInput, match="beyond the review period"):
         accept(team, team.owner2, low, expires_on=date.today() + timedelta(days=400))
@@ -188,14 +193,16 @@ def test_an_acceptance_edited_around_the_service_is_caught_by_its_signature(team
     accept(team, team.owner2, ref)
     with team.db.begin() as connection:
         connection.execute(text("UPDATE risk SET current_likelihood = 1"))
-    acceptance = read(team, team.viewer, service.get_risk, ref).acceptances[0]
-    assert not acceptance.valid and acceptance.validity == "invalid: the record has changed since it was signed"
+    risk = read(team, team.viewer, service.get_risk, ref)
+    acceptance = risk.acceptances[0]
+    assert not acceptance.valid and risk.acceptance_status == "invalid" and risk.status == "assessed"
+    assert acceptance.validity == "invalid: the risk changed after it was accepted: current: L2xI2 -> L1xI2"
 
 
-def test_linking_another_asset_is_a_material_change_but_rewording_is_not(team):
+def test_linking_another_asset_is_a_material_change_but_a_new_owner_is_not(team):
     ref = new_risk(team, team.owner, current=(2, 2))
     accept(team, team.owner2, ref)
-    team.run(team.engineer, service.update_risk, ref, RiskUpdate(description="Clarified wording"))
+    team.run(team.engineer, service.update_risk, ref, RiskUpdate(owner="emery"))
     assert read(team, team.viewer, service.get_risk, ref).acceptance_status == "valid"
     team.run(team.engineer, service.update_risk, ref, RiskUpdate(assets=["QKD-RX", "KMS"]))
     risk = read(team, team.viewer, service.get_risk, ref)

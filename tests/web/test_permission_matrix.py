@@ -5,6 +5,7 @@ import pytest
 from qtqms.kernel.rbac import Role
 from tests.builders import api_token, make_org, make_user
 from tests.catalog.permission_routes import CATALOG_BODIES, CATALOG_ROUTES, catalog_path
+from tests.esign.permission_routes import ESIGN_ROUTES, esign_path
 from tests.evidence.permission_routes import EVIDENCE_BODIES, EVIDENCE_ROUTES, evidence_path
 from tests.pqc.permission_routes import PQC_BODIES, PQC_ROUTES, pqc_path
 from tests.risk.permission_routes import RISK_BODIES, RISK_ROUTES, risk_path
@@ -40,6 +41,7 @@ EXPECTED = {
     **CATALOG_ROUTES,
     **EVIDENCE_ROUTES,
     **PQC_ROUTES,
+    **ESIGN_ROUTES,
 }
 
 BODIES = {
@@ -93,6 +95,8 @@ def _concrete(path: str, client, admin_token: str, index: int, proposer_token: s
         return evidence_path(path, client, admin_token, index)
     if path.startswith("/api/v1/pqc/"):
         return pqc_path(path, client, admin_token, index)
+    if path.startswith("/api/v1/esign/"):
+        return esign_path(path, client, admin_token, proposer_token, index)
     if "{kind}" in path:
         site = client.post(
             "/api/v1/org/sites",

@@ -1,6 +1,7 @@
 """Every slice the application mounts, in dependency order. Adding a slice adds one line here."""
 
 from qtqms.catalog.slice import SLICE as CATALOG
+from qtqms.esign.slice import SLICE as ESIGN
 from qtqms.evidence.slice import SLICE as EVIDENCE
 from qtqms.identity.slice import SLICE as IDENTITY
 from qtqms.kernel.rbac import Permission
@@ -10,7 +11,7 @@ from qtqms.pqc.slice import SLICE as PQC
 from qtqms.risk.slice import SLICE as RISK
 from qtqms.trail.slice import SLICE as TRAIL
 
-SLICES: tuple[Slice, ...] = (IDENTITY, TRAIL, EVIDENCE, ORG, CATALOG, RISK, PQC)
+SLICES: tuple[Slice, ...] = (IDENTITY, TRAIL, ESIGN, EVIDENCE, ORG, CATALOG, RISK, PQC)
 
 # The dashboard, and the areas still to come: shown as such (not as links) so the layout does not change as
 # slices arrive.

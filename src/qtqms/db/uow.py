@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from qtqms.db.audit import AuditEvent, TrailHead, chained_body
-from qtqms.db.base import AuditedMixin
+from qtqms.db.base import AuditedMixin, Base
 from qtqms.db.engine import WRITES, take_write_lock
 from qtqms.kernel import hashchain
 from qtqms.kernel.actor import Actor
@@ -27,7 +27,8 @@ log = logging.getLogger("qtqms.db")
 
 
 class UnitOfWork:
-    """Leaving the block without `commit()` rolls everything back, trail events included."""
+    """Leaving the block without `commit()` rolls everything back, trail events included, except what was
+    explicitly kept (`keep_after_rollback`, `record(..., keep=True)`)."""
 
     def __init__(
         self, engine: Engine, *, write: bool = False, actor: Actor | None = None, request_id: str = ""
@@ -39,6 +40,8 @@ class UnitOfWork:
         self.reason = ""
         self._pending: list[dict[str, Any]] = []
         self._bookkeeping: list[Callable[[Session], object]] = []
+        self._kept_rows: list[tuple[type[Base], dict[str, Any]]] = []
+        self._kept_events: list[dict[str, Any]] = []
         event.listen(self.session, "after_flush", self._after_flush)
 
     def _writing(self) -> Engine:
@@ -77,10 +80,36 @@ class UnitOfWork:
     def commit(self) -> None:
         self.flush()
         self.session.commit()
+        self._kept_rows.clear()
+        self._kept_events.clear()
 
     def rollback(self) -> None:
+        """Undo everything since the last commit, then write what was kept in a transaction of its own."""
+        kept_rows, kept_events = self._kept_rows, self._kept_events
+        self._kept_rows, self._kept_events = [], []
         self._pending.clear()
         self.session.rollback()
+        if kept_rows or kept_events:
+            self._write_kept(kept_rows, kept_events)
+
+    def keep_after_rollback(self, row: Base) -> None:
+        """Add `row`, and write it even if this unit of work rolls back: a refused password must stay counted
+        though the use case it refused fails. The copy is written after the rollback, with its trail event,
+        in a transaction of its own; the services still commit nothing."""
+        self.session.add(row)
+        state = inspect(row)
+        primary = {column.key for column in state.mapper.primary_key}
+        given = state.dict  # the values set so far; the copy gets its defaults when it is written
+        values = {a.key: given[a.key] for a in state.mapper.column_attrs if a.key in given and a.key not in primary}
+        self._kept_rows.append((type(row), values))
+
+    def _write_kept(self, rows: list[tuple[type[Base], dict[str, Any]]], events: list[dict[str, Any]]) -> None:
+        with UnitOfWork(self._engine, write=True, actor=self.actor, request_id=self.request_id) as kept:
+            for model, values in rows:
+                kept.session.add(model(**values))
+            kept.flush()
+            kept._pending.extend(events)
+            kept.commit()
 
     def flush(self) -> None:
         self.session.flush()
@@ -112,9 +141,14 @@ class UnitOfWork:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
         organisation_id: int | None = None,
+        keep: bool = False,
     ) -> None:
-        """Record an event that is not a row change (a login, a signature, an export)."""
-        self._pending.append(self._event(action, entity_type, str(entity_id), label, before, after, organisation_id))
+        """Record an event that is not a row change (a login, a signature, an export); a kept event is written
+        even if this unit of work rolls back, as `keep_after_rollback` writes rows."""
+        body = self._event(action, entity_type, str(entity_id), label, before, after, organisation_id)
+        self._pending.append(body)
+        if keep:
+            self._kept_events.append(body)
         self.flush()
 
     def _event(

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from qtqms.models.identity import ApiToken, LoginAttempt, Signature, SigningKey, User, WebSession
+from qtqms.models.identity import ApiToken, LoginAttempt, User, WebSession
 from qtqms.models.org import Organisation
 
 
@@ -111,29 +111,3 @@ def active_users_by_role(session: Session, organisation_id: int) -> dict[str, in
         .group_by(User.role)
     )
     return {role: count for role, count in session.execute(stmt)}
-
-
-def active_signing_key(session: Session, user_id: int) -> SigningKey | None:
-    stmt = (
-        select(SigningKey).where(SigningKey.user_id == user_id, SigningKey.retired_at.is_(None)).order_by(SigningKey.id)
-    )
-    return session.scalars(stmt).first()
-
-
-def signature_with_key(session: Session, signature_id: int) -> tuple[Signature, SigningKey] | None:
-    stmt = (
-        select(Signature, SigningKey)
-        .join(SigningKey, SigningKey.id == Signature.key_id)
-        .where(Signature.id == signature_id)
-    )
-    row = session.execute(stmt).one_or_none()
-    return (row[0], row[1]) if row else None
-
-
-def signatures_of(session: Session, entity_type: str, entity_id: str) -> list[Signature]:
-    stmt = (
-        select(Signature)
-        .where(Signature.entity_type == entity_type, Signature.entity_id == entity_id)
-        .order_by(Signature.signed_at)
-    )
-    return list(session.scalars(stmt))

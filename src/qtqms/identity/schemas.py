@@ -69,21 +69,3 @@ class Me(BaseModel):
     role: str
     organisation_id: int
     permissions: list[str]
-
-
-class SignatureRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    user_id: int
-    entity_type: str
-    entity_id: str
-    meaning: str
-    content_hash: str
-    signed_at: datetime
-
-
-class SignatureCheck(BaseModel):
-    signature_id: int
-    valid: bool
-    reason: str = ""

@@ -1,8 +1,7 @@
-"""Identity use cases: accounts, logins, web sessions and API tokens."""
+"""Identity use cases: accounts, logins (and re-entered passwords), web sessions and API tokens."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,17 +10,16 @@ from functools import lru_cache
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import domain
 from qtqms.identity import repository as repo
-from qtqms.identity.schemas import Me, SignatureCheck, TokenCreate, UserCreate, UserUpdate
-from qtqms.kernel import signing
+from qtqms.identity.schemas import Me, TokenCreate, UserCreate, UserUpdate
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, Problem, TooManyAttempts
-from qtqms.kernel.hashchain import canonical
 from qtqms.kernel.rbac import ROLE_PERMISSIONS, Permission, Role, authorize, parse_role
-from qtqms.models.identity import ApiToken, LoginAttempt, Signature, SigningKey, User, WebSession
+from qtqms.models.identity import ApiToken, LoginAttempt, User, WebSession
 from qtqms.settings import get_settings
 
 BAD_CREDENTIALS = "wrong username or password"
+DISABLED = "this account is disabled"
 
 
 @lru_cache(maxsize=4)
@@ -176,29 +174,59 @@ class LoginOutcome:
         return self.user is not None
 
 
-def authenticate(uow: UnitOfWork, username: str, password: str, *, ip_address: str = "") -> LoginOutcome:
-    """Check a password, recording the attempt; too many recent failures lock the username for a while.
+def _check_password(
+    uow: UnitOfWork, username: str, password: str, user: User | None, *, ip_address: str, refused: str
+) -> str:
+    """The one password check of logins and re-authentications: why it failed, or "" when it passed.
 
-    The outcome is returned rather than raised so the caller can commit the recorded attempt.
+    Too many recent failures for the username refuse it unchecked (`refused` names what is counted), and
+    every check is logged. A failed check is kept even when the caller's transaction rolls back, or a
+    refused signature would be a free guess.
     """
     settings = get_settings()
     now = utcnow()
     since = domain.window_start(now, settings.login_window_minutes)
     if domain.is_throttled(repo.recent_failures(uow.session, username, since), settings.login_max_failures):
         raise TooManyAttempts(
-            f"too many failed logins for '{username}'; try again in {settings.login_window_minutes} minutes"
+            f"too many {refused} for '{username}'; try again in {settings.login_window_minutes} minutes"
         )
-    user = repo.user_by_username(uow.session, username)
     valid = _password_matches(user.password_hash if user else _dummy_hash(), password)
-    ok = bool(user and valid and not user.disabled)
-    uow.session.add(LoginAttempt(username=username[:80], ip_address=ip_address, attempted_at=now, succeeded=ok))
+    error = BAD_CREDENTIALS if user is None or not valid else DISABLED if user.disabled else ""
+    attempt = LoginAttempt(username=username[:80], ip_address=ip_address, attempted_at=now, succeeded=not error)
+    if error:
+        uow.keep_after_rollback(attempt)
+    else:
+        uow.session.add(attempt)
     uow.flush()
-    if not ok:
-        return LoginOutcome(None, "this account is disabled" if user and valid else BAD_CREDENTIALS)
+    return error
+
+
+def authenticate(uow: UnitOfWork, username: str, password: str, *, ip_address: str = "") -> LoginOutcome:
+    """Check a password, recording the attempt; too many recent failures lock the username for a while.
+
+    The outcome is returned rather than raised so the caller can commit the recorded attempt.
+    """
+    user = repo.user_by_username(uow.session, username)
+    error = _check_password(uow, username, password, user, ip_address=ip_address, refused="failed logins")
+    if error:
+        return LoginOutcome(None, error)
     assert user is not None
     uow.actor = actor_of(user)
     uow.record("login", "user_account", user.id, label=user.username, after={"ip_address": ip_address})
     return LoginOutcome(user)
+
+
+def reauthenticate(uow: UnitOfWork, actor: Actor, password: str, *, ip_address: str = "") -> None:
+    """The signed-in user types their password again (before an electronic signature), through the same
+    throttle and attempt log as a login: an API token alone gives no more guesses than the login page.
+
+    A wrong password raises NotAuthenticated; the attempt and a trail event stay after the rollback.
+    """
+    user = repo.user_by_id(uow.session, actor.user_id)
+    username = user.username if user else actor.username
+    if _check_password(uow, username, password, user, ip_address=ip_address, refused="failed password attempts"):
+        uow.record("password_refused", "user_account", actor.user_id, label=username, keep=True)
+        raise NotAuthenticated("password does not match")
 
 
 def start_session(uow: UnitOfWork, user: User, *, ip_address: str = "") -> str:
@@ -316,104 +344,3 @@ def local_actor(uow: UnitOfWork, username: str = "") -> Actor:
 def active_user_counts(uow: UnitOfWork, actor: Actor) -> dict[str, int]:
     authorize(actor, Permission.READ)
     return repo.active_users_by_role(uow.session, actor.organisation_id)
-
-
-def _signing_key(uow: UnitOfWork, user: User, server_secret: str) -> SigningKey:
-    key = repo.active_signing_key(uow.session, user.id)
-    if key is None:
-        pair = signing.generate_keypair(server_secret)
-        key = SigningKey(
-            user_id=user.id,
-            created_at=utcnow(),
-            ed25519_public=pair.ed25519_public,
-            mldsa_public=pair.mldsa_public,
-            sealed_private=pair.sealed_private,
-        )
-        uow.session.add(key)
-        uow.flush()
-    return key
-
-
-def sign_record(
-    uow: UnitOfWork,
-    actor: Actor,
-    *,
-    password: str,
-    meaning: str,
-    entity_type: str,
-    entity_id: str,
-    content_hash: str,
-) -> Signature:
-    """Sign a record's content hash after re-entering the password (21 CFR Part 11 style).
-
-    The manifest binds signer, meaning, record, content hash and time; it is signed with both
-    Ed25519 and ML-DSA-65.
-    """
-    from qtqms.settings import secret_key
-
-    authorize(actor, Permission.READ)
-    user = repo.user_by_id(uow.session, actor.user_id)
-    if user is None or user.disabled or not _password_matches(user.password_hash, password):
-        raise NotAuthenticated("password does not match: not signed")
-    server_secret = secret_key(get_settings())
-    key = _signing_key(uow, user, server_secret)
-    signed_at = utcnow()
-    manifest = canonical(
-        {
-            "signer_id": user.id,
-            "signer": user.username,
-            "meaning": meaning,
-            "entity_type": entity_type,
-            "entity_id": str(entity_id),
-            "content_hash": content_hash,
-            "signed_at": signed_at,
-        }
-    )
-    ed_signature, ml_signature = signing.sign(manifest, key.sealed_private, server_secret)
-    signature = Signature(
-        organisation_id=user.organisation_id,
-        user_id=user.id,
-        key_id=key.id,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        meaning=meaning,
-        content_hash=content_hash,
-        signed_at=signed_at,
-        manifest=manifest.decode(),
-        ed25519_signature=ed_signature,
-        mldsa_signature=ml_signature,
-    )
-    uow.session.add(signature)
-    uow.flush()
-    return signature
-
-
-def verify_signature(
-    uow: UnitOfWork, actor: Actor, signature_id: int, *, content_hash: str | None = None
-) -> SignatureCheck:
-    """Check both signatures against the signer's public keys, and optionally the record's current hash."""
-    authorize(actor, Permission.READ)
-    found = repo.signature_with_key(uow.session, signature_id)
-    if found is None or found[0].organisation_id != actor.organisation_id:
-        raise NotFound(f"signature {signature_id} not found")
-    signature, key = found
-    manifest = signature.manifest.encode()
-    recorded = json.loads(manifest)
-    if recorded.get("content_hash") != signature.content_hash or recorded.get("meaning") != signature.meaning:
-        return SignatureCheck(
-            signature_id=signature_id, valid=False, reason="the stored record differs from the manifest"
-        )
-    pair = signing.KeyPair(key.ed25519_public, key.mldsa_public, "")
-    problem = signing.verify(manifest, signature.ed25519_signature, signature.mldsa_signature, pair)
-    if problem:
-        return SignatureCheck(signature_id=signature_id, valid=False, reason=problem)
-    if content_hash is not None and content_hash != signature.content_hash:
-        return SignatureCheck(
-            signature_id=signature_id, valid=False, reason="the record has changed since it was signed"
-        )
-    return SignatureCheck(signature_id=signature_id, valid=True)
-
-
-def signatures_of(uow: UnitOfWork, actor: Actor, entity_type: str, entity_id: object) -> list[Signature]:
-    authorize(actor, Permission.READ)
-    return repo.signatures_of(uow.session, entity_type, str(entity_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qtqms.db.base import AuditedMixin, Base, IdMixin, TimestampMixin
@@ -68,39 +68,3 @@ class LoginAttempt(IdMixin, Base):
     ip_address: Mapped[str] = mapped_column(String(64), default="")
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class SigningKey(IdMixin, Base):
-    """A user's signing key pair: Ed25519 and ML-DSA-65, private halves encrypted with the server key."""
-
-    __tablename__ = "signing_key"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    ed25519_public: Mapped[str] = mapped_column(String(64))
-    mldsa_public: Mapped[str] = mapped_column(Text)
-    sealed_private: Mapped[str] = mapped_column(Text)
-    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-
-
-class Signature(IdMixin, AuditedMixin, Base):
-    """An electronic signature: who signed what (by content hash), meaning what, when."""
-
-    __tablename__ = "signature"
-    __table_args__ = (Index("ix_signature_entity", "entity_type", "entity_id"),)
-    audit_redacted: ClassVar[frozenset[str]] = frozenset({"ed25519_signature", "mldsa_signature"})
-
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    key_id: Mapped[int] = mapped_column(ForeignKey("signing_key.id"))
-    entity_type: Mapped[str] = mapped_column(String(80))
-    entity_id: Mapped[str] = mapped_column(String(80))
-    meaning: Mapped[str] = mapped_column(String(120))
-    content_hash: Mapped[str] = mapped_column(String(64))
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    manifest: Mapped[str] = mapped_column(Text)
-    ed25519_signature: Mapped[str] = mapped_column(Text)
-    mldsa_signature: Mapped[str] = mapped_column(Text)
-
-    def audit_label(self) -> str:
-        return f"{self.meaning} of {self.entity_type} {self.entity_id}"

@@ -276,7 +276,7 @@ def accept(
     with use_case(write=True, reason=reason) as (uow, actor):
         service.accept_risk(uow, actor, ref, data)
         risk = service.get_risk(uow, actor, ref)
-    typer.echo(f"{risk.ref}: accepted until {risk.accepted_until} (state {risk.state_hash[:16]})")
+    typer.echo(f"{risk.ref}: accepted until {risk.accepted_until} (signed state {risk.acceptances[0].state_hash[:16]})")
 
 
 @app.command("matrix")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from qtqms.esign.domain import Finding, Verification, not_among
 from qtqms.kernel import hashchain
 from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.kernel.refs import HumanRef, RequirementRef
@@ -59,6 +60,7 @@ class AcceptanceState(StrEnum):
     NONE = "none"
     VALID = "valid"
     INVALID = "invalid"  # the risk changed materially after it was accepted
+    EXPIRED = "expired"  # shown, never stored: a valid acceptance past its expiry
 
 
 class ActionStatus(StrEnum):
@@ -318,9 +320,17 @@ class Rating:
     impact: int
 
 
+def _rating_text(value: Rating | None) -> str | None:
+    return None if value is None else f"L{value.likelihood}xI{value.impact}"
+
+
 @dataclass(frozen=True)
 class RiskState:
-    """The fields that make a risk's level; an acceptance is bound to their hash."""
+    """Every field of a risk a reader relies on: an acceptance is bound to their hash, and any change voids it.
+
+    Not material: the owner (who looks after the risk, not what it is), the Mosca computation's wording (it
+    restates the as-of year; the ratings it yields are material) and the progress of treatment actions.
+    """
 
     matrix_id: str
     matrix_version: str
@@ -329,39 +339,68 @@ class RiskState:
     residual: Rating | None
     treatment_option: str | None
     asset_ids: tuple[int, ...] = field(default=())
+    title: str = ""
+    description: str = ""
+    domain: str = ""
+    approach: str = ""
+    threat: str = ""
+    vulnerabilities: str = ""
+    existing_controls: str = ""
+    product_id: int | None = None
+    treatment_plan: str = ""
+    treatment_actions: tuple[str, ...] = field(default=())  # "due 2027-01-31, owner 7: title"
+    data_class_ids: tuple[int, ...] = field(default=())
+    requirement_ids: tuple[int, ...] = field(default=())
+    control_ids: tuple[int, ...] = field(default=())
 
     def as_dict(self) -> dict[str, Any]:
-        def rating(value: Rating | None) -> dict[str, int] | None:
-            return None if value is None else {"likelihood": value.likelihood, "impact": value.impact}
-
         return {
+            "title": self.title,
+            "description": self.description,
+            "domain": self.domain,
+            "approach": self.approach,
+            "threat": self.threat,
+            "vulnerabilities": self.vulnerabilities,
+            "existing_controls": self.existing_controls,
+            "product_id": self.product_id,
             "matrix": f"{self.matrix_id}@{self.matrix_version}",
-            "inherent": rating(self.inherent),
-            "current": rating(self.current),
-            "residual": rating(self.residual),
+            "inherent": _rating_text(self.inherent),
+            "current": _rating_text(self.current),
+            "residual": _rating_text(self.residual),
             "treatment_option": self.treatment_option,
+            "treatment_plan": self.treatment_plan,
+            "treatment_actions": sorted(self.treatment_actions),
             "asset_ids": sorted(self.asset_ids),
+            "data_class_ids": sorted(self.data_class_ids),
+            "requirement_ids": sorted(self.requirement_ids),
+            "control_ids": sorted(self.control_ids),
         }
 
     def hash(self) -> str:
         return hashlib.sha256(hashchain.canonical(self.as_dict())).hexdigest()
 
 
-def material_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    """Human-readable list of what changed between two state snapshots ("current: 2x3 -> 4x3")."""
+@dataclass(frozen=True)
+class AcceptanceDecision:
+    """What the acceptor decided: signed together with the risk's state."""
 
-    def show(value: Any) -> str:
-        if isinstance(value, Mapping):
-            return f"L{value['likelihood']}xI{value['impact']}"
-        if isinstance(value, list):
-            return "[" + ", ".join(map(str, value)) + "]"
-        return "none" if value is None else str(value)
+    accepted_by_id: int
+    justification: str
+    expires_on: date
+    level_key: str
+    level_label: str
 
-    return [
-        f"{key}: {show(before.get(key))} -> {show(after.get(key))}"
-        for key in after
-        if before.get(key) != after.get(key)
-    ]
+
+def accepted_state(state: RiskState, decision: AcceptanceDecision) -> dict[str, Any]:
+    """The whole material state an acceptance signs: the risk's, and the decision's own fields."""
+    return {
+        **state.as_dict(),
+        "accepted_by_id": decision.accepted_by_id,
+        "justification": decision.justification,
+        "expires_on": decision.expires_on,
+        "level": decision.level_key,
+        "level_label": decision.level_label,
+    }
 
 
 def effective_level(matrix: RiskMatrix, state: RiskState) -> tuple[RiskLevel, Rating] | None:
@@ -384,17 +423,19 @@ def acceptance_refusal(
     *,
     role: str,
     acceptor_id: int,
-    proposer_ids: Iterable[int | None],
+    proposers: Mapping[str, int | None],
     expires_on: date,
     today: date,
 ) -> Refusal | None:
-    """Why this user may not accept this risk now, or None. Role permission (RISK_ACCEPT) is checked before."""
+    """Why this user may not accept this risk now, or None. Role permission (RISK_ACCEPT) is checked before;
+    `proposers` are the parts others played in the risk (created, last assessed, ...), none of whom may accept it."""
     found = effective_level(matrix, state)
     if found is None:
         return Refusal("the risk has no current rating yet: assess it before accepting it", forbidden=False)
     level, rating = found
-    if acceptor_id in {p for p in proposer_ids if p}:
-        return Refusal("you proposed or last assessed this risk; someone else must accept it", forbidden=True)
+    conflict = not_among(acceptor_id, action="accept", subject="this risk", **proposers)
+    if conflict is not None:
+        return Refusal(conflict, forbidden=True)
     step = matrix.impact_step(rating.impact)
     if step.never_acceptable:
         return Refusal(f"impact '{step.label}' is not acceptable at any likelihood in {matrix.id}", forbidden=False)
@@ -420,6 +461,60 @@ def default_expiry(matrix: RiskMatrix, state: RiskState, today: date) -> date:
     found = effective_level(matrix, state)
     days = found[0].review_days if found else 1
     return date.fromordinal(today.toordinal() + days)
+
+
+NO_SIGNED_ACCEPTANCE = "the risk is marked accepted but no signed acceptance stands"
+
+
+@dataclass(frozen=True)
+class AcceptanceVerdict:
+    """A risk's acceptance as every reader shows it: register, record page, API and CLI alike."""
+
+    acceptance: str  # none, valid, expired or invalid
+    validity: str  # the standing acceptance's validity in words ("" when there is none)
+    until: date | None
+    status: str
+
+
+def claims_acceptance(stored_acceptance: str, stored_status: str) -> bool:
+    """Whether a risk's stored columns say it is accepted: only then is there a signature to verify."""
+    return stored_acceptance == AcceptanceState.VALID or stored_status == RiskStatus.ACCEPTED
+
+
+def as_stored(stored_acceptance: str, stored_status: str) -> AcceptanceVerdict:
+    """The verdict on a risk that claims no acceptance: what its columns say."""
+    return AcceptanceVerdict(stored_acceptance, "", None, stored_status)
+
+
+def acceptance_verdict(
+    verification: Verification | None,
+    *,
+    stored_acceptance: str,
+    stored_status: str,
+    rated: bool,
+    open_actions: int,
+    closed_actions: int,
+) -> AcceptanceVerdict:
+    """What a risk's acceptance is now. A risk whose stored columns claim an acceptance is accepted only while
+    the signature of its standing acceptance (`verification`, None when there is none) holds over its present
+    state; a risk that claims none is shown as stored."""
+    if not claims_acceptance(stored_acceptance, stored_status):
+        return as_stored(stored_acceptance, stored_status)
+    if verification is None:
+        acceptance, validity, until = AcceptanceState.INVALID.value, f"invalid: {NO_SIGNED_ACCEPTANCE}", None
+    elif verification.valid:
+        acceptance, validity, until = AcceptanceState.VALID.value, "valid: signature verified", verification.expires_on
+    elif verification.finding is Finding.EXPIRED:
+        acceptance, validity, until = (
+            AcceptanceState.EXPIRED.value,
+            f"expired: {verification.reason}",
+            verification.expires_on,
+        )
+    else:
+        acceptance, validity, until = AcceptanceState.INVALID.value, f"invalid: {verification.reason}", None
+    accepted = acceptance in (AcceptanceState.VALID.value, AcceptanceState.EXPIRED.value)
+    status = derive_status(rated=rated, open_actions=open_actions, closed_actions=closed_actions, accepted=accepted)
+    return AcceptanceVerdict(acceptance, validity, until, status.value)
 
 
 def derive_status(*, rated: bool, open_actions: int, closed_actions: int, accepted: bool) -> RiskStatus:

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from qtqms.db.numbering import next_number
@@ -110,9 +123,56 @@ def next_risk_number(session: Session, organisation_id: int) -> int:
     return next_number(session, organisation_id, "risk")
 
 
-def risk_asset_ids(session: Session, risk_id: int) -> list[int]:
-    stmt = select(RiskAssetLink.asset_id).where(RiskAssetLink.risk_id == risk_id).order_by(RiskAssetLink.asset_id)
-    return list(session.scalars(stmt))
+def risks_by_ids(session: Session, organisation_id: int, ids: Sequence[int]) -> list[Risk]:
+    """The organisation's risks among `ids`. The organisation is checked on the rows, not in the WHERE clause:
+    given both, SQLite walks an (organisation_id, ...) index over every risk of the organisation instead of
+    looking the ids up by primary key (19 ms instead of 0.1 for a page of 100,000 risks)."""
+    if not ids:
+        return []
+    found = session.scalars(select(Risk).where(Risk.id.in_(ids)))
+    return [risk for risk in found if risk.organisation_id == organisation_id]
+
+
+@dataclass
+class MaterialLinks:
+    """The linked rows that are part of a risk's material state, with its treatment actions."""
+
+    asset_ids: list[int] = field(default_factory=list)
+    data_class_ids: list[int] = field(default_factory=list)
+    requirement_ids: list[int] = field(default_factory=list)
+    control_ids: list[int] = field(default_factory=list)
+    actions: list[tuple[str, int, date, str]] = field(default_factory=list)  # title, owner id, due date, status
+
+
+def material_links(session: Session, risk_ids: Sequence[int]) -> dict[int, MaterialLinks]:
+    """Per risk, its material links and treatment actions: two queries however many risks."""
+    found = {risk_id: MaterialLinks() for risk_id in risk_ids}
+    if not found:
+        return found
+    wanted = list(found)
+    links = union_all(
+        *(
+            select(link.risk_id, literal(into).label("kind"), column.label("target_id")).where(link.risk_id.in_(wanted))
+            for link, column, into in (
+                (RiskAssetLink, RiskAssetLink.asset_id, "asset_ids"),
+                (RiskRequirementLink, RiskRequirementLink.requirement_id, "requirement_ids"),
+                (RiskControlLink, RiskControlLink.control_id, "control_ids"),
+                (MoscaExposure, MoscaExposure.data_class_id, "data_class_ids"),
+            )
+        )
+    )
+    for risk_id, kind, target_id in session.execute(links):
+        getattr(found[risk_id], kind).append(target_id)
+    actions = select(
+        TreatmentAction.risk_id,
+        TreatmentAction.title,
+        TreatmentAction.owner_id,
+        TreatmentAction.due_date,
+        TreatmentAction.status,
+    ).where(TreatmentAction.risk_id.in_(wanted))
+    for risk_id, *action in session.execute(actions):
+        found[risk_id].actions.append(tuple(action))  # type: ignore[arg-type]
+    return found
 
 
 def links_of(session: Session, link: type[RiskLink], risk_id: int) -> list[Any]:
@@ -212,6 +272,7 @@ def _filtered(session: Session, stmt: Select[Any], organisation_id: int, where: 
 
 
 REGISTER_COLUMNS = (
+    Risk.id,
     Risk.number,
     Risk.title,
     Risk.domain,
@@ -418,6 +479,18 @@ def acceptances_of(session: Session, risk_id: int) -> list[RiskAcceptance]:
 def standing_acceptances(session: Session, risk_id: int) -> list[RiskAcceptance]:
     stmt = select(RiskAcceptance).where(RiskAcceptance.risk_id == risk_id, RiskAcceptance.invalidated_at.is_(None))
     return list(session.scalars(stmt))
+
+
+def latest_standing_acceptances(session: Session, risk_ids: Sequence[int]) -> dict[int, RiskAcceptance]:
+    """Per risk, its latest acceptance not yet invalidated, in one query."""
+    if not risk_ids:
+        return {}
+    stmt = (
+        select(RiskAcceptance)
+        .where(RiskAcceptance.risk_id.in_(risk_ids), RiskAcceptance.invalidated_at.is_(None))
+        .order_by(RiskAcceptance.id)
+    )
+    return {acceptance.risk_id: acceptance for acceptance in session.scalars(stmt)}
 
 
 # --- settings -------------------------------------------------------------------------------------

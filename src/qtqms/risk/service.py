@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from datetime import date
@@ -14,7 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from qtqms.catalog import service as catalog_service
 from qtqms.catalog.schemas import ControlRead
 from qtqms.db.uow import UnitOfWork
+from qtqms.esign import domain as esign_domain
+from qtqms.esign import service as esign_service
+from qtqms.esign.domain import Meaning
 from qtqms.identity import service as identity_service
+from qtqms.kernel import hashchain
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
@@ -44,6 +49,7 @@ from qtqms.risk.domain import (
     RATING_KINDS,
     UNRATED,
     AcceptanceState,
+    AcceptanceVerdict,
     ActionStatus,
     Approach,
     AssetKind,
@@ -91,9 +97,9 @@ from qtqms.risk.schemas import (
     TreatmentIn,
 )
 
-ACCEPTANCE_MEANING = "risk acceptance"
 PLAN_SOURCE = "pqc-plan:"  # the source of a y set by a product's PQC migration plan, e.g. 'pqc-plan:QKD-LINK'
 COUNT_CAP = 1000  # the register says "1,000+" rather than count every matching row
+EXPORT_BATCH = 500  # exported rows whose acceptances are verified together: a few queries a batch, not a row
 
 
 def _today() -> date:
@@ -503,7 +509,9 @@ def mosca_report(uow: UnitOfWork, actor: Actor, *, as_of: date | None = None) ->
         d.id: MoscaDataClassRead(key=d.key, name=d.name, x=d.shelf_life_years, sensitivity=d.sensitivity, systems=[])
         for d in repo.data_classes(uow.session, actor.organisation_id)
     }
-    for _exposure, data_class, asset, risk in repo.exposures(uow.session, actor.organisation_id):
+    exposures = repo.exposures(uow.session, actor.organisation_id)
+    verdicts = _verdicts(uow, actor, list({risk.id: risk for *_, risk in exposures if risk}.values()))
+    for _exposure, data_class, asset, risk in exposures:
         classes[data_class.id].systems.append(
             MoscaSystemRead(
                 system=asset.key,
@@ -515,7 +523,7 @@ def mosca_report(uow: UnitOfWork, actor: Actor, *, as_of: date | None = None) ->
                 else None,
                 points=[MoscaPointRead(**vars(p)) for p in _points(data_class, asset, as_of.year)],
                 risk=domain.format_ref(risk.number) if risk else None,
-                risk_status=risk.status if risk else None,
+                risk_status=verdicts[risk.id].status if risk else None,
             )
         )
     return MoscaReport(
@@ -537,6 +545,16 @@ def _rating(risk: Risk, kind: str) -> Rating | None:
 
 
 def _state(uow: UnitOfWork, risk: Risk) -> RiskState:
+    return _states(uow, [risk])[risk.id]
+
+
+def _states(uow: UnitOfWork, risks: Sequence[Risk]) -> dict[int, RiskState]:
+    """The material state of each risk, from the same few queries however many risks."""
+    links = repo.material_links(uow.session, [risk.id for risk in risks])
+    return {risk.id: _state_of(risk, links[risk.id]) for risk in risks}
+
+
+def _state_of(risk: Risk, links: repo.MaterialLinks) -> RiskState:
     return RiskState(
         matrix_id=risk.matrix_id,
         matrix_version=risk.matrix_version,
@@ -544,7 +562,20 @@ def _state(uow: UnitOfWork, risk: Risk) -> RiskState:
         current=_rating(risk, "current"),
         residual=_rating(risk, "residual"),
         treatment_option=risk.treatment_option,
-        asset_ids=tuple(repo.risk_asset_ids(uow.session, risk.id)),
+        asset_ids=tuple(links.asset_ids),
+        title=risk.title,
+        description=risk.description,
+        domain=risk.domain,
+        approach=risk.approach,
+        threat=risk.threat_ref,
+        vulnerabilities=risk.vulnerabilities,
+        existing_controls=risk.existing_controls,
+        product_id=risk.product_id,
+        treatment_plan=risk.treatment_plan,
+        treatment_actions=tuple(f"due {due}, owner {owner}: {title}" for title, owner, due, _ in links.actions),
+        data_class_ids=tuple(links.data_class_ids),
+        requirement_ids=tuple(links.requirement_ids),
+        control_ids=tuple(links.control_ids),
     )
 
 
@@ -666,7 +697,7 @@ def _risk(uow: UnitOfWork, actor: Actor, ref: str) -> Risk:
 
 
 def update_risk(uow: UnitOfWork, actor: Actor, ref: str, data: RiskUpdate) -> Risk:
-    """Describe the risk better; changing its affected assets is a material change, its catalogue links are not."""
+    """Describe the risk better. Every change but a new owner is material: it voids a standing acceptance."""
     authorize(actor, Permission.RISK_EDIT)
     risk = _risk(uow, actor, ref)
     changes = data.model_dump(exclude_none=True)
@@ -785,9 +816,10 @@ def _next_review(risk: Risk) -> date | None:
 def _invalidate_acceptances(uow: UnitOfWork, risk: Risk, state: RiskState) -> None:
     now = utcnow()
     for acceptance in repo.standing_acceptances(uow.session, risk.id):
-        changes = "; ".join(domain.material_changes(acceptance.state, state.as_dict()))
+        now_state = domain.accepted_state(state, _decision(acceptance))
+        changes = esign_domain.changed_fields(acceptance.state, now_state)
         acceptance.invalidated_at = now
-        acceptance.invalidated_reason = f"the risk changed after it was accepted: {changes}"
+        acceptance.invalidated_reason = esign_domain.changed_reason(_subject(risk), Meaning.ACCEPTED, changes)
     risk.acceptance_status = AcceptanceState.INVALID.value
     risk.accepted_until = None
 
@@ -883,7 +915,8 @@ def treatment_plan(uow: UnitOfWork, actor: Actor, *, overdue_only: bool = False,
 
 
 def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> Risk:
-    """Signed acceptance by a user whose role may accept the level, never the proposer, bound to the state hash."""
+    """Signed acceptance by a user whose role may accept the level, never the creator, assessor or treatment
+    chooser, bound to the hash of the risk's whole material state and of the decision itself."""
     authorize(actor, Permission.RISK_ACCEPT)
     risk = _risk(uow, actor, ref)
     in_force = matrix_for(uow, actor, risk.domain)
@@ -900,7 +933,11 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
         state,
         role=actor.role,
         acceptor_id=actor.user_id,
-        proposer_ids=(risk.created_by_id, risk.assessed_by_id, risk.treatment_by_id),
+        proposers={
+            "created": risk.created_by_id,
+            "last_assessed": risk.assessed_by_id,
+            "chose_the_treatment_of": risk.treatment_by_id,
+        },
         expires_on=expires_on,
         today=today,
     )
@@ -908,15 +945,10 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
         raise (PermissionDenied if refusal.forbidden else InvalidInput)(refusal.message)
     level, _ = domain.effective_level(in_force, state) or (None, None)
     assert level is not None
-    state_hash = state.hash()
-    signature = identity_service.sign_record(
-        uow,
-        actor,
-        password=data.password,
-        meaning=ACCEPTANCE_MEANING,
-        entity_type="risk",
-        entity_id=str(risk.id),
-        content_hash=state_hash,
+    decision = domain.AcceptanceDecision(actor.user_id, data.justification, expires_on, level.key, level.label)
+    signed_state = hashchain.plain(domain.accepted_state(state, decision))
+    signature = esign_service.sign(
+        uow, actor, _subject(risk), Meaning.ACCEPTED, data.password, state=signed_state, expires_on=expires_on
     )
     now = utcnow()
     for previous in repo.standing_acceptances(uow.session, risk.id):
@@ -931,29 +963,80 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
             accepted_at=now,
             level_key=level.key,
             level_label=level.label,
-            state=state.as_dict(),
-            state_hash=state_hash,
+            state=signed_state,
+            state_hash=signature.state_hash,
             justification=data.justification,
             expires_on=expires_on,
         )
     )
     risk.acceptance_status = AcceptanceState.VALID.value
     risk.accepted_until = expires_on
-    risk.state_hash = state_hash
+    risk.state_hash = state.hash()
     _refresh(uow, risk)
     return risk
 
 
-def _acceptance_read(
-    uow: UnitOfWork, actor: Actor, acceptance: RiskAcceptance, names: dict[int, str], current_hash: str, today: date
-) -> AcceptanceRead:
+def _subject(risk: Risk) -> esign_domain.Subject:
+    return esign_domain.Subject("risk", str(risk.id), f"{domain.format_ref(risk.number)} {risk.title}")
+
+
+def _decision(acceptance: RiskAcceptance) -> domain.AcceptanceDecision:
+    return domain.AcceptanceDecision(
+        accepted_by_id=acceptance.accepted_by_id,
+        justification=acceptance.justification,
+        expires_on=acceptance.expires_on,
+        level_key=acceptance.level_key,
+        level_label=acceptance.level_label,
+    )
+
+
+def _verdicts(uow: UnitOfWork, actor: Actor, risks: Sequence[Risk]) -> dict[int, AcceptanceVerdict]:
+    """The one place a risk's acceptance is decided, for every reader: the signature of a claimed acceptance
+    is verified over the risk's present state, for a whole page of risks in a fixed number of queries."""
+    claiming = [r for r in risks if domain.claims_acceptance(r.acceptance_status, r.status)]
+    links = repo.material_links(uow.session, [r.id for r in claiming])
+    states = {r.id: _state_of(r, links[r.id]) for r in claiming}
+    standing = repo.latest_standing_acceptances(uow.session, list(states))
+    checks = [
+        esign_service.StateCheck(a.signature_id, domain.accepted_state(states[risk_id], _decision(a)), a.state)
+        for risk_id, a in standing.items()
+    ]
+    verified = esign_service.verify_all(uow, actor, checks) if checks else {}
+    verdicts = {}
+    for risk in risks:
+        actions = [status for *_, status in links[risk.id].actions] if risk.id in links else []
+        acceptance = standing.get(risk.id)
+        verdicts[risk.id] = domain.acceptance_verdict(
+            verified[acceptance.signature_id] if acceptance else None,
+            stored_acceptance=risk.acceptance_status,
+            stored_status=risk.status,
+            rated=risk.current_likelihood is not None,
+            open_actions=actions.count(ActionStatus.OPEN.value),
+            closed_actions=len(actions) - actions.count(ActionStatus.OPEN.value),
+        )
+    return verdicts
+
+
+def _verdict(uow: UnitOfWork, actor: Actor, risk: Risk) -> AcceptanceVerdict:
+    return _verdicts(uow, actor, [risk])[risk.id]
+
+
+def _row_verdicts(uow: UnitOfWork, actor: Actor, rows: Sequence[Row[Any]]) -> dict[int, AcceptanceVerdict]:
+    """Register rows hold only the columns shown: those that claim an acceptance are read whole and verified."""
+    claiming = [r.id for r in rows if domain.claims_acceptance(r.acceptance_status, r.status)]
+    verified = _verdicts(uow, actor, repo.risks_by_ids(uow.session, actor.organisation_id, claiming))
+    return {r.id: verified.get(r.id) or domain.as_stored(r.acceptance_status, r.status) for r in rows}
+
+
+def _acceptance_read(acceptance: RiskAcceptance, names: dict[int, str], verdict: AcceptanceVerdict) -> AcceptanceRead:
+    """An acceptance as the record page lists it: the standing one as the risk's verdict says, the others with
+    why they stopped."""
     if acceptance.invalidated_at is not None:
         valid, validity = False, f"invalid: {acceptance.invalidated_reason}"
-    elif acceptance.expires_on < today:
-        valid, validity = False, f"expired on {acceptance.expires_on}"
+    elif verdict.validity:
+        valid, validity = verdict.acceptance == AcceptanceState.VALID, verdict.validity
     else:
-        check = identity_service.verify_signature(uow, actor, acceptance.signature_id, content_hash=current_hash)
-        valid, validity = check.valid, ("valid: signature verified" if check.valid else f"invalid: {check.reason}")
+        valid, validity = False, "invalid: the risk does not record this acceptance as standing"
     return AcceptanceRead(
         id=acceptance.id,
         accepted_by=names.get(acceptance.accepted_by_id, ""),
@@ -993,12 +1076,12 @@ def _ratings_read(risk: Risk | Row[Any]) -> dict[str, RatingRead | None]:
     }
 
 
-def _treat_by(risk: Risk) -> date | None:
+def _treat_by(risk: Risk, verdict: AcceptanceVerdict) -> date | None:
     """When the level's acceptance criterion says a not-accepted risk must be treated by."""
     level = packs.shipped().matrix(risk.matrix_id).level(risk.current_level)
     if level is None or level.max_treat_days is None or risk.assessed_at is None:
         return None
-    if risk.acceptance_status == AcceptanceState.VALID.value:
+    if verdict.acceptance in (AcceptanceState.VALID, AcceptanceState.EXPIRED):
         return None
     return date.fromordinal(risk.assessed_at.date().toordinal() + level.max_treat_days)
 
@@ -1017,6 +1100,7 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
         + [a.accepted_by_id for a in acceptances],
     )
     today = _today()
+    verdict = _verdict(uow, actor, risk)
     in_force = matrix_for(uow, actor, risk.domain)
     threat = packs.shipped().threat(risk.threat_ref) if risk.threat_ref else None
     return RiskRead(
@@ -1041,7 +1125,7 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
         **_ratings_read(risk),
         treatment_option=risk.treatment_option,
         treatment_plan=risk.treatment_plan,
-        treat_by=_treat_by(risk),
+        treat_by=_treat_by(risk, verdict),
         actions=[
             ActionRead(
                 id=a.id,
@@ -1056,10 +1140,10 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
             )
             for a in actions
         ],
-        status=risk.status,
-        acceptance_status=_acceptance_label(risk, today),
-        accepted_until=risk.accepted_until,
-        acceptances=[_acceptance_read(uow, actor, a, names, state.hash(), today) for a in acceptances],
+        status=verdict.status,
+        acceptance_status=verdict.acceptance,
+        accepted_until=verdict.until,
+        acceptances=[_acceptance_read(a, names, verdict) for a in acceptances],
         next_review_date=risk.next_review_date,
         linked_requirements=[
             LinkedRequirement(
@@ -1090,12 +1174,16 @@ def _linked_control(control: Control | ControlRead) -> LinkedControl:
 
 
 def risks_treated_by_controls(uow: UnitOfWork, actor: Actor) -> dict[str, list[TreatedRisk]]:
-    """Control key -> the risks linked to it, for the catalogue's control page; one query for every control."""
+    """Control key -> the risks linked to it, for the catalogue's control page; the same few queries for every
+    control."""
     authorize(actor, Permission.READ)
     treated: dict[str, list[TreatedRisk]] = {}
-    for key, risk in repo.risks_by_control(uow.session, actor.organisation_id):
+    linked = repo.risks_by_control(uow.session, actor.organisation_id)
+    verdicts = _verdicts(uow, actor, list({risk.id: risk for _, risk in linked}.values()))
+    for key, risk in linked:
         current = _ratings_read(risk)["current"]
-        row = TreatedRisk(ref=domain.format_ref(risk.number), title=risk.title, status=risk.status, current=current)
+        status = verdicts[risk.id].status
+        row = TreatedRisk(ref=domain.format_ref(risk.number), title=risk.title, status=status, current=current)
         treated.setdefault(key, []).append(row)
     return treated
 
@@ -1121,12 +1209,6 @@ def risk_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
     """The internal id behind a reference, for the audit-trail history of the risk."""
     authorize(actor, Permission.READ)
     return _risk(uow, actor, ref).id
-
-
-def _acceptance_label(risk: Risk | Row[Any], today: date) -> str:
-    if risk.acceptance_status == AcceptanceState.VALID.value and risk.accepted_until and risk.accepted_until < today:
-        return "expired"
-    return risk.acceptance_status
 
 
 # --- the register -------------------------------------------------------------------------------
@@ -1165,10 +1247,10 @@ def register(uow: UnitOfWork, actor: Actor, query: RegisterQuery | None = None) 
         cursor=query.cursor,
         limit=query.limit,
     )
-    today = _today()
+    verdicts = _row_verdicts(uow, actor, found)
     total = repo.register_count(uow.session, actor.organisation_id, where, cap=COUNT_CAP)
     return RegisterPage(
-        rows=[_row(found_row, today) for found_row in found],
+        rows=[_row(found_row, verdicts[found_row.id]) for found_row in found],
         total=min(total, COUNT_CAP),
         total_capped=total > COUNT_CAP,
         next_cursor=next_cursor,
@@ -1177,19 +1259,19 @@ def register(uow: UnitOfWork, actor: Actor, query: RegisterQuery | None = None) 
     )
 
 
-def _row(risk: Row[Any], today: date) -> RiskRow:
+def _row(risk: Row[Any], verdict: AcceptanceVerdict) -> RiskRow:
     """A register row from the repository's columns (repo.REGISTER_COLUMNS): typed database values, so it is
     built without validation, which was a tenth of a register page's time."""
     return RiskRow.model_construct(
         ref=domain.format_ref(risk.number),
         title=risk.title,
         domain=risk.domain,
-        status=risk.status,
+        status=verdict.status,
         owner=risk.owner_name,
         product=risk.product_key,
         **_ratings_read(risk),
-        acceptance=_acceptance_label(risk, today),
-        accepted_until=risk.accepted_until,
+        acceptance=verdict.acceptance,
+        accepted_until=verdict.until,
         next_review_date=risk.next_review_date,
         source=risk.source,
         updated_at=risk.updated_at,
@@ -1220,28 +1302,31 @@ def export_rows(uow: UnitOfWork, actor: Actor, query: RegisterQuery | None = Non
     authorize(actor, Permission.READ)
     query = query or RegisterQuery()
     where = _register_filter(uow, actor, query)
-    today = _today()
-    stream = repo.register_stream(
-        uow.session, actor.organisation_id, where, sort=query.sort, descending=query.descending
+    stream = iter(
+        repo.register_stream(uow.session, actor.organisation_id, where, sort=query.sort, descending=query.descending)
     )
-    for found in stream:
-        row = _row(found, today)
-        yield [
-            row.ref,
-            row.title,
-            row.domain,
-            row.status,
-            row.owner,
-            row.product or "",
-            _cell(row.inherent),
-            _cell(row.current),
-            _cell(row.residual),
-            row.current.level_label if row.current else "",
-            row.acceptance,
-            row.accepted_until.isoformat() if row.accepted_until else "",
-            row.next_review_date.isoformat() if row.next_review_date else "",
-            row.source,
-        ]
+    while batch := list(itertools.islice(stream, EXPORT_BATCH)):
+        verdicts = _row_verdicts(uow, actor, batch)
+        yield from (_export_cells(_row(found, verdicts[found.id])) for found in batch)
+
+
+def _export_cells(row: RiskRow) -> list[Any]:
+    return [
+        row.ref,
+        row.title,
+        row.domain,
+        row.status,
+        row.owner,
+        row.product or "",
+        _cell(row.inherent),
+        _cell(row.current),
+        _cell(row.residual),
+        row.current.level_label if row.current else "",
+        row.acceptance,
+        row.accepted_until.isoformat() if row.accepted_until else "",
+        row.next_review_date.isoformat() if row.next_review_date else "",
+        row.source,
+    ]
 
 
 def _cell(rating: RatingRead | None) -> str:
