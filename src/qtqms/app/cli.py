@@ -13,7 +13,7 @@ from qtqms.app.slices import SLICES
 from qtqms.kernel.errors import DomainError
 from qtqms.kit import subjects
 from qtqms.kit.cli.context import state
-from qtqms.kit.cli.output import JSON_OPTION, QtqmsGroup, print_error, print_json
+from qtqms.kit.cli.output import JSON_OPTION, QtqmsGroup, emit, print_error
 from qtqms.kit.slices import Command, Slice, resolve
 
 
@@ -166,10 +166,7 @@ def db_current(as_json: bool = JSON_OPTION) -> None:
 
     engine = get_engine(require_current=False)
     info = {"current": migrate.current_revision(engine), "head": migrate.head_revision()}
-    if as_json:
-        print_json(info)
-    else:
-        typer.echo(f"current: {info['current'] or 'empty'}  head: {info['head']}")
+    emit(info, as_json, f"current: {info['current'] or 'empty'}  head: {info['head']}")
 
 
 app.add_typer(db_app, name="db")

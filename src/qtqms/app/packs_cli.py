@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from qtqms.kit.cli.output import EXIT_BAD_INPUT, JSON_OPTION, fail, print_json, print_table
+from qtqms.kit.cli.output import EXIT_BAD_INPUT, JSON_OPTION, Table, emit, fail
 
 app = typer.Typer(no_args_is_help=True, help="Versioned data packs of every kind: list, show and validate.")
 
@@ -24,11 +24,9 @@ def list_packs(kind: Annotated[str, KIND_OPTION] = "", as_json: bool = JSON_OPTI
 
     kinds = (registry.kind(kind),) if kind else registry.kinds()
     summaries = [pack.summary for each in kinds for pack in shipped(each)]
-    if as_json:
-        print_json([asdict(summary) for summary in summaries])
-        return
     rows = [[s.id, s.kind, s.version, s.verified_on, "yes" if s.verify else "", s.source] for s in summaries]
-    print_table("Data packs", ["Id", "Kind", "Version", "Verified on", "To verify", "Source"], rows)
+    columns = ["Id", "Kind", "Version", "Verified on", "To verify", "Source"]
+    emit([asdict(summary) for summary in summaries], as_json, Table("Data packs", columns, rows))
 
 
 @app.command()
@@ -42,21 +40,18 @@ def show(
 
     pack_kind, pack = registry.find(pack_id, kind or None)
     summary = pack.summary
-    if as_json:
-        print_json({**asdict(summary), "slice": pack_kind.slice, "schema": pack_kind.schema_file, "data": pack.data})
-        return
-    typer.echo(f"{summary.title or summary.id}")
-    typer.echo(f"  {summary.kind} '{summary.id}' version {summary.version} (owned by the {pack_kind.slice} slice)")
-    typer.echo(f"  source: {summary.source}; verified on {summary.verified_on}")
-    if summary.verify:
-        typer.echo("  some of its facts are still marked to verify against the source")
-    typer.echo(f"  file: {summary.file}; schema: {pack_kind.schema_file}")
     data: dict[str, Any] = pack.data
-    for note in data.get("notes", []):
-        typer.echo(f"  note: {note}")
-    for field, value in data.items():
-        if isinstance(value, list) and field != "notes":
-            typer.echo(f"  {field}: {len(value)}")
+    emit(
+        {**asdict(summary), "slice": pack_kind.slice, "schema": pack_kind.schema_file, "data": data},
+        as_json,
+        f"{summary.title or summary.id}",
+        f"  {summary.kind} '{summary.id}' version {summary.version} (owned by the {pack_kind.slice} slice)",
+        f"  source: {summary.source}; verified on {summary.verified_on}",
+        "  some of its facts are still marked to verify against the source" if summary.verify else None,
+        f"  file: {summary.file}; schema: {pack_kind.schema_file}",
+        *(f"  note: {note}" for note in data.get("notes", [])),
+        *(f"  {field}: {len(value)}" for field, value in data.items() if isinstance(value, list) and field != "notes"),
+    )
 
 
 @app.command()
@@ -71,27 +66,23 @@ def validate(
     from qtqms.kit.packs import check_files, registry
 
     reports = check_files(files, registry.kinds(), forced=registry.kind(kind) if kind else None)
-    if as_json:
-        print_json(
-            [
-                {
-                    "file": report.file,
-                    "kind": report.kind,
-                    "valid": report.valid,
-                    "id": report.summary.id if report.summary else None,
-                    "problems": [asdict(problem) for problem in report.problems],
-                }
-                for report in reports
-            ]
-        )
-    else:
-        for report in reports:
-            if report.summary:
-                typer.echo(f"{report.file}: ok ({report.kind} '{report.summary.id}' {report.summary.version})")
-                continue
-            typer.echo(f"{report.file}: {len(report.problems)} problem(s)")
-            for problem in report.problems:
-                typer.echo(f"  {problem}")
+    emit([_report_document(report) for report in reports], as_json, *(_report_lines(report) for report in reports))
     invalid = sum(1 for report in reports if not report.valid)
     if invalid:
         fail(f"{invalid} of {len(reports)} pack file(s) invalid", EXIT_BAD_INPUT)
+
+
+def _report_document(report: Any) -> dict[str, Any]:
+    return {
+        "file": report.file,
+        "kind": report.kind,
+        "valid": report.valid,
+        "id": report.summary.id if report.summary else None,
+        "problems": [asdict(problem) for problem in report.problems],
+    }
+
+
+def _report_lines(report: Any) -> str:
+    if report.summary:
+        return f"{report.file}: ok ({report.kind} '{report.summary.id}' {report.summary.version})"
+    return "\n".join([f"{report.file}: {len(report.problems)} problem(s)", *(f"  {p}" for p in report.problems)])

@@ -12,7 +12,7 @@ from typing import Annotated, BinaryIO
 import typer
 
 from qtqms.kit.cli.context import use_case
-from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
+from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, Table, emit, fail
 
 app = typer.Typer(no_args_is_help=True, help="Evidence attached to any record: files kept by SHA-256, or URLs.")
 
@@ -85,11 +85,8 @@ def list_evidence(
 
     with use_case() as (uow, actor):
         found = service.list_evidence(uow, actor, subject_type=subject_type or None, subject_id=subject_id or None)
-    if as_json:
-        print_json([item.model_dump(mode="json") for item in found])
-        return
     columns = ["id", "record", "title", "kind", "file or URL", "valid", "current", "added by"]
-    print_table("Evidence", columns, [_row(item) for item in found])
+    emit(found, as_json, Table("Evidence", columns, [_row(item) for item in found]))
 
 
 @app.command("add")
@@ -106,11 +103,8 @@ def add(
     """Attach a file or a URL, with validity dates, to a record of the organisation."""
     item = attach((subject_type, subject_id), title=title, file=file, url=url, valid_from=valid_from,
                   valid_until=valid_until)  # fmt: skip
-    if as_json:
-        print_json(item.model_dump(mode="json"))
-        return
     stored = f" (sha256 {item.sha256})" if item.sha256 else ""
-    typer.echo(f"evidence {item.id} added to {item.subject_type} {item.subject_id}{stored}")
+    emit(item, as_json, f"evidence {item.id} added to {item.subject_type} {item.subject_id}{stored}")
 
 
 @app.command("show")
@@ -123,19 +117,21 @@ def show(
 
     with use_case() as (uow, actor):
         item = service.get_evidence(uow, actor, evidence_id)
-    if as_json:
-        print_json(item.model_dump(mode="json"))
-        return
-    typer.echo(f"evidence {item.id}: {item.title}")
-    typer.echo(f"  record:  {item.subject_type} {item.subject_id}")
     if item.kind == "file":
-        typer.echo(f"  file:    {item.filename}, {item.size} bytes, sha256 {item.sha256}")
+        kept = f"  file:    {item.filename}, {item.size} bytes, sha256 {item.sha256}"
     else:
-        typer.echo(f"  url:     {item.url}")
+        kept = f"  url:     {item.url}"
     currency = "current" if item.current else "not current"
-    typer.echo(f"  valid:   {item.valid_from} – {item.valid_until or 'no end'} ({currency})")
     added = f"{item.added_at:%Y-%m-%d %H:%M} UTC" if item.added_at else "?"
-    typer.echo(f"  added:   {added} by {item.added_by or 'unknown'}")
+    emit(
+        item,
+        as_json,
+        f"evidence {item.id}: {item.title}",
+        f"  record:  {item.subject_type} {item.subject_id}",
+        kept,
+        f"  valid:   {item.valid_from} – {item.valid_until or 'no end'} ({currency})",
+        f"  added:   {added} by {item.added_by or 'unknown'}",
+    )
 
 
 @app.command("download")
@@ -184,12 +180,12 @@ def verify(as_json: bool = JSON_OPTION) -> None:
     if report.bad:
         with use_case(write=True) as (uow, actor):
             service.record_failed_checks(uow, actor, report.bad)
-    if as_json:
-        print_json(report.model_dump(mode="json"))
-    elif not report.bad:
-        typer.echo(f"{report.checked} file(s) of {report.records} evidence record(s) match their recorded hash")
+    matched = f"{report.checked} file(s) of {report.records} evidence record(s) match their recorded hash"
+    emit(report, as_json, None if report.bad else matched)
     if report.bad:
         names = ", ".join(f"evidence {i}" for file in report.bad for i in file.evidence)
         details = [f"sha256 {f.sha256}: {f.problem} (evidence {', '.join(map(str, f.evidence))})" for f in report.bad]
+        # Not output but the exit status's message on stderr: under --json the document on stdout already holds
+        # each file's problem, so only the one line is repeated there.
         fail(f"{len(report.bad)} of {report.checked} file(s) fail their check: {names}", EXIT_CHECK_FAILED,
              [] if as_json else details)  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from qtqms.kit.cli.context import use_case
-from qtqms.kit.cli.output import EXIT_CHECK_FAILED, JSON_OPTION, Table, emit, print_json
+from qtqms.kit.cli.output import EXIT_CHECK_FAILED, JSON_OPTION, Table, emit
 
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit trail.")
 
@@ -81,11 +81,10 @@ def verify(as_json: bool = JSON_OPTION) -> None:
 
     with use_case() as (uow, who):
         result = service.verify(uow, who)
-    if as_json:
-        print_json(result.model_dump(mode="json"))
-    elif result.intact:
-        typer.echo(f"audit trail intact: {result.events_checked} events, head at {result.head_seq}")
+    if result.intact:
+        emit(result, as_json, f"audit trail intact: {result.events_checked} events, head at {result.head_seq}")
     else:
-        typer.echo(f"audit trail BROKEN at event {result.first_bad_seq}: {result.reason}", err=True)
-    if not result.intact:
+        # A broken chain is reported on stderr, so the human line is a function rather than a text for stdout.
+        broken = f"audit trail BROKEN at event {result.first_bad_seq}: {result.reason}"
+        emit(result, as_json, lambda: typer.echo(broken, err=True))
         raise typer.Exit(EXIT_CHECK_FAILED)

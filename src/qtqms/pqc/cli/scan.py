@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
+from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, Table, emit, fail, print_table
 from qtqms.pqc.cli.record import Target, record_findings
 
 if TYPE_CHECKING:
@@ -107,11 +107,12 @@ def scan(
 
         document = to_sarif(findings, assessments, pack.id if pack else None)
         sarif.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    if as_json:
-        print_json(_scan_document(findings, scanner, pack, day, assessments))
-    else:
-        _print_inventory(findings, assessments, pack)
-        _print_summary(scanner, scanner.matcher.name)
+    emit(
+        _scan_document(findings, scanner, pack, day, assessments),
+        as_json,
+        lambda: _print_inventory(findings, assessments, pack),
+        lambda: _print_summary(scanner, scanner.matcher.name),
+    )
     if record:
         assert product is not None
         target = Target(product, system or subject, policy, as_of_day(as_of), category)
@@ -273,11 +274,8 @@ def policy_list(as_json: bool = JSON_OPTION) -> None:
     from qtqms.pqc.packs import policies
 
     packs = [pack.summary() for pack in policies()]
-    if as_json:
-        print_json(packs)
-        return
     rows = [[p["id"], p["version"], p["verified_on"], p["title"]] for p in packs]
-    print_table("Policy packs", ["Id", "Version", "Verified on", "Title"], rows)
+    emit(packs, as_json, Table("Policy packs", ["Id", "Version", "Verified on", "Title"], rows))
 
 
 @policy_app.command("show")
@@ -286,19 +284,22 @@ def policy_show(pack_id: Annotated[str, typer.Argument(help="Pack id or path.")]
     from qtqms.pqc.packs import policy
 
     pack = policy(pack_id)
-    if as_json:
-        print_json({**pack.summary(), **{k: v for k, v in pack.data.items() if k not in {"id", "title", "version"}}})
-        return
-    typer.echo(f"{pack.title}\n  version {pack.version}; source: {pack.source}; verified on {pack.verified_on}")
-    for note in pack.data.get("notes", []):
-        typer.echo(f"  note: {note}")
-    for milestone in pack.data.get("milestones", []):
-        typer.echo(f"  {milestone['date']}: {milestone['label']}")
-    for name, category in pack.categories.items():
-        default = " (default)" if name == pack.data.get("default_category") else ""
-        typer.echo(f"  category {name}{default}: {category['label']}, disallowed from {category['disallowed_from']}")
+    document = {**pack.summary(), **{k: v for k, v in pack.data.items() if k not in {"id", "title", "version"}}}
     rows = [[r.id, _rule_outcome(r), r.label] for r in pack.rules]
-    print_table(f"Rules of {pack.id}", ["Rule", "Outcome", "Applies to"], rows)
+    emit(
+        document,
+        as_json,
+        f"{pack.title}\n  version {pack.version}; source: {pack.source}; verified on {pack.verified_on}",
+        *(f"  note: {note}" for note in pack.data.get("notes", [])),
+        *(f"  {milestone['date']}: {milestone['label']}" for milestone in pack.data.get("milestones", [])),
+        *(_category_line(pack, name, category) for name, category in pack.categories.items()),
+        Table(f"Rules of {pack.id}", ["Rule", "Outcome", "Applies to"], rows),
+    )
+
+
+def _category_line(pack: Any, name: str, category: dict[str, Any]) -> str:
+    default = " (default)" if name == pack.data.get("default_category") else ""
+    return f"  category {name}{default}: {category['label']}, disallowed from {category['disallowed_from']}"
 
 
 def _rule_outcome(rule: Any) -> str:
@@ -329,12 +330,12 @@ def policy_evaluate(
     pack, day, threshold = policy_arguments(policy, as_of, fail_on)
     findings = import_cbom(cbom_file)
     assessments = _assess(findings, pack, day, category)
-    if as_json:
-        print_json(_policy_result(pack, day, assessments))
-    else:
-        rows = [
-            [a.finding.label, f"{a.finding.path}:{a.finding.line}", _verdict_text(a), a.rule_id or "-"]
-            for a in assessments
-        ]
-        print_table(f"{pack.id} as of {day.isoformat()}", ["Asset", "Where", "Verdict", "Rule"], rows)
+    rows = [
+        [a.finding.label, f"{a.finding.path}:{a.finding.line}", _verdict_text(a), a.rule_id or "-"] for a in assessments
+    ]
+    emit(
+        _policy_result(pack, day, assessments),
+        as_json,
+        Table(f"{pack.id} as of {day.isoformat()}", ["Asset", "Where", "Verdict", "Rule"], rows),
+    )
     _check(assessments, pack, day, threshold)
