@@ -46,6 +46,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks

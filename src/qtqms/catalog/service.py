@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy import insert
@@ -61,7 +60,6 @@ from qtqms.models.catalog import (
 SOA_FRAMEWORKS = ("iso27001-2022", "iso42001-2023")
 CONTROL_SUBJECT = repo.CONTROL_SUBJECT
 ANNEX_ROOT = "A"
-REQUIREMENT_FIELDS = ("ref", "parent_ref", "kind", "label", "assessable", "description")
 
 
 # ---- packs in the database -------------------------------------------------------------------------------
@@ -82,14 +80,6 @@ def sync_shipped_packs(uow: UnitOfWork, actor: Actor | None = None) -> SyncRepor
     for pack in (*frameworks, *mapping_sets):
         _store(uow, pack, shipped=True, report=report)
     return report
-
-
-def import_pack_file(uow: UnitOfWork, actor: Actor, path: Path) -> SyncReport:
-    """Load a user's framework pack or mapping set (YAML); the same id and version again changes nothing."""
-    from qtqms.catalog.packs import load_file
-
-    authorize(actor, Permission.CATALOG_EDIT)
-    return import_pack(uow, actor, load_file(path))
 
 
 def import_pack(uow: UnitOfWork, actor: Actor, pack: Pack) -> SyncReport:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from qtqms.kernel.errors import ConfigurationError
@@ -54,10 +54,3 @@ def head_revision() -> str:
 
     with_config = _config(None)
     return ScriptDirectory.from_config(with_config).get_current_head()
-
-
-def is_initialised(engine: Engine) -> bool:
-    try:
-        return inspect(engine).has_table("alembic_version") and current_revision(engine) is not None
-    except OperationalError as error:
-        raise _unreachable(engine, error) from None

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event, insert, inspect, select, update
@@ -51,7 +50,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -250,9 +249,3 @@ def _changes(obj: AuditedMixin) -> tuple[dict[str, Any], dict[str, Any]] | None:
     if not after:
         return None
     return _visible(obj, before), _visible(obj, after)
-
-
-@contextmanager
-def open_uow(engine: Engine, *, write: bool = False, actor: Actor | None = None) -> Iterator[UnitOfWork]:
-    with UnitOfWork(engine, write=write, actor=actor) as uow:
-        yield uow

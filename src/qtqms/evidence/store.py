@@ -58,7 +58,7 @@ class Incoming:
     def __enter__(self) -> Incoming:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self._temporary.unlink(missing_ok=True)
 
     def keep(self) -> None:

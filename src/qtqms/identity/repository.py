@@ -47,10 +47,6 @@ def first_active_admin(session: Session) -> User | None:
     return session.scalar(stmt)
 
 
-def count_users(session: Session, organisation_id: int) -> int:
-    return session.scalar(select(func.count()).where(User.organisation_id == organisation_id)) or 0
-
-
 def recent_failures(session: Session, username: str, since: datetime) -> int:
     stmt = select(func.count()).where(
         LoginAttempt.username == username,

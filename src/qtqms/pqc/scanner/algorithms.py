@@ -275,12 +275,6 @@ _FAMILIES: dict[str, _Family] = {
 PROTOCOL_FAMILIES = {"TLS", "SSL", "DTLS", "SSH"}
 
 
-def normalise_curve(name: str) -> str | None:
-    """Canonical curve name for any common spelling (`secp256r1`, `prime256v1`, `P-256`, `nistp256`)."""
-    entry = _CURVES.get(re.sub(r"[-_ ]", "", name).lower())
-    return entry[0] if entry else None
-
-
 def hash_name(text: str) -> str | None:
     """Canonical hash name (`SHA-256`, `SHA3-384`, `MD5`) for common spellings (`sha256`, `SHA2_256`)."""
     compact = re.sub(r"[^A-Z0-9/]", "", text.upper())
