@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from qtqms.kit.cli.context import use_case
+from qtqms.kit.cli.options import day_option
 from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, Table, emit, fail
 
 app = typer.Typer(no_args_is_help=True, help="Framework packs, cross-framework mappings and OSCAL.")
@@ -289,7 +290,7 @@ def control_set(
     changes = {"title": title, "owner": owner, "status": status, "implementation": implementation}
     changes = {name: value for name, value in changes.items() if value is not None}
     if review_date:
-        changes["review_date"] = _date(review_date, "review-date")
+        changes["review_date"] = day_option(review_date, "review-date")
     data = ControlUpdate.model_validate(changes)
     with use_case(write=True) as (uow, actor):
         if changes:
@@ -317,15 +318,6 @@ def control_evidence(
     item = attach((CONTROL_SUBJECT, key), title=title, file=file, url=url, valid_from=valid_from,
                   valid_until=valid_until)  # fmt: skip
     typer.echo(f"evidence {item.id} added to {key}{' (sha256 ' + item.sha256 + ')' if item.sha256 else ''}")
-
-
-def _date(text: str, name: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--{name} '{text}': use YYYY-MM-DD")
 
 
 class SoaFormat(StrEnum):

@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack
-from datetime import date
 from pathlib import Path
 from typing import Annotated, BinaryIO
 
 import typer
 
 from qtqms.kit.cli.context import use_case
+from qtqms.kit.cli.options import day_option
 from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, Table, emit, fail
 
 app = typer.Typer(no_args_is_help=True, help="Evidence attached to any record: files kept by SHA-256, or URLs.")
 
 SUBJECT_TYPE_HELP = "Kind of record: control, requirement, risk or product."
 SUBJECT_ID_HELP = "The record's reference: CTL-KEYMGMT, 'iso27001-2022 A.8.24', R-0042, a product key."
-
-
-def _date(text: str, name: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--{name} '{text}': use YYYY-MM-DD")
 
 
 def _opened(stack: ExitStack, path: Path) -> BinaryIO:
@@ -54,7 +45,7 @@ def attach(subject: tuple[str, str], *, title: str, file: Path | None, url: str,
 
     if bool(file) == bool(url):
         fail("give either --file or --url")
-    dates = {"valid_from": _date(valid_from, "valid-from"), "valid_until": _date(valid_until, "valid-until")}
+    dates = {"valid_from": day_option(valid_from, "valid-from"), "valid_until": day_option(valid_until, "valid-until")}
     with ExitStack() as stack, use_case(write=True) as (uow, actor):
         if file is not None:
             return service.add_file(uow, actor, *subject, title=title, filename=file.name,
