@@ -17,13 +17,14 @@ from qtqms.org import service as org_service
 PASSWORD = "correct-horse-42-battery"
 
 
-def make_org(engine: Engine, name: str = "Test Quantum Ltd") -> Actor:
-    """An organisation with an admin whose password is PASSWORD; returns the admin actor."""
+def make_org(engine: Engine, name: str = "Test Quantum Ltd", *, admin_username: str = "admin") -> Actor:
+    """An organisation with an admin whose password is PASSWORD; returns the admin actor. Usernames are unique
+    across organisations, so a second organisation needs another `admin_username`."""
     with UnitOfWork(engine, write=True) as uow:
-        organisation, _ = org_service.initialise(uow, organisation_name=name, admin_username="admin")
-        admin = identity_service.local_actor(uow, "admin")
+        org_service.initialise(uow, organisation_name=name, admin_username=admin_username)
+        admin = identity_service.local_actor(uow, admin_username)
         uow.actor = admin
-        identity_service.set_password(uow, admin, "admin", PASSWORD)
+        identity_service.set_password(uow, admin, admin_username, PASSWORD)
         uow.commit()
     return admin
 

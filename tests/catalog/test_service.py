@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -16,8 +16,10 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from qtqms.models.catalog import CatalogRequirement, FrameworkVersion
 from tests.builders import query_counter
+from tests.conftest import FIXED_NOW
 
-TODAY = date.today()
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+TODAY = FIXED_NOW.date()
 
 
 def _count(db, model) -> int:

@@ -17,10 +17,11 @@ from qtqms.pqc.cbom import write_cbom
 from qtqms.pqc.scanner import scan
 from qtqms.pqc.schemas import TaskUpdate
 from tests.builders import record_pqc_scan
+from tests.conftest import FIXED_NOW
 from tests.pqc.conftest import DEMO_SOURCE
 
 CONTROLLER = DEMO_SOURCE / "controller"
-TODAY = date(2026, 11, 24)
+TODAY = FIXED_NOW.date()
 
 
 def read(team, actor, use_case, *args, **kwargs):
@@ -127,8 +128,7 @@ def test_the_replacement_table_suggests_hybrid_kem_for_key_exchange_and_ml_dsa_f
     assert replacements.suggest({**kex, "family": "AES", "primitive": "ae", "quantum_vulnerable": False}) is None
 
 
-def test_task_updates_are_audited_and_drive_progress_and_migration_years(team, monkeypatch):
-    monkeypatch.setattr(pqc, "today", lambda: TODAY)
+def test_task_updates_are_audited_and_drive_progress_and_migration_years(team, fixed_clock):
     record_pqc_scan(team.db, team.admin, "QKD-LINK", "ctl", CONTROLLER, as_of=TODAY)
     assert read(team, team.viewer, pqc.migration_years, "QKD-LINK") is None
     tasks = {t.asset_label: t for t in team.run(team.admin, pqc.plan_migration, "QKD-LINK", owner="emery")}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -27,9 +27,12 @@ from qtqms.risk.schemas import (
     TreatmentIn,
 )
 from tests.builders import PASSWORD, query_counter
+from tests.conftest import FIXED_NOW
 from tests.risk.conftest import new_risk
 
-SOON = date.today() + timedelta(days=30)
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+TODAY = FIXED_NOW.date()
+SOON = TODAY + timedelta(days=30)
 
 
 def counts(team) -> tuple[int, int]:
@@ -60,7 +63,7 @@ def test_a_new_risk_is_rated_under_its_domains_matrix_and_recorded_in_the_trail(
     assert risk.current.level_key == "high" and risk.current.tone == "bad"
     assert risk.assets == ["QKD-RX"] and risk.owner == "riley" and risk.created_by == "riley"
     assert risk.threat_title.startswith("Detector blinding")
-    assert risk.treat_by == date.today() + timedelta(days=180)
+    assert risk.treat_by == TODAY + timedelta(days=180)
     with team.db.connect() as connection:
         actions = connection.execute(text("SELECT action FROM audit_event WHERE entity_type = 'risk'")).scalars().all()
     assert "create" in actions
@@ -115,7 +118,7 @@ def test_treatment_needs_owned_actions_and_the_last_closure_reassesses_the_resid
         )
     actions = [
         ActionIn(title="Install a detector-blinding watchdog", owner="emery", due_date=SOON),
-        ActionIn(title="Monitor detector photocurrent", owner="emery", due_date=date.today() - timedelta(days=3)),
+        ActionIn(title="Monitor detector photocurrent", owner="emery", due_date=TODAY - timedelta(days=3)),
     ]
     team.run(
         team.owner, service.treat_risk, ref, TreatmentIn(option="modify", plan="Detect blinding light", actions=actions)
@@ -153,7 +156,7 @@ def test_acceptance_is_refused_to_the_proposer_to_roles_below_the_level_and_with
     with unchanged(team), pytest.raises(NotAuthenticated, match="not signed"):
         accept(team, team.owner2, low, password="wrong-password-1")
     with unchanged(team), pytest.raises(InvalidInput, match="beyond the review period"):
-        accept(team, team.owner2, low, expires_on=date.today() + timedelta(days=400))
+        accept(team, team.owner2, low, expires_on=TODAY + timedelta(days=400))
     accept(team, team.admin, high)
     assert read(team, team.viewer, service.get_risk, high).status == "accepted"
 
@@ -344,7 +347,7 @@ def mosca_setup(team, *, x=10, y=3):
 
 def test_mosca_computes_margin_and_deadline_per_scenario_and_raises_a_risk_when_exposed(team):
     report = mosca_setup(team, x=10, y=3)
-    year = date.today().year
+    year = TODAY.year
     system = report.data_classes[0].systems[0]
     points = {p.scenario: p for p in system.points}
     assert report.basis == "median" and set(points) == {"pessimistic", "median", "optimistic"}

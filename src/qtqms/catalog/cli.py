@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from qtqms.kernel import clock
 from qtqms.kit.cli.context import use_case
 from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
 
@@ -129,7 +130,7 @@ def import_(
 
         meta = {"id": pack_id, "title": title, "version": version, "publisher": publisher, "licence": licence}
         meta |= {"edition": edition or version, "source": source or f"imported from {file.name}"}
-        meta["verified_on"] = verified_on or date.today().isoformat()
+        meta["verified_on"] = verified_on or clock.today().isoformat()
         missing = [f"--{name}" for name in ("id", "title", "publisher", "licence") if not meta[name]]
         if missing:
             fail(f"importing a table needs {', '.join(missing)}", EXIT_BAD_INPUT)

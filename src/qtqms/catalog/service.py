@@ -41,8 +41,8 @@ from qtqms.catalog.schemas import (
 )
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
+from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.datapack import raise_problems
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from qtqms.kernel.rbac import Permission, authorize
@@ -186,7 +186,7 @@ def _add_edition(uow: UnitOfWork, pack: Pack, shipped: bool, version, older, chi
     info = pack.info
     version.version, version.title, version.publisher = info.version, info.title, info.publisher
     version.source, version.licence, version.verified_on = info.source, info.licence, info.verified_on
-    version.shipped, version.is_current, version.loaded_at = shipped, True, utcnow()
+    version.shipped, version.is_current, version.loaded_at = shipped, True, clock.now()
     uow.session.add(version)
     uow.session.flush()
     row_model, parent_column, rows = children
@@ -465,7 +465,7 @@ def _control_reads(uow: UnitOfWork, found: list[Control]) -> list[ControlRead]:
     ids = [c.id for c in found]
     links, evidence = repo.links_of(uow.session, ids), repo.evidence_of(uow.session, ids)
     owners = identity_service.usernames(uow, [c.owner_id for c in found])
-    today = utcnow().date()
+    today = clock.today()
     return [
         ControlRead(
             id=c.id,
@@ -495,7 +495,7 @@ def get_control(uow: UnitOfWork, actor: Actor, key: str) -> ControlRead:
 
 
 def _validity(valid_from: date | None, valid_until: date | None) -> date:
-    start = valid_from or utcnow().date()
+    start = valid_from or clock.today()
     if valid_until is not None and valid_until < start:
         raise InvalidInput("valid_until is before valid_from", [Problem("ends before it starts", "", "valid_until")])
     return start
@@ -510,7 +510,7 @@ def add_evidence_url(
                     valid_from=_validity(valid_from, valid_until), valid_until=valid_until)  # fmt: skip
     uow.session.add(item)
     uow.flush()
-    return _evidence_read(item, utcnow().date())
+    return _evidence_read(item, clock.today())
 
 
 def add_evidence_file(
@@ -535,7 +535,7 @@ def add_evidence_file(
                     valid_until=valid_until)  # fmt: skip
     uow.session.add(item)
     uow.flush()
-    return _evidence_read(item, utcnow().date())
+    return _evidence_read(item, clock.today())
 
 
 def evidence_file(uow: UnitOfWork, actor: Actor, evidence_id: int) -> tuple[Path, str]:
@@ -677,7 +677,7 @@ def _snapshot(uow: UnitOfWork, actor: Actor, only: str | None = None) -> _Snapsh
     ]
     packs = None if only is None else reaching(only, edges)
     excluded = repo.not_applicable(session, actor.organisation_id)
-    direct = repo.directly_met(session, actor.organisation_id, utcnow().date(), packs) - excluded
+    direct = repo.directly_met(session, actor.organisation_id, clock.today(), packs) - excluded
     return _Snapshot(versions, requirements, infer(direct, edges), excluded)
 
 

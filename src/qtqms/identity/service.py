@@ -12,9 +12,8 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.identity import domain
 from qtqms.identity import repository as repo
 from qtqms.identity.schemas import Me, SignatureCheck, TokenCreate, UserCreate, UserUpdate
-from qtqms.kernel import signing
+from qtqms.kernel import clock, signing
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, Problem, TooManyAttempts
 from qtqms.kernel.hashchain import canonical
 from qtqms.kernel.rbac import ROLE_PERMISSIONS, Permission, Role, authorize, parse_role
@@ -182,7 +181,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str, *, ip_address: s
     The outcome is returned rather than raised so the caller can commit the recorded attempt.
     """
     settings = get_settings()
-    now = utcnow()
+    now = clock.now()
     since = domain.window_start(now, settings.login_window_minutes)
     if domain.is_throttled(repo.recent_failures(uow.session, username, since), settings.login_max_failures):
         raise TooManyAttempts(
@@ -203,7 +202,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str, *, ip_address: s
 
 def start_session(uow: UnitOfWork, user: User, *, ip_address: str = "") -> str:
     """Open a server-side session and return the raw cookie token (only its hash is stored)."""
-    now = utcnow()
+    now = clock.now()
     raw = domain.new_secret_token()
     uow.session.add(
         WebSession(
@@ -225,7 +224,7 @@ def resolve_session(uow: UnitOfWork, raw_token: str) -> Actor | None:
     if found is None:
         return None
     web_session, user, demo = found
-    now = utcnow()
+    now = clock.now()
     if web_session.expires_at <= now or user.disabled:
         return None
     return actor_of(user, demo=demo)
@@ -244,7 +243,7 @@ def end_session(uow: UnitOfWork, raw_token: str) -> None:
 def create_token(uow: UnitOfWork, actor: Actor, data: TokenCreate) -> tuple[ApiToken, str]:
     """Create an API token for the actor; the secret is returned once and stored hashed."""
     authorize(actor, Permission.OWN_TOKENS)
-    now = utcnow()
+    now = clock.now()
     raw = domain.new_secret_token(domain.TOKEN_PREFIX)
     token = ApiToken(
         user_id=actor.user_id,
@@ -275,7 +274,7 @@ def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> ApiToken:
         authorize(actor, Permission.USER_ADMIN)
     if token.revoked_at is not None:
         raise Conflict(f"token {token_id} is already revoked")
-    token.revoked_at = utcnow()
+    token.revoked_at = clock.now()
     uow.flush()
     return token
 
@@ -286,7 +285,7 @@ def resolve_token(uow: UnitOfWork, raw_token: str) -> Actor:
     if found is None:
         raise NotAuthenticated("unknown API token")
     token, user, demo = found
-    now = utcnow()
+    now = clock.now()
     if token.revoked_at is not None:
         raise NotAuthenticated(f"API token '{token.name}' was revoked")
     if token.expires_at is not None and token.expires_at <= now:
@@ -322,7 +321,7 @@ def _signing_key(uow: UnitOfWork, user: User, server_secret: str) -> SigningKey:
         pair = signing.generate_keypair(server_secret)
         key = SigningKey(
             user_id=user.id,
-            created_at=utcnow(),
+            created_at=clock.now(),
             ed25519_public=pair.ed25519_public,
             mldsa_public=pair.mldsa_public,
             sealed_private=pair.sealed_private,
@@ -355,7 +354,7 @@ def sign_record(
         raise NotAuthenticated("password does not match: not signed")
     server_secret = secret_key(get_settings())
     key = _signing_key(uow, user, server_secret)
-    signed_at = utcnow()
+    signed_at = clock.now()
     manifest = canonical(
         {
             "signer_id": user.id,

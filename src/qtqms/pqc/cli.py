@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from qtqms.kernel import clock
 from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, fail, print_json, print_table
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ def _policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None
     if fail_on is not None and policy is None:
         fail("--fail-on needs --policy: without a policy nothing can be judged compliant", EXIT_BAD_INPUT)
     pack = load_pack(policy) if policy else None
-    return pack, _day(as_of) or date.today(), Verdict(fail_on) if fail_on else None
+    return pack, _day(as_of) or clock.today(), Verdict(fail_on) if fail_on else None
 
 
 def _day(as_of: str | None) -> date | None:

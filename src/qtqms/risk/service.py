@@ -16,9 +16,8 @@ from qtqms.catalog import service as catalog_service
 from qtqms.catalog.schemas import ControlRead
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
-from qtqms.kernel import hashchain
+from qtqms.kernel import clock, hashchain
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.models.catalog import Control
@@ -94,10 +93,6 @@ ACCEPTANCE_MEANING = "risk acceptance"
 PLAN_SOURCE = "pqc-plan:"  # the source of a y set by a product's PQC migration plan, e.g. 'pqc-plan:QKD-LINK'
 MAX_PAGE = 200
 COUNT_CAP = 1000  # the register says "1,000+" rather than count every matching row
-
-
-def _today() -> date:
-    return utcnow().date()
 
 
 def _invalid(message: str, field: str) -> InvalidInput:
@@ -428,7 +423,7 @@ def _refresh_mosca(uow: UnitOfWork, actor: Actor) -> None:
 
     Runs as a consequence of a change its caller authorised (a new x, y, exposure or basis scenario)."""
     basis = _basis(uow, actor)
-    as_of_year = _today().year
+    as_of_year = clock.today().year
     for exposure, data_class, asset, risk in repo.exposures(uow.session, actor.organisation_id):
         points = _points(data_class, asset, as_of_year)
         basis_point = next((p for p in points if p.scenario == basis), None)
@@ -497,7 +492,7 @@ def _update_hndl_risk(
 def mosca_report(uow: UnitOfWork, actor: Actor, *, as_of: date | None = None) -> MoscaReport:
     """Per data class and protecting system, x, y, z, margin and deadline under every CRQC scenario."""
     authorize(actor, Permission.READ)
-    as_of = as_of or _today()
+    as_of = as_of or clock.today()
     scenarios = packs.shipped().crqc
     classes: dict[int, MoscaDataClassRead] = {
         d.id: MoscaDataClassRead(key=d.key, name=d.name, x=d.shelf_life_years, sensitivity=d.sensitivity, systems=[])
@@ -740,7 +735,7 @@ def _rate(
     for kind, rating in ratings.items():
         _set_rating(risk, matrix, kind, rating)
     repo.move_heat(uow.session, risk.organisation_id, before, _heat_keys(risk))
-    now = utcnow()
+    now = clock.now()
     risk.assessed_by_id = actor.user_id or None
     risk.assessed_at = now
     uow.session.add(
@@ -782,7 +777,7 @@ def _next_review(risk: Risk) -> date | None:
 
 
 def _invalidate_acceptances(uow: UnitOfWork, risk: Risk, state: RiskState) -> None:
-    now = utcnow()
+    now = clock.now()
     for acceptance in repo.standing_acceptances(uow.session, risk.id):
         changes = "; ".join(domain.material_changes(acceptance.state, state.as_dict()))
         acceptance.invalidated_at = now
@@ -845,7 +840,7 @@ def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClos
     matrix = packs.shipped().matrix(risk.matrix_id)
     ratings = _checked_ratings(matrix, {"residual": data.residual}) if data.residual else {}
     action.status = ActionStatus.DONE.value
-    action.closed_at = utcnow()
+    action.closed_at = clock.now()
     action.closed_by_id = actor.user_id or None
     action.note = data.note
     if ratings:
@@ -859,7 +854,7 @@ def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClos
 def treatment_plan(uow: UnitOfWork, actor: Actor, *, overdue_only: bool = False, limit: int = 200) -> list[ActionRead]:
     """Open treatment actions, earliest due first, overdue ones marked."""
     authorize(actor, Permission.READ)
-    today = _today()
+    today = clock.today()
     rows = repo.open_actions(
         uow.session, actor.organisation_id, overdue_before=today if overdue_only else None, limit=min(limit, 1000)
     )
@@ -892,7 +887,7 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
             f"{in_force.id}@{in_force.version}: re-assess it before accepting it"
         )
     state = _state(uow, risk)
-    today = _today()
+    today = clock.today()
     expires_on = data.expires_on or domain.default_expiry(in_force, state, today)
     refusal = domain.acceptance_refusal(
         in_force,
@@ -917,7 +912,7 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
         entity_id=str(risk.id),
         content_hash=state_hash,
     )
-    now = utcnow()
+    now = clock.now()
     for previous in repo.standing_acceptances(uow.session, risk.id):
         previous.invalidated_at = now
         previous.invalidated_reason = "superseded by a later acceptance"
@@ -1015,7 +1010,7 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
         + [a.owner_id for a in actions]
         + [a.accepted_by_id for a in acceptances],
     )
-    today = _today()
+    today = clock.today()
     in_force = matrix_for(uow, actor, risk.domain)
     threat = packs.shipped().threat(risk.threat_ref) if risk.threat_ref else None
     return RiskRead(
@@ -1211,7 +1206,7 @@ def register(
     found = repo.register_page(
         uow.session, actor.organisation_id, where, sort=sort, descending=descending, after=after, limit=limit + 1
     )
-    today = _today()
+    today = clock.today()
     rows = [_row(found_row, today) for found_row in found[:limit]]
     next_cursor = None
     if len(found) > limit:
@@ -1271,7 +1266,7 @@ def export_rows(uow: UnitOfWork, actor: Actor, *, sort: str = "ref", descending:
     if sort not in repo.SORT_COLUMNS:
         raise _invalid(f"unknown sort '{sort}'", "sort")
     where = _register_filter(uow, actor, **{k: filters.get(k) for k in _FILTER_NAMES})
-    today = _today()
+    today = clock.today()
     yield list(EXPORT_COLUMNS)
     for found in repo.register_stream(uow.session, actor.organisation_id, where, sort=sort, descending=descending):
         row = _row(found, today)

@@ -76,8 +76,9 @@ def activity(uow: UnitOfWork, actor: Actor, *, days: int = 7) -> dict[str, int]:
     """How many events the trail holds and how many were recorded in the last `days` days."""
     from datetime import timedelta
 
-    from qtqms.kernel.clock import utcnow
+    from qtqms.kernel import clock
 
     authorize(actor, Permission.TRAIL_READ)
     head = repo.head(uow.session)
-    return {"total": head[0] if head else 0, "recent": repo.count_since(uow.session, utcnow() - timedelta(days=days))}
+    since = clock.now() - timedelta(days=days)
+    return {"total": head[0] if head else 0, "recent": repo.count_since(uow.session, since)}
