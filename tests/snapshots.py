@@ -1,8 +1,8 @@
 """Database states built once per test session and put back before each test that asks for one.
 
 Building a world through the services (an organisation, its users, the shipped catalogue, the demo company)
-costs from half a second to several seconds; putting a saved copy back costs milliseconds on SQLite (a file copy)
-and a fraction of a second on PostgreSQL (a database made from a template). Each state is built by an ordinary
+costs from a tenth of a second to several seconds; putting a saved copy back costs milliseconds (SQLite: a copy of
+the database file; PostgreSQL: the rows copied back from a schema holding them). Each state is built by an ordinary
 builder function the first time a test needs it, saved, and restored for every later test; what the builder
 returned (the actors, the demo credentials) is kept with it, which is sound because a restored database has the
 same ids.
@@ -16,12 +16,15 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine, text
 
+import qtqms.db.audit  # noqa: F401  with the models, every table on Base.metadata
+import qtqms.models  # noqa: F401
+from qtqms.db.base import Base
 from qtqms.kernel import clock
 
 T = TypeVar("T")
@@ -92,39 +95,55 @@ class _SqliteStore:
 
 
 class _PostgresStore:
+    """Each saved state is a schema of the test database holding a copy of every table that has rows, and the
+    sequences' positions. Restoring deletes every row and copies the saved ones back, all inside the server:
+    about 15 ms for a small world and 25 ms with the catalogue loaded, where making a whole database from a
+    template (CREATE DATABASE ... TEMPLATE) took 150-400 ms, more than building a small world again."""
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._database = engine.url.database
-        assert self._database and re.fullmatch(r"\w+", self._database), self._database
-        self._server = create_engine(
-            engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
-        )
-        self._saved: set[str] = set()
-
-    def _name(self, state: str) -> str:
-        return self._database + "_" + re.sub(r"\W", "_", state)
-
-    def _copy(self, source: str, target: str) -> None:
-        self._engine.dispose()
-        with self._server.connect() as server:
-            server.execute(text(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)"))
-            # A template must have no other session; a connection a test leaked would make this fail.
-            server.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :source"),
-                {"source": source},
-            )
-            server.execute(text(f"CREATE DATABASE {target} TEMPLATE {source}"))
+        self._tables = Base.metadata.sorted_tables  # parents first
+        self._saved: dict[str, _SavedState] = {}
+        with engine.begin() as connection:
+            for schema in connection.scalars(text(f"SELECT nspname FROM pg_namespace WHERE nspname LIKE '{_PREFIX}%'")):
+                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
     def save(self, name: str) -> None:
-        self._copy(self._database, self._name(name))
-        self._saved.add(name)
+        schema = _PREFIX + re.sub(r"\W", "_", name)
+        with self._engine.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+            kept = [t.name for t in self._tables if connection.scalar(text(f"SELECT EXISTS (SELECT FROM {t.name})"))]
+            for table in kept:
+                connection.execute(text(f"CREATE TABLE {schema}.{table} AS TABLE public.{table}"))
+            sequences = connection.execute(
+                text(
+                    "SELECT sequencename, coalesce(last_value, 1), last_value IS NOT NULL FROM pg_sequences"
+                    " WHERE schemaname = 'public'"
+                )
+            ).all()
+        self._saved[name] = _SavedState(schema, kept, [tuple(row) for row in sequences])
 
     def restore(self, name: str) -> None:
-        self._copy(self._name(name), self._database)
+        saved = self._saved[name]
+        with self._engine.begin() as connection:
+            for table in reversed(self._tables):
+                connection.execute(text(f"DELETE FROM {table.name}"))
+            for table in saved.tables:
+                connection.execute(text(f"INSERT INTO {table} SELECT * FROM {saved.schema}.{table}"))
+            positions = ", ".join(f"setval('{seq}', {value}, {called})" for seq, value, called in saved.sequences)
+            connection.execute(text(f"SELECT {positions}"))
 
     def close(self) -> None:
-        self._engine.dispose()
-        with self._server.connect() as server:
-            for name in self._saved:
-                server.execute(text(f"DROP DATABASE IF EXISTS {self._name(name)} WITH (FORCE)"))
-        self._server.dispose()
+        with self._engine.begin() as connection:
+            for saved in self._saved.values():
+                connection.execute(text(f"DROP SCHEMA {saved.schema} CASCADE"))
+
+
+_PREFIX = "snapshot_"
+
+
+@dataclass(frozen=True)
+class _SavedState:
+    schema: str
+    tables: list[str]  # those that had rows, parents first
+    sequences: list[tuple[str, int, bool]]  # name, position, whether the position was used
