@@ -46,12 +46,14 @@ from tests.world import World, build_demo, build_world  # noqa: E402
 FIXED_NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
 
-def _recreate_worker_database() -> None:
+def _worker_database(*, create: bool) -> None:
+    """Drop this xdist worker's own PostgreSQL database, then make it afresh if `create`."""
     url = make_url(PG_URL)
     server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with server.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {url.database} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {url.database}"))
+        if create:
+            connection.execute(text(f"CREATE DATABASE {url.database}"))
     server.dispose()
 
 
@@ -67,11 +69,13 @@ def _reset_schema(engine: Engine) -> None:
 def engine() -> Iterator[Engine]:
     reset_settings()
     if IS_PG and _WORKER:
-        _recreate_worker_database()
+        _worker_database(create=True)
     engine = engine_for(get_settings())
     _reset_schema(engine)
     yield engine
     engine.dispose()
+    if IS_PG and _WORKER:
+        _worker_database(create=False)
 
 
 @pytest.fixture(scope="session")
