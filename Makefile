@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 export QTQMS_HOST ?= 127.0.0.1
 export QTQMS_PORT ?= 8000
 
-.PHONY: install install-dev run test test-sqlite test-pg lint bench clean
+.PHONY: install install-dev run test test-fast test-sqlite test-pg lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(DEV_STAMP)
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$QTQMS_TEST_PG_URL" ]; then $(MAKE) --no-print-directory test-pg; \
 	else echo "QTQMS_TEST_PG_URL is not set: PostgreSQL pass skipped (.ci/run sets it)"; fi
+
+# The inner loop: every test but the browser ones, on SQLite, one pytest-xdist worker per core.
+test-fast: $(DEV_STAMP)
+	env -u QTQMS_TEST_PG_URL $(BIN)/pytest -m "not e2e" -n auto $(PYTEST_ARGS)
 
 test-sqlite: $(DEV_STAMP)
 	env -u QTQMS_TEST_PG_URL $(BIN)/pytest $(PYTEST_ARGS)

@@ -9,7 +9,7 @@ SQLite always (a temporary file); PostgreSQL too when QTQMS_BENCH_PG_URL names a
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from benchmarks.common import each_backend, fresh_schema, machine, report, timed
 
@@ -64,13 +64,13 @@ def _load(engine, admin) -> None:
     """Bulk insert straight into the tables: benchmark data, so it bypasses the audit trail on purpose."""
     from sqlalchemy import text
 
-    from qtqms.kernel.clock import utcnow
+    from qtqms.kernel import clock
     from qtqms.models.catalog import Control, ControlRequirement
     from qtqms.models.evidence import Evidence
 
     rng = random.Random(42)
     keys = _requirement_keys(engine)
-    now, today = utcnow(), date.today()
+    now, today = clock.now(), clock.today()
     org, owner = admin.organisation_id, admin.user_id
     controls = [
         {

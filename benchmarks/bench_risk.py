@@ -48,14 +48,14 @@ def _organisation(engine) -> tuple[int, list[int]]:
 
 def _rows(organisation_id: int, owners: list[int]):
     """Synthetic risks spread over domains, statuses and every cell of the 5x5 matrix (fixed seed)."""
-    from qtqms.kernel.clock import utcnow
+    from qtqms.kernel import clock
     from qtqms.risk import packs
 
     matrix = packs.shipped().matrix(packs.DEFAULT_MATRIX)
     rng = random.Random(42)
     domains = ("security", "ai", "quality", "elspi", "compliance")
     statuses = ("identified", "assessed", "treating", "treated", "accepted")
-    now = utcnow()
+    now = clock.now()
     for number in range(1, RISKS + 1):
         il, ii = rng.randint(1, 5), rng.randint(1, 5)
         cl, ci = max(1, il - rng.randint(0, 2)), ii

@@ -40,14 +40,8 @@ CATALOG_BODIES = {
 
 
 def catalog_path(path: str, client, admin_token: str, index: int) -> str:
-    """`path` with its placeholders filled (and the shipped packs loaded); a fresh control for control routes."""
-    from qtqms.catalog import service
-    from qtqms.db.runtime import get_engine
-    from qtqms.db.uow import UnitOfWork
-
-    with UnitOfWork(get_engine(), write=True) as uow:
-        service.sync_shipped_packs(uow)
-        uow.commit()
+    """`path` with its placeholders filled (the matrix's world has the shipped packs); a fresh control for control
+    routes."""
     admin = {"Authorization": f"Bearer {admin_token}"}
     if "{key}" in path or "{evidence_id}" in path:
         body = {"key": f"CTL-T{index}", "title": "Target", "owner": "admin"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,8 +17,10 @@ from qtqms.evidence import service as evidence_service
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from qtqms.models.catalog import CatalogRequirement, FrameworkVersion
 from tests.builders import query_counter
+from tests.conftest import FIXED_NOW
 
-TODAY = date.today()
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+TODAY = FIXED_NOW.date()
 
 
 def _count(db, model) -> int:

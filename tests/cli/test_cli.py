@@ -54,11 +54,9 @@ def test_init_demo_then_again_is_refused_unless_if_needed(db):
     assert sorted(p["technology"] for p in scope["products"]) == ["communication", "computing", "sensing"]
 
 
-def test_demo_passwords_are_generated_not_fixed(db):
+def test_demo_passwords_are_generated_not_fixed(db, snapshots):
     first = runner.invoke(app, ["init", "--demo"]).output
-    from tests.conftest import empty_database
-
-    empty_database(db)
+    snapshots.empty()
     second = runner.invoke(app, ["init", "--demo"]).output
     password = [line for line in first.splitlines() if "admin password" in line]
     assert password and password != [line for line in second.splitlines() if "admin password" in line]

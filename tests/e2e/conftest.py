@@ -11,12 +11,7 @@ import time
 import pytest
 import uvicorn
 
-from qtqms.app.demo import service as demo_service
 from qtqms.app.web import create_app
-from qtqms.db.uow import UnitOfWork
-from qtqms.identity import service as identity_service
-from tests.builders import PASSWORD
-from tests.conftest import empty_database
 
 
 def pytest_collection_modifyitems(items):
@@ -48,14 +43,6 @@ def live_server(engine):
 
 
 @pytest.fixture
-def demo(engine, live_server):
-    """The demo company, with every demo user's password set to PASSWORD so tests can log in as any role."""
-    empty_database(engine)
-    with UnitOfWork(engine, write=True) as uow:
-        credentials = demo_service.build_demo(uow)
-        admin = identity_service.local_actor(uow, credentials.admin_username)
-        uow.actor = admin
-        for username, _role, _name in demo_service.DEMO_USERS:
-            identity_service.set_password(uow, admin, username, PASSWORD)
-        uow.commit()
-    return credentials
+def demo(demo, live_server):
+    """The demo company (tests/conftest.py), served by the live server."""
+    return demo

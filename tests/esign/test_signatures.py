@@ -12,7 +12,7 @@ from sqlalchemy import text
 from qtqms.db.uow import UnitOfWork
 from qtqms.esign import service
 from qtqms.esign.domain import Finding, Meaning, Subject, state_hash
-from qtqms.kernel.clock import utcnow
+from qtqms.kernel import clock
 from qtqms.kernel.errors import NotAuthenticated, NotFound, TooManyAttempts
 from tests.builders import PASSWORD, api_token, make_org
 
@@ -36,7 +36,7 @@ def test_signing_needs_the_password_and_binds_signer_meaning_subject_time_expiry
     admin = make_org(db)
     with pytest.raises(NotAuthenticated, match="password does not match: not signed"):
         sign(db, admin, password="wrong-password-1")
-    expires = utcnow().date() + timedelta(days=30)
+    expires = clock.today() + timedelta(days=30)
     signature = sign(db, admin, expires_on=expires)
     assert check(db, admin, signature.id).valid and check(db, admin, signature.id).reason == "signature verified"
     with db.connect() as connection:
@@ -66,7 +66,7 @@ def test_any_change_to_the_state_invalidates_the_signature_naming_the_fields(db)
 
 def test_a_signature_past_its_expiry_says_when_it_expired(db):
     admin = make_org(db)
-    yesterday = utcnow().date() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     result = check(db, admin, sign(db, admin, expires_on=yesterday).id)
     assert result.finding is Finding.EXPIRED and result.reason == f"signature expired on {yesterday}"
 

@@ -13,7 +13,7 @@ from qtqms.catalog.schemas import ControlCreate, ControlUpdate, RequirementRef
 from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.evidence import service, store
-from qtqms.kernel.clock import utcnow
+from qtqms.kernel import clock
 from qtqms.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from qtqms.kit import subjects
 from qtqms.kit.slices import Slice
@@ -43,7 +43,7 @@ def test_evidence_attaches_to_a_control_a_requirement_a_risk_and_a_product_by_th
         desk.run(desk.engineer, service.add_file, "requirement", "iso27001-2022  A.8.24", title="Key policy",
                  filename="policy.pdf", content=b"%PDF policy"),
         desk.run(desk.engineer, service.add_url, "risk", risk.lower().replace("-000", "-"), title="Blinding test",
-                 url="https://example.org/t", valid_until=utcnow().date() + timedelta(days=30)),
+                 url="https://example.org/t", valid_until=clock.today() + timedelta(days=30)),
         desk.run(desk.engineer, service.add_file, "product", "QKD-LINK", title="", filename="C:\\lab\\qber.csv",
                  content=b"qber,0.02"),
     ]  # fmt: skip
@@ -86,7 +86,7 @@ def _nothing_written(desk, before: set, call, error, field: str) -> None:
 
 def test_bad_input_is_refused_naming_the_field_and_leaves_no_row_and_no_file(desk):
     before = store_files()
-    today = utcnow().date()
+    today = clock.today()
     file = {"title": "Scan", "filename": "scan.txt", "content": b"fresh bytes for a refused upload"}
     cases = [
         ((service.add_file, "control", "CTL-KEYS", {**file, "content": b"x" * (store.MAX_BYTES + 1)}),
@@ -105,7 +105,7 @@ def test_bad_input_is_refused_naming_the_field_and_leaves_no_row_and_no_file(des
 
 
 def test_every_problem_of_one_input_is_named_at_once(desk):
-    today = utcnow().date()
+    today = clock.today()
     with pytest.raises(InvalidInput) as raised:
         desk.run(desk.engineer, service.add_url, "control", "CTL-KEYS", title=" ", url="ftp://x",
                  valid_from=today, valid_until=today - timedelta(days=1))  # fmt: skip

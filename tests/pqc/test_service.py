@@ -17,15 +17,11 @@ from qtqms.pqc.packs import replacements
 from qtqms.pqc.scanner import scan, write_cbom
 from qtqms.pqc.schemas import TaskUpdate
 from tests.builders import record_pqc_scan
+from tests.conftest import FIXED_NOW
 from tests.pqc.conftest import DEMO_SOURCE
 
 CONTROLLER = DEMO_SOURCE / "controller"
-TODAY = date(2026, 11, 24)
-
-
-def read(team, actor, use_case, *args, **kwargs):
-    with UnitOfWork(team.db, actor=actor) as uow:
-        return use_case(uow, actor, *args, **kwargs)
+TODAY = FIXED_NOW.date()
 
 
 def trail(team, entity_type: str) -> list[tuple[str, dict | None]]:
@@ -66,23 +62,23 @@ def test_the_diff_names_assets_added_removed_and_judged_differently(team):
     second = record_pqc_scan(team.db, team.admin, "QKD-LINK", "ctl", CONTROLLER, as_of=TODAY)
     later = record_pqc_scan(team.db, team.admin, "QKD-LINK", "ctl", CONTROLLER / "key_transport.py",
                             as_of=date(2036, 6, 1))  # fmt: skip
-    grown = read(team, team.viewer, pqc.diff_scan, second.id)
+    grown = team.read(team.viewer, pqc.diff_scan, second.id)
     assert grown.older.id == first.id
     assert {c.label for c in grown.added} == {"EC-P-256", "ECDSA-P-256", "HMAC-SHA-256", "ML-DSA-65", "SHA-1"}
     assert grown.removed == [] and grown.changed == []
-    shrunk = read(team, team.viewer, pqc.diff_scan, later.id)
+    shrunk = team.read(team.viewer, pqc.diff_scan, later.id)
     assert {c.label for c in shrunk.removed} == {c.label for c in grown.added}
     assert [(c.label, c.before, c.after) for c in shrunk.changed] == [("RSA-2048", "deprecated", "disallowed")]
-    against_first = read(team, team.viewer, pqc.diff_scan, later.id, first.id)
+    against_first = team.read(team.viewer, pqc.diff_scan, later.id, first.id)
     assert [c.label for c in against_first.changed] == ["RSA-2048"] and not against_first.added
-    assert read(team, team.viewer, pqc.diff_scan, first.id).older is None
+    assert team.read(team.viewer, pqc.diff_scan, first.id).older is None
 
 
 def test_a_diff_against_another_systems_scan_is_refused(team):
     one = record_pqc_scan(team.db, team.admin, "QKD-LINK", "a", CONTROLLER)
     other = record_pqc_scan(team.db, team.admin, "QKD-LINK", "b", CONTROLLER)
     with pytest.raises(InvalidInput, match="another system"):
-        read(team, team.viewer, pqc.diff_scan, other.id, one.id)
+        team.read(team.viewer, pqc.diff_scan, other.id, one.id)
 
 
 def test_the_inventory_is_the_latest_scan_of_each_system_of_the_product(team):
@@ -90,17 +86,17 @@ def test_the_inventory_is_the_latest_scan_of_each_system_of_the_product(team):
     record_pqc_scan(team.db, team.admin, "QKD-LINK", "ctl", CONTROLLER)
     record_pqc_scan(team.db, team.admin, "QKD-LINK", "fw", DEMO_SOURCE / "firmware")
     record_pqc_scan(team.db, team.admin, "GRAV-1", "ctl", DEMO_SOURCE / "console")
-    inventory = read(team, team.viewer, pqc.get_inventory, "QKD-LINK")
+    inventory = team.read(team.viewer, pqc.get_inventory, "QKD-LINK")
     assert {s.system for s in inventory.scans} == {"ctl", "fw"}
     assert {r.system for r in inventory.rows} == {"ctl", "fw"}
     assert "SHA-1" in {r.label for r in inventory.rows if r.system == "ctl"}
-    assert [s.system for s in read(team, team.viewer, pqc.list_scans, "QKD-LINK", "ctl")] == ["ctl", "ctl"]
+    assert [s.system for s in team.read(team.viewer, pqc.list_scans, "QKD-LINK", "ctl")] == ["ctl", "ctl"]
 
 
 def test_planning_creates_one_task_per_asset_the_policy_does_not_allow_and_only_once(team):
     record_pqc_scan(team.db, team.admin, "QKD-LINK", "ctl", CONTROLLER)
     tasks = team.run(team.engineer, pqc.plan_migration, "QKD-LINK")
-    inventory = read(team, team.viewer, pqc.get_inventory, "QKD-LINK")
+    inventory = team.read(team.viewer, pqc.get_inventory, "QKD-LINK")
     needing = {r.label for r in inventory.rows if r.verdict != "allowed"}
     assert {t.asset_label for t in tasks} == needing == {"EC-P-256", "ECDSA-P-256", "RSA-2048", "SHA-1"}
     by_asset = {t.asset_label: t for t in tasks}
@@ -110,7 +106,7 @@ def test_planning_creates_one_task_per_asset_the_policy_does_not_allow_and_only_
     assert all(t.owner == "emery" and t.status == "open" for t in tasks)
     assert "qtqms-replacements@" in by_asset["RSA-2048"].rationale
     assert team.run(team.engineer, pqc.plan_migration, "QKD-LINK") == []
-    assert {r.task_status for r in read(team, team.viewer, pqc.get_inventory, "QKD-LINK").rows} == {None, "open"}
+    assert {r.task_status for r in team.read(team.viewer, pqc.get_inventory, "QKD-LINK").rows} == {None, "open"}
     with pytest.raises(PermissionDenied):
         team.run(team.viewer, pqc.plan_migration, "QKD-LINK")
     with pytest.raises(InvalidInput, match="no active user 'ghost'"):
@@ -127,30 +123,27 @@ def test_the_replacement_table_suggests_hybrid_kem_for_key_exchange_and_ml_dsa_f
     assert replacements().suggest({**kex, "family": "AES", "primitive": "ae", "quantum_vulnerable": False}) is None
 
 
-def test_task_updates_are_audited_and_drive_progress_and_migration_years(team, monkeypatch):
-    monkeypatch.setattr(pqc, "today", lambda: TODAY)
+def test_task_updates_are_audited_and_drive_progress_and_migration_years(team, fixed_clock):
     record_pqc_scan(team.db, team.admin, "QKD-LINK", "ctl", CONTROLLER, as_of=TODAY)
-    assert read(team, team.viewer, pqc.migration_years, "QKD-LINK") is None
+    assert team.read(team.viewer, pqc.migration_years, "QKD-LINK") is None
     tasks = {t.asset_label: t for t in team.run(team.admin, pqc.plan_migration, "QKD-LINK", owner="emery")}
-    years = read(team, team.viewer, pqc.migration_years, "QKD-LINK")
+    years = team.read(team.viewer, pqc.migration_years, "QKD-LINK")
     assert years == round((date(2036, 1, 1) - TODAY).days / 365.25, 2)
     for label in ("EC-P-256", "ECDSA-P-256", "RSA-2048"):
         team.run(team.engineer, pqc.update_task, tasks[label].id, TaskUpdate(status="done"))
     sha1 = tasks["SHA-1"].id
-    assert read(team, team.viewer, pqc.migration_years, "QKD-LINK") == round(
-        (date(2031, 1, 1) - TODAY).days / 365.25, 2
-    )
+    assert team.read(team.viewer, pqc.migration_years, "QKD-LINK") == round((date(2031, 1, 1) - TODAY).days / 365.25, 2)
     overdue = team.run(team.engineer, pqc.update_task, sha1, TaskUpdate(deadline=TODAY - timedelta(days=1),
                                                                         effort_days=44, owner="admin"))  # fmt: skip
     assert overdue.overdue and overdue.owner == "admin"
-    assert read(team, team.viewer, pqc.migration_years, "QKD-LINK") == 0.2  # 44 of 220 working days left
-    progress = read(team, team.viewer, pqc.get_progress, "QKD-LINK")
+    assert team.read(team.viewer, pqc.migration_years, "QKD-LINK") == 0.2  # 44 of 220 working days left
+    progress = team.read(team.viewer, pqc.get_progress, "QKD-LINK")
     assert (progress.total, progress.done, progress.open, progress.overdue, progress.percent) == (4, 3, 1, 1, 75)
     team.run(team.engineer, pqc.update_task, sha1, TaskUpdate(status="done"))
-    assert read(team, team.viewer, pqc.migration_years, "QKD-LINK") == 0.0
+    assert team.read(team.viewer, pqc.migration_years, "QKD-LINK") == 0.0
     updates = [after for action, after in trail(team, "pqc_task") if action == "update"]
     assert len(updates) == 5 and updates[-1] == {"status": "done"}
-    assert {p.product: p.percent for p in read(team, team.viewer, pqc.list_progress)} == {"GRAV-1": 0, "QKD-LINK": 100}
+    assert {p.product: p.percent for p in team.read(team.viewer, pqc.list_progress)} == {"GRAV-1": 0, "QKD-LINK": 100}
 
 
 def test_task_updates_refuse_viewers_unknown_tasks_and_empty_status(team):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -186,8 +186,8 @@ def test_the_paged_inventory_judges_filters_and_counts_like_the_whole_one(team, 
     assert read_page(team, text="100%").total == page.total  # the search narrows what is shown, not the total
 
 
-def test_the_paged_plan_counts_filters_and_reports_overdue_tasks(team, monkeypatch):
-    monkeypatch.setattr(pqc, "today", lambda: date(2031, 6, 1))  # after SHA-1's deadline of 2031-01-01
+def test_the_paged_plan_counts_filters_and_reports_overdue_tasks(team, fixed_clock):
+    fixed_clock.at = datetime(2031, 6, 1, 12, tzinfo=UTC)  # after SHA-1's deadline of 2031-01-01
     for part in ("controller", "firmware", "deploy"):
         record_pqc_scan(team.db, team.admin, "QKD-LINK", part, DEMO_SOURCE / part, as_of=TODAY)
     planned = team.run(team.admin, pqc.plan_migration, "QKD-LINK")

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from qtqms.app.cli import app
 from qtqms.db.uow import UnitOfWork
-from qtqms.kernel.clock import utcnow
+from qtqms.kernel import clock
 from qtqms.risk import service
 from qtqms.risk.schemas import AcceptanceIn, RegisterQuery
 from tests.builders import PASSWORD, log_in, make_org, query_counter
@@ -118,7 +118,7 @@ def test_rewriting_what_an_accepted_risk_says_through_the_api_voids_the_acceptan
 def test_an_acceptance_edited_in_the_database_reads_invalid_everywhere(viewer_client, api, team, edit, reason):
     ref = new_risk(team, team.owner, current=(2, 2))
     accept(team, ref)
-    later = utcnow().date() + timedelta(days=300)
+    later = clock.today() + timedelta(days=300)
     with team.db.begin() as connection:
         connection.execute(text(f"UPDATE risk_acceptance SET {edit}"), {"later": later})
     risk = read(team, service.get_risk, ref)
@@ -130,7 +130,7 @@ def test_an_acceptance_edited_in_the_database_reads_invalid_everywhere(viewer_cl
 
 def test_a_risk_marked_accepted_without_any_signature_is_not_accepted_anywhere(viewer_client, api, team):
     ref = new_risk(team, team.owner, current=(2, 2))
-    until = utcnow().date() + timedelta(days=90)
+    until = clock.today() + timedelta(days=90)
     with team.db.begin() as connection:
         connection.execute(
             text("UPDATE risk SET status = 'accepted', acceptance_status = 'valid', accepted_until = :until"),

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 from typer.testing import CliRunner
 
 from qtqms.app.cli import app
-from qtqms.app.demo import service as demo_service
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
+from qtqms.kernel import clock
 from qtqms.pqc import service as pqc_service
 from tests.builders import PASSWORD
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def demo(db):
-    with UnitOfWork(db, write=True) as uow:
-        credentials = demo_service.build_demo(uow)
-        admin = identity_service.local_actor(uow, credentials.admin_username)
-        uow.actor = admin
-        for username, _role, _name in demo_service.DEMO_USERS:
-            identity_service.set_password(uow, admin, username, PASSWORD)
-        uow.commit()
-    return credentials
 
 
 def qtqms(*args: str, stdin: str | None = None):
@@ -38,7 +25,7 @@ def test_mosca_json_shows_x_y_z_margin_and_deadline_and_the_risks_raised(demo, d
     result = qtqms("risk", "mosca", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    year = date.today().year
+    year = clock.today().year
     crqc = {s["key"]: s["crqc_year"] for s in report["scenarios"]}
     assert report["basis"] == "median" and set(crqc) == {"pessimistic", "median", "optimistic"}
     classes = {dc["key"]: dc for dc in report["data_classes"]}

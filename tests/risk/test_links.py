@@ -20,11 +20,6 @@ KEY_EXCHANGE = "iso27001-2022:A.8.24"
 QKD_API = "quantum-standards:ETSI GS QKD 014"
 
 
-def read(team, actor, use_case, *args, **kwargs):
-    with UnitOfWork(team.db, actor=actor) as uow:
-        return use_case(uow, actor, *args, **kwargs)
-
-
 def rows(team) -> tuple[int, int, int, int]:
     """(risks, requirement links, control links, audit events): a refusal leaves all four as they were."""
     with team.db.connect() as connection:
@@ -38,7 +33,7 @@ def test_a_risk_links_to_requirements_of_the_current_edition_and_to_controls(cat
     ref = new_risk(
         catalogue, catalogue.owner, linked_requirements=[QKD_API, KEY_EXCHANGE], linked_controls=["CTL-QKD-API"]
     )
-    risk = read(catalogue, catalogue.viewer, service.get_risk, ref)
+    risk = catalogue.read(catalogue.viewer, service.get_risk, ref)
     links = {r.link: r for r in risk.linked_requirements}
     assert set(links) == {QKD_API, KEY_EXCHANGE}
     assert links[KEY_EXCHANGE].framework == "iso27001-2022" and links[KEY_EXCHANGE].requirement == "A.8.24"
@@ -72,14 +67,14 @@ def test_relinking_replaces_the_links_and_voids_a_standing_acceptance(catalogue)
     catalogue.run(catalogue.owner, service.accept_risk, ref, acceptance)
     change = RiskUpdate(linked_requirements=[QKD_API], linked_controls=["CTL-QKD-API", "CTL-KEYS"])
     catalogue.run(catalogue.owner, service.update_risk, ref, change)
-    risk = read(catalogue, catalogue.viewer, service.get_risk, ref)
+    risk = catalogue.read(catalogue.viewer, service.get_risk, ref)
     assert [r.link for r in risk.linked_requirements] == [QKD_API]
     assert [c.key for c in risk.linked_controls] == ["CTL-KEYS", "CTL-QKD-API"]
     assert risk.acceptance_status == "invalid" and not risk.acceptances[0].valid
     assert "control_ids: [" in risk.acceptances[0].validity and "requirement_ids: [" in risk.acceptances[0].validity
     with pytest.raises(InvalidInput, match="CTL-NONE"):
         catalogue.run(catalogue.owner, service.update_risk, ref, RiskUpdate(linked_controls=["CTL-NONE"]))
-    assert [c.key for c in read(catalogue, catalogue.viewer, service.get_risk, ref).linked_controls] == [
+    assert [c.key for c in catalogue.read(catalogue.viewer, service.get_risk, ref).linked_controls] == [
         "CTL-KEYS",
         "CTL-QKD-API",
     ]
@@ -91,7 +86,7 @@ def test_a_link_into_a_superseded_edition_says_so(catalogue):
         connection.execute(
             update(FrameworkVersion).where(FrameworkVersion.pack_id == "iso27001-2022").values(is_current=False)
         )
-    (link,) = read(catalogue, catalogue.viewer, service.get_risk, ref).linked_requirements
+    (link,) = catalogue.read(catalogue.viewer, service.get_risk, ref).linked_requirements
     assert link.link == KEY_EXCHANGE and link.current is False
     with pytest.raises(InvalidInput, match="current edition of 'iso27001-2022'"):
         new_risk(catalogue, catalogue.owner, linked_requirements=[KEY_EXCHANGE])
@@ -100,7 +95,7 @@ def test_a_link_into_a_superseded_edition_says_so(catalogue):
 def test_each_control_lists_the_risks_it_treats_in_one_query(catalogue):
     first = new_risk(catalogue, catalogue.owner, title="Detector blinding", linked_controls=["CTL-QKD-API"])
     second = new_risk(catalogue, catalogue.owner, title="Key theft", linked_controls=["CTL-QKD-API", "CTL-KEYS"])
-    treated = read(catalogue, catalogue.viewer, service.risks_treated_by_controls)
+    treated = catalogue.read(catalogue.viewer, service.risks_treated_by_controls)
     assert [r.ref for r in treated["CTL-QKD-API"]] == [first, second]
     assert [(r.ref, r.title, r.current.level_key) for r in treated["CTL-KEYS"]] == [(second, "Key theft", "low")]
 
@@ -133,6 +128,6 @@ def test_the_edit_form_links_controls_and_keeps_the_input_when_a_requirement_is_
     assert 'value="CTL-KEYS" selected' in refused.text and "iso27001-2022:A.99</textarea>" in refused.text
     form["linked_requirements"] = KEY_EXCHANGE
     assert client.post(f"/risk/{ref}/edit", data=form, follow_redirects=False).status_code == 303
-    risk = read(catalogue, catalogue.viewer, service.get_risk, ref)
+    risk = catalogue.read(catalogue.viewer, service.get_risk, ref)
     assert [c.key for c in risk.linked_controls] == ["CTL-KEYS", "CTL-QKD-API"]
     assert [r.link for r in risk.linked_requirements] == [KEY_EXCHANGE]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from qtqms.db.uow import UnitOfWork
 from qtqms.kernel import rbac
 from qtqms.kernel.errors import Conflict, InvalidInput
 from qtqms.models.pqc import PqcTask
@@ -18,11 +17,6 @@ from tests.builders import api_token, log_in, record_pqc_scan
 from tests.pqc.conftest import DEMO_SOURCE
 
 PLAN = "pqc-plan:QKD-LINK"
-
-
-def read(team, actor, use_case, *args, **kwargs):
-    with UnitOfWork(team.db, actor=actor) as uow:
-        return use_case(uow, actor, *args, **kwargs)
 
 
 @pytest.fixture
@@ -41,12 +35,12 @@ def planned(team, monkeypatch):
 
 
 def system(team, key: str = "QKD-KMS"):
-    report = read(team, team.viewer, service.mosca_report)
+    report = team.read(team.viewer, service.mosca_report)
     return next(s for dc in report.data_classes for s in dc.systems if s.system == key)
 
 
 def assets(team) -> dict[str, tuple[float | None, str]]:
-    return {a.key: (a.migration_years, a.migration_years_source) for a in read(team, team.viewer, service.list_assets)}
+    return {a.key: (a.migration_years, a.migration_years_source) for a in team.read(team.viewer, service.list_assets)}
 
 
 def test_planning_a_migration_sets_y_on_the_products_assets_and_raises_the_risk(planned):
@@ -54,24 +48,24 @@ def test_planning_a_migration_sets_y_on_the_products_assets_and_raises_the_risk(
     with pytest.raises(rbac.PermissionDenied):  # the engineer really lacks risk:edit here
         planned.run(planned.engineer, service.set_migration_years, system="KMS", years=1)
     planned.run(planned.engineer, pqc.plan_migration, "QKD-LINK")
-    years = read(planned, planned.viewer, pqc.migration_years, "QKD-LINK")
+    years = planned.read(planned.viewer, pqc.migration_years, "QKD-LINK")
     assert years > 1
     assert assets(planned) == {"QKD-KMS": (years, PLAN), "QKD-RX": (years, PLAN), "KMS": (None, "")}
     shown = system(planned)
     assert (shown.y, shown.y_source, shown.y_plan) == (years, PLAN, "QKD-LINK")
     assert [p.y for p in shown.points] == [years] * 3
-    risk = read(planned, planned.viewer, service.get_risk, shown.risk)
+    risk = planned.read(planned.viewer, service.get_risk, shown.risk)
     assert risk.source == "mosca" and risk.created_by == "emery" and f"y={years:g}" in risk.computation
 
 
 def test_a_task_change_moves_y_and_updates_the_raised_risk_in_the_same_transaction(planned):
     planned.run(planned.engineer, pqc.plan_migration, "QKD-LINK")
     ref = system(planned).risk
-    before = read(planned, planned.viewer, service.get_risk, ref)
-    for task in read(planned, planned.viewer, pqc.list_tasks, "QKD-LINK"):
+    before = planned.read(planned.viewer, service.get_risk, ref)
+    for task in planned.read(planned.viewer, pqc.list_tasks, "QKD-LINK"):
         planned.run(planned.engineer, pqc.update_task, task.id, TaskUpdate(status="done"))
     assert system(planned).y == 0.0 and assets(planned)["QKD-KMS"] == (0.0, PLAN)
-    after = read(planned, planned.viewer, service.get_risk, ref)
+    after = planned.read(planned.viewer, service.get_risk, ref)
     assert "y=0" in after.computation and after.inherent.likelihood < before.inherent.likelihood
     assert not any(p.exposed for p in system(planned).points)
 
@@ -92,7 +86,7 @@ def test_the_plan_wins_over_a_value_entered_by_hand(planned):
     planned.run(planned.owner, service.set_migration_years, system="QKD-KMS", years=2)
     assert assets(planned)["QKD-KMS"] == (2, "entered")
     planned.run(planned.engineer, pqc.plan_migration, "QKD-LINK")
-    years = read(planned, planned.viewer, pqc.migration_years, "QKD-LINK")
+    years = planned.read(planned.viewer, pqc.migration_years, "QKD-LINK")
     assert assets(planned)["QKD-KMS"] == (years, PLAN)
     with pytest.raises(Conflict, match=r"comes from the PQC migration plan of QKD-LINK \(pqc-plan:QKD-LINK"):
         planned.run(planned.owner, service.set_migration_years, system="QKD-KMS", years=1)
@@ -109,7 +103,7 @@ def test_the_plan_wins_over_a_value_entered_by_hand(planned):
 
 def test_an_asset_added_to_a_planned_product_takes_the_plans_y(planned):
     planned.run(planned.engineer, pqc.plan_migration, "QKD-LINK")
-    years = read(planned, planned.viewer, pqc.migration_years, "QKD-LINK")
+    years = planned.read(planned.viewer, pqc.migration_years, "QKD-LINK")
     created = planned.run(
         planned.owner,
         service.create_asset,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -29,9 +29,12 @@ from qtqms.risk.schemas import (
     TreatmentIn,
 )
 from tests.builders import PASSWORD, query_counter
+from tests.conftest import FIXED_NOW
 from tests.risk.conftest import new_risk
 
-SOON = date.today() + timedelta(days=30)
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+TODAY = FIXED_NOW.date()
+SOON = TODAY + timedelta(days=30)
 
 
 def counts(team) -> tuple[int, int]:
@@ -55,19 +58,14 @@ def unchanged(team, kept=()):
     assert list(reversed(last)) == list(kept)
 
 
-def read(team, actor, use_case, *args, **kwargs):
-    with UnitOfWork(team.db, actor=actor) as uow:
-        return use_case(uow, actor, *args, **kwargs)
-
-
 def test_a_new_risk_is_rated_under_its_domains_matrix_and_recorded_in_the_trail(team):
     ref = new_risk(team, team.owner, current=(4, 4))
-    risk = read(team, team.viewer, service.get_risk, ref)
+    risk = team.read(team.viewer, service.get_risk, ref)
     assert ref == "R-0001" and risk.matrix == "qtqms-5x5@1" and risk.status == "assessed"
     assert risk.current.level_key == "high" and risk.current.tone == "bad"
     assert risk.assets == ["QKD-RX"] and risk.owner == "riley" and risk.created_by == "riley"
     assert risk.threat_title.startswith("Detector blinding")
-    assert risk.treat_by == date.today() + timedelta(days=180)
+    assert risk.treat_by == TODAY + timedelta(days=180)
     with team.db.connect() as connection:
         actions = connection.execute(text("SELECT action FROM audit_event WHERE entity_type = 'risk'")).scalars().all()
     assert "create" in actions
@@ -122,22 +120,22 @@ def test_treatment_needs_owned_actions_and_the_last_closure_reassesses_the_resid
         )
     actions = [
         ActionIn(title="Install a detector-blinding watchdog", owner="emery", due_date=SOON),
-        ActionIn(title="Monitor detector photocurrent", owner="emery", due_date=date.today() - timedelta(days=3)),
+        ActionIn(title="Monitor detector photocurrent", owner="emery", due_date=TODAY - timedelta(days=3)),
     ]
     team.run(
         team.owner, service.treat_risk, ref, TreatmentIn(option="modify", plan="Detect blinding light", actions=actions)
     )
-    risk = read(team, team.viewer, service.get_risk, ref)
+    risk = team.read(team.viewer, service.get_risk, ref)
     assert risk.status == "treating" and risk.treatment_option == "modify"
     assert [a.overdue for a in risk.actions] == [True, False]
-    plan = read(team, team.viewer, service.treatment_plan, overdue_only=True)
+    plan = team.read(team.viewer, service.treatment_plan, overdue_only=True)
     assert [a.title for a in plan] == ["Monitor detector photocurrent"] and plan[0].risk_ref == ref
     first, last = risk.actions[0].id, risk.actions[1].id
     team.run(team.engineer, service.close_action, first, ActionClose(note="done"))
     with pytest.raises(InvalidInput, match="last open action"):
         team.run(team.engineer, service.close_action, last, ActionClose())
     team.run(team.engineer, service.close_action, last, ActionClose(residual=RatingIn(likelihood=2, impact=3)))
-    risk = read(team, team.viewer, service.get_risk, ref)
+    risk = team.read(team.viewer, service.get_risk, ref)
     assert risk.status == "treated" and risk.residual.likelihood == 2 and risk.current.level_key == "low"
     with pytest.raises(Conflict, match="already closed"):
         team.run(team.engineer, service.close_action, last, ActionClose())
@@ -160,9 +158,9 @@ def test_acceptance_is_refused_to_the_proposer_to_roles_below_the_level_and_with
     with unchanged(team, kept=["password_refused"]), pytest.raises(NotAuthenticated, match="not signed"):
         accept(team, team.owner2, low, password="wrong-password-1")
     with unchanged(team), pytest.raises(InvalidInput, match="beyond the review period"):
-        accept(team, team.owner2, low, expires_on=date.today() + timedelta(days=400))
+        accept(team, team.owner2, low, expires_on=TODAY + timedelta(days=400))
     accept(team, team.admin, high)
-    assert read(team, team.viewer, service.get_risk, high).status == "accepted"
+    assert team.read(team.viewer, service.get_risk, high).status == "accepted"
 
 
 def test_catastrophic_impact_and_the_top_level_are_never_acceptable(team):
@@ -177,12 +175,12 @@ def test_catastrophic_impact_and_the_top_level_are_never_acceptable(team):
 def test_a_changed_rating_invalidates_the_acceptance_and_says_what_changed(team):
     ref = new_risk(team, team.owner, current=(2, 2))
     accept(team, team.owner2, ref)
-    accepted = read(team, team.viewer, service.get_risk, ref)
+    accepted = team.read(team.viewer, service.get_risk, ref)
     assert accepted.acceptance_status == "valid" and accepted.acceptances[0].valid
     assert accepted.acceptances[0].validity == "valid: signature verified"
     assert accepted.next_review_date == accepted.accepted_until
     team.run(team.engineer, service.assess_risk, ref, AssessmentIn(current=RatingIn(likelihood=3, impact=2)))
-    changed = read(team, team.viewer, service.get_risk, ref)
+    changed = team.read(team.viewer, service.get_risk, ref)
     assert changed.status == "assessed" and changed.acceptance_status == "invalid" and changed.accepted_until is None
     acceptance = changed.acceptances[0]
     assert not acceptance.valid and "current: L2xI2 -> L3xI2" in acceptance.validity
@@ -193,7 +191,7 @@ def test_an_acceptance_edited_around_the_service_is_caught_by_its_signature(team
     accept(team, team.owner2, ref)
     with team.db.begin() as connection:
         connection.execute(text("UPDATE risk SET current_likelihood = 1"))
-    risk = read(team, team.viewer, service.get_risk, ref)
+    risk = team.read(team.viewer, service.get_risk, ref)
     acceptance = risk.acceptances[0]
     assert not acceptance.valid and risk.acceptance_status == "invalid" and risk.status == "assessed"
     assert acceptance.validity == "invalid: the risk changed after it was accepted: current: L2xI2 -> L1xI2"
@@ -203,16 +201,16 @@ def test_linking_another_asset_is_a_material_change_but_a_new_owner_is_not(team)
     ref = new_risk(team, team.owner, current=(2, 2))
     accept(team, team.owner2, ref)
     team.run(team.engineer, service.update_risk, ref, RiskUpdate(owner="emery"))
-    assert read(team, team.viewer, service.get_risk, ref).acceptance_status == "valid"
+    assert team.read(team.viewer, service.get_risk, ref).acceptance_status == "valid"
     team.run(team.engineer, service.update_risk, ref, RiskUpdate(assets=["QKD-RX", "KMS"]))
-    risk = read(team, team.viewer, service.get_risk, ref)
+    risk = team.read(team.viewer, service.get_risk, ref)
     assert risk.acceptance_status == "invalid" and "asset_ids" in risk.acceptances[0].validity
 
 
 def test_a_new_matrix_rerates_nothing_silently_and_reassessment_must_be_complete(team):
     ref = new_risk(team, team.owner, current=(4, 4))
     team.run(team.admin, service.choose_matrix, "security", "qtqms-3x3")
-    risk = read(team, team.viewer, service.get_risk, ref)
+    risk = team.read(team.viewer, service.get_risk, ref)
     assert risk.matrix == "qtqms-5x5@1" and risk.needs_reassessment and risk.current.likelihood == 4
     with unchanged(team), pytest.raises(InvalidInput, match="now uses qtqms-3x3@1"):
         team.run(team.owner, service.assess_risk, ref, AssessmentIn(current=RatingIn(likelihood=2, impact=2)))
@@ -233,9 +231,9 @@ def test_a_new_matrix_rerates_nothing_silently_and_reassessment_must_be_complete
             note="re-rated under 3x3",
         ),
     )
-    risk = read(team, team.viewer, service.get_risk, ref)
+    risk = team.read(team.viewer, service.get_risk, ref)
     assert risk.matrix == "qtqms-3x3@1" and not risk.needs_reassessment and risk.current.level_key == "medium"
-    history = read(team, team.viewer, service.assessment_history, ref)
+    history = team.read(team.viewer, service.assessment_history, ref)
     assert [h["matrix"] for h in history] == ["qtqms-3x3@1", "qtqms-5x5@1"]
     with pytest.raises(PermissionDenied):
         team.run(team.engineer, service.choose_matrix, "security", "qtqms-5x5")
@@ -252,22 +250,22 @@ def test_register_filters_sorts_and_pages_by_keyset_with_a_constant_number_of_qu
         )
     seen, cursor = [], None
     while True:
-        page = read(team, team.viewer, service.register, RegisterQuery(sort="level", cursor=cursor, limit=3))
+        page = team.read(team.viewer, service.register, RegisterQuery(sort="level", cursor=cursor, limit=3))
         seen += [(row.current.likelihood, row.current.impact, row.ref) for row in page.rows]
         cursor = page.next_cursor
         if cursor is None:
             break
     assert len(seen) == 7 == page.total and len({ref for *_, ref in seen}) == 7
-    levels = [read(team, team.viewer, service.get_risk, ref).current.level_key for *_, ref in seen]
+    levels = [team.read(team.viewer, service.get_risk, ref).current.level_key for *_, ref in seen]
     order = ["very-high", "high", "medium", "low", "very-low"]
     assert [order.index(k) for k in levels] == sorted(order.index(k) for k in levels)
-    quality = read(team, team.viewer, service.register, RegisterQuery(domain="quality", sort="title", order="asc"))
+    quality = team.read(team.viewer, service.register, RegisterQuery(domain="quality", sort="title", order="asc"))
     assert [r.title for r in quality.rows] == ["Risk 1", "Risk 3", "Risk 5"] and quality.total == 3
-    assert [r.ref for r in read(team, team.viewer, service.register, RegisterQuery(search="risk 4")).rows] == ["R-0005"]
-    assert [r.ref for r in read(team, team.viewer, service.register, RegisterQuery(search="R-0002")).rows] == ["R-0002"]
+    assert [r.ref for r in team.read(team.viewer, service.register, RegisterQuery(search="risk 4")).rows] == ["R-0005"]
+    assert [r.ref for r in team.read(team.viewer, service.register, RegisterQuery(search="R-0002")).rows] == ["R-0002"]
     for garbage in ("garbage", encode_cursor(["high", 3]), encode_cursor([3])):  # not base64; a text level; short
         with pytest.raises(InvalidInput, match="cursor"):
-            read(team, team.viewer, service.register, RegisterQuery(cursor=garbage))
+            team.read(team.viewer, service.register, RegisterQuery(cursor=garbage))
     query_counts = []
     for limit in (2, 6):
         with UnitOfWork(team.db, actor=team.viewer) as uow, query_counter(team.db) as statements:
@@ -288,16 +286,16 @@ def test_heat_maps_count_per_cell_and_set_aside_risks_under_another_matrix(team)
         TreatmentIn(option="modify", actions=[ActionIn(title="x", owner="emery", due_date=SOON)]),
     )
     team.run(team.owner, service.assess_risk, ref, AssessmentIn(residual=RatingIn(likelihood=1, impact=1)))
-    inherent = read(team, team.viewer, service.heat_map, kind="inherent")
+    inherent = team.read(team.viewer, service.heat_map, kind="inherent")
     cells = {(c.likelihood, c.impact): c.count for row in inherent.rows for c in row if c.count}
     assert cells == {(4, 4): 2, (2, 3): 1} and inherent.total == 3 and inherent.not_shown == 1
     assert inherent.rows[0][0].likelihood == 5 and inherent.rows[-1][0].likelihood == 1
-    residual = read(team, team.viewer, service.heat_map, kind="residual")
+    residual = team.read(team.viewer, service.heat_map, kind="residual")
     assert {(c.likelihood, c.impact): c.count for row in residual.rows for c in row if c.count} == {
         (4, 4): 2,
         (1, 1): 1,
     }
-    three = read(team, team.viewer, service.heat_map, kind="inherent", matrix_id="qtqms-3x3")
+    three = team.read(team.viewer, service.heat_map, kind="inherent", matrix_id="qtqms-3x3")
     assert three.total == 0 and three.not_shown == 4
     team.run(team.admin, service.choose_matrix, "security", "qtqms-3x3")
     team.run(
@@ -306,13 +304,13 @@ def test_heat_maps_count_per_cell_and_set_aside_risks_under_another_matrix(team)
         ref,
         AssessmentIn(inherent=RatingIn(likelihood=3, impact=3), current=RatingIn(likelihood=1, impact=2)),
     )
-    maintained = read(team, team.viewer, service.heat_maps, matrix_id="qtqms-5x5") + read(
-        team, team.viewer, service.heat_maps, matrix_id="qtqms-3x3"
+    maintained = team.read(team.viewer, service.heat_maps, matrix_id="qtqms-5x5") + team.read(
+        team.viewer, service.heat_maps, matrix_id="qtqms-3x3"
     )
     assert [m.total for m in maintained] == [2, 2, 1, 1]
     team.run(team.owner, service.rebuild_heat_counts)
-    recounted = read(team, team.viewer, service.heat_maps, matrix_id="qtqms-5x5") + read(
-        team, team.viewer, service.heat_maps, matrix_id="qtqms-3x3"
+    recounted = team.read(team.viewer, service.heat_maps, matrix_id="qtqms-5x5") + team.read(
+        team.viewer, service.heat_maps, matrix_id="qtqms-3x3"
     )
     assert recounted == maintained  # the counts kept in step with each change equal a recount from scratch
 
@@ -323,14 +321,14 @@ def test_register_exports_as_csv_and_xlsx_with_formulas_neutralised(team):
     from openpyxl import load_workbook
 
     new_risk(team, team.owner, title='=HYPERLINK("http://evil")', current=(3, 3))
-    data, media, name = read(team, team.viewer, service.export_register, "csv")
+    data, media, name = team.read(team.viewer, service.export_register, "csv")
     lines = data.decode().splitlines()
     assert (
         lines[0].startswith("ref,title,domain")
         and lines[1].startswith("R-0001,\"'=HYPERLINK")
         and media.startswith("text/csv")
     )
-    data, _, name = read(team, team.viewer, service.export_register, "xlsx")
+    data, _, name = team.read(team.viewer, service.export_register, "xlsx")
     sheet = load_workbook(BytesIO(data), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert name == "risk-register.xlsx" and rows[1][0] == "R-0001" and rows[1][6] == "L3 x I3"
@@ -354,7 +352,7 @@ def mosca_setup(team, *, x=10, y=3):
 
 def test_mosca_computes_margin_and_deadline_per_scenario_and_raises_a_risk_when_exposed(team):
     report = mosca_setup(team, x=10, y=3)
-    year = date.today().year
+    year = TODAY.year
     system = report.data_classes[0].systems[0]
     points = {p.scenario: p for p in system.points}
     assert report.basis == "median" and set(points) == {"pessimistic", "median", "optimistic"}
@@ -362,7 +360,7 @@ def test_mosca_computes_margin_and_deadline_per_scenario_and_raises_a_risk_when_
     assert (median.x, median.y, median.z) == (10, 3, 2035 - year)
     assert median.margin == (2035 - year) - 13 and median.deadline_year == 2025 and median.exposed
     assert points["optimistic"].margin == (2040 - year) - 13
-    risk = read(team, team.viewer, service.get_risk, system.risk)
+    risk = team.read(team.viewer, service.get_risk, system.risk)
     assert risk.source == "mosca" and risk.threat == "qtqms-threats:Q-HNDL" and risk.owner == "riley"
     assert "median: x=10 + y=3 = 13" in risk.computation and "margin" in risk.computation
     exposed = sum(p.exposed for p in system.points)
@@ -386,13 +384,13 @@ def test_mosca_inputs_that_are_negative_or_not_numbers_are_refused(team):
 def test_new_mosca_inputs_update_the_raised_risk_and_void_its_acceptance(team):
     report = mosca_setup(team, x=10, y=3)
     ref = report.data_classes[0].systems[0].risk
-    before = read(team, team.viewer, service.get_risk, ref)
+    before = team.read(team.viewer, service.get_risk, ref)
     accept(team, team.admin, ref)
     team.run(team.owner, service.set_migration_years, system="KMS", years=30, source="vendor estimate")
-    after = read(team, team.viewer, service.get_risk, ref)
+    after = team.read(team.viewer, service.get_risk, ref)
     assert "y=30" in after.computation and after.inherent.likelihood >= before.inherent.likelihood
     assert after.inherent.likelihood == 5 and after.acceptance_status == "invalid"
-    system = read(team, team.viewer, service.mosca_report).data_classes[0].systems[0]
+    system = team.read(team.viewer, service.mosca_report).data_classes[0].systems[0]
     assert system.y_source == "vendor estimate" and system.y_plan is None and all(p.exposed for p in system.points)
 
 
@@ -421,7 +419,7 @@ def test_the_register_count_stops_at_its_cap_and_says_so(team, monkeypatch):
     for index in range(4):
         new_risk(team, team.owner, title=f"Risk {index}")
     monkeypatch.setattr(service, "COUNT_CAP", 3)
-    page = read(team, team.viewer, service.register)
+    page = team.read(team.viewer, service.register)
     assert (page.total, page.total_capped, len(page.rows)) == (3, True, 4)
     monkeypatch.setattr(service, "COUNT_CAP", 4)
-    assert read(team, team.viewer, service.register).total_capped is False
+    assert team.read(team.viewer, service.register).total_capped is False

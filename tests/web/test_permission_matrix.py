@@ -9,6 +9,7 @@ from tests.esign.permission_routes import ESIGN_ROUTES, esign_path
 from tests.evidence.permission_routes import EVIDENCE_BODIES, EVIDENCE_ROUTES, evidence_path
 from tests.pqc.permission_routes import PQC_BODIES, PQC_ROUTES, pqc_path
 from tests.risk.permission_routes import RISK_BODIES, RISK_ROUTES, risk_path
+from tests.world import load_catalogue
 
 ALL = frozenset(role.value for role in Role)
 ADMIN = frozenset({"admin"})
@@ -75,8 +76,9 @@ def test_every_documented_route_is_in_the_matrix(client):
     assert set(api_routes(client)) == set(EXPECTED)
 
 
-@pytest.fixture
-def world(db):
+def _matrix_world(db) -> dict[str, str]:
+    """An organisation with the shipped catalogue, one user per role and a target user; their API tokens."""
+    load_catalogue(db)
     admin = make_org(db)
     tokens = {"admin": api_token(db, admin, "matrix")}
     for role in Role:
@@ -84,6 +86,11 @@ def world(db):
             tokens[role.value] = api_token(db, make_user(db, admin, role.value.replace("_", "-"), role.value))
     make_user(db, admin, "target", "viewer")
     return tokens
+
+
+@pytest.fixture
+def world(db, snapshots):
+    return snapshots.restore("permission-matrix", _matrix_world)
 
 
 def _concrete(path: str, client, admin_token: str, index: int, proposer_token: str = "") -> str:

@@ -4,13 +4,13 @@ controls and evidence, the Statement of Applicability, and readiness with its ex
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from qtqms.kernel import clock
 from qtqms.kit.cli.context import use_case
 from qtqms.kit.cli.options import day_option
 from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, Table, emit, fail
@@ -131,7 +131,7 @@ def import_(
 
         meta = {"id": pack_id, "title": title, "version": version, "publisher": publisher, "licence": licence}
         meta |= {"edition": edition or version, "source": source or f"imported from {file.name}"}
-        meta["verified_on"] = verified_on or date.today().isoformat()
+        meta["verified_on"] = verified_on or clock.today().isoformat()
         missing = [f"--{name}" for name in ("id", "title", "publisher", "licence") if not meta[name]]
         if missing:
             fail(f"importing a table needs {', '.join(missing)}", EXIT_BAD_INPUT)

@@ -40,8 +40,8 @@ from qtqms.catalog.schemas import (
 from qtqms.db.uow import UnitOfWork
 from qtqms.evidence import service as evidence_service
 from qtqms.identity import service as identity_service
+from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.datapack import raise_problems
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from qtqms.kernel.rbac import Permission, authorize
@@ -177,7 +177,7 @@ def _add_edition(uow: UnitOfWork, pack: Pack, shipped: bool, version, older, chi
     info = pack.info
     version.version, version.title, version.publisher = info.version, info.title, info.publisher
     version.source, version.licence, version.verified_on = info.source, info.licence, info.verified_on
-    version.shipped, version.is_current, version.loaded_at = shipped, True, utcnow()
+    version.shipped, version.is_current, version.loaded_at = shipped, True, clock.now()
     uow.session.add(version)
     uow.session.flush()
     row_model, parent_column, rows = children
@@ -624,7 +624,7 @@ def _snapshot(uow: UnitOfWork, actor: Actor, only: str | None = None) -> _Snapsh
     ]
     packs = None if only is None else reaching(only, edges)
     excluded = repo.not_applicable(session, actor.organisation_id)
-    direct = repo.directly_met(session, actor.organisation_id, utcnow().date(), packs) - excluded
+    direct = repo.directly_met(session, actor.organisation_id, clock.today(), packs) - excluded
     return _Snapshot(versions, requirements, infer(direct, edges), excluded)
 
 

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from qtqms.db.audit import AuditEvent, TrailHead, chained_body
 from qtqms.db.base import AuditedMixin, Base
 from qtqms.db.engine import WRITES, take_write_lock
-from qtqms.kernel import hashchain
+from qtqms.kernel import clock, hashchain
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 
 Row = TypeVar("Row")
 Key = TypeVar("Key")
@@ -162,7 +161,7 @@ class UnitOfWork:
     ) -> dict[str, Any]:
         actor = self.actor
         return {
-            "occurred_at": utcnow(),
+            "occurred_at": clock.now(),
             "organisation_id": organisation_id
             if organisation_id is not None
             else (actor.organisation_id if actor else None),

@@ -19,9 +19,8 @@ from qtqms.esign import repository as repo
 from qtqms.esign.domain import Finding, Meaning, Subject, Verification
 from qtqms.esign.schemas import SignatureRead, VerificationRead
 from qtqms.identity import service as identity_service
-from qtqms.kernel import signing
+from qtqms.kernel import clock, signing
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import NotAuthenticated, NotFound
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.models.esign import Signature, SigningKey
@@ -34,7 +33,7 @@ def _signing_key(uow: UnitOfWork, user_id: int, server_secret: str) -> SigningKe
         pair = signing.generate_keypair(server_secret)
         key = SigningKey(
             user_id=user_id,
-            created_at=utcnow(),
+            created_at=clock.now(),
             ed25519_public=pair.ed25519_public,
             mldsa_public=pair.mldsa_public,
             sealed_private=pair.sealed_private,
@@ -67,7 +66,7 @@ def sign(
         raise NotAuthenticated(f"{refused.message}: not signed") from None
     server_secret = secret_key(get_settings())
     key = _signing_key(uow, actor.user_id, server_secret)
-    signed_at = utcnow()
+    signed_at = clock.now()
     content_hash = domain.state_hash(state)
     manifest = domain.manifest(
         signer_id=actor.user_id,
@@ -128,7 +127,7 @@ def verify_all(uow: UnitOfWork, actor: Actor, checks: Sequence[StateCheck]) -> d
     that shows it still opens."""
     authorize(actor, Permission.READ)
     found = repo.signatures_with_keys(uow.session, actor.organisation_id, [c.signature_id for c in checks])
-    today = utcnow().date()
+    today = clock.today()
     return {
         check.signature_id: domain.verify_stored(
             _stored(found[check.signature_id]), check.current_state, today, signed_state=check.signed_state
@@ -146,7 +145,7 @@ def check_signature(uow: UnitOfWork, actor: Actor, signature_id: int) -> tuple[S
     if signature_id not in found:
         raise NotFound(f"signature {signature_id} not found")
     signature = found[signature_id]
-    verification = domain.verify_stored(_stored(signature), None, utcnow().date())
+    verification = domain.verify_stored(_stored(signature), None, clock.today())
     signer = identity_service.usernames(uow, [signature.user_id]).get(signature.user_id, "")
     return _read(signature, signer), verification_read(verification)
 

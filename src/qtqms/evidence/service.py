@@ -15,8 +15,8 @@ from qtqms.evidence import repository as repo
 from qtqms.evidence.domain import EvidenceAltered, EvidenceKind
 from qtqms.evidence.schemas import BadFile, EvidenceRead, VerifyReport
 from qtqms.identity import service as identity_service
+from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import InvalidInput, NotFound, Problem
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.kit import subjects
@@ -49,7 +49,7 @@ def _subject(uow: UnitOfWork, actor: Actor, subject_type: str, subject_id: str) 
 
 
 def _reads(uow: UnitOfWork, items: Sequence[Evidence]) -> list[EvidenceRead]:
-    today = utcnow().date()
+    today = clock.today()
     names = identity_service.usernames(uow, {e.added_by_id for e in items if e.added_by_id is not None})
     return [
         EvidenceRead(
@@ -91,7 +91,7 @@ def add_url(
 ) -> EvidenceRead:
     authorize(actor, Permission.EVIDENCE_EDIT)
     subject = _subject(uow, actor, subject_type, subject_id)
-    today = utcnow().date()
+    today = clock.today()
     checked = domain.check(title=title, url=url, valid_from=valid_from, valid_until=valid_until, today=today)
     item = _new(actor, subject, checked, valid_until, kind=EvidenceKind.URL.value, url=url)
     uow.session.add(item)
@@ -117,7 +117,7 @@ def add_file(
     authorize(actor, Permission.EVIDENCE_EDIT)
     subject = _subject(uow, actor, subject_type, subject_id)
     name = domain.file_name(filename)
-    today = utcnow().date()
+    today = clock.today()
     checked = domain.check(title=title or name, valid_from=valid_from, valid_until=valid_until, today=today)
     with store.receive(_root(), content) as incoming:
         item = _new(actor, subject, checked, valid_until, kind=EvidenceKind.FILE.value, sha256=incoming.sha256,

@@ -11,8 +11,8 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.identity import domain
 from qtqms.identity import repository as repo
 from qtqms.identity.schemas import Me, TokenCreate, UserCreate, UserUpdate
+from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, Problem, TooManyAttempts
 from qtqms.kernel.rbac import ROLE_PERMISSIONS, Permission, Role, authorize, parse_role
 from qtqms.models.identity import ApiToken, LoginAttempt, User, WebSession
@@ -184,7 +184,7 @@ def _check_password(
     refused signature would be a free guess.
     """
     settings = get_settings()
-    now = utcnow()
+    now = clock.now()
     since = domain.window_start(now, settings.login_window_minutes)
     if domain.is_throttled(repo.recent_failures(uow.session, username, since), settings.login_max_failures):
         raise TooManyAttempts(
@@ -231,7 +231,7 @@ def reauthenticate(uow: UnitOfWork, actor: Actor, password: str, *, ip_address: 
 
 def start_session(uow: UnitOfWork, user: User, *, ip_address: str = "") -> str:
     """Open a server-side session and return the raw cookie token (only its hash is stored)."""
-    now = utcnow()
+    now = clock.now()
     raw = domain.new_secret_token()
     uow.session.add(
         WebSession(
@@ -253,7 +253,7 @@ def resolve_session(uow: UnitOfWork, raw_token: str) -> Actor | None:
     if found is None:
         return None
     web_session, user, demo = found
-    now = utcnow()
+    now = clock.now()
     if web_session.expires_at <= now or user.disabled:
         return None
     return actor_of(user, demo=demo)
@@ -272,7 +272,7 @@ def end_session(uow: UnitOfWork, raw_token: str) -> None:
 def create_token(uow: UnitOfWork, actor: Actor, data: TokenCreate) -> tuple[ApiToken, str]:
     """Create an API token for the actor; the secret is returned once and stored hashed."""
     authorize(actor, Permission.OWN_TOKENS)
-    now = utcnow()
+    now = clock.now()
     raw = domain.new_secret_token(domain.TOKEN_PREFIX)
     token = ApiToken(
         user_id=actor.user_id,
@@ -303,7 +303,7 @@ def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> ApiToken:
         authorize(actor, Permission.USER_ADMIN)
     if token.revoked_at is not None:
         raise Conflict(f"token {token_id} is already revoked")
-    token.revoked_at = utcnow()
+    token.revoked_at = clock.now()
     uow.flush()
     return token
 
@@ -314,7 +314,7 @@ def resolve_token(uow: UnitOfWork, raw_token: str) -> Actor:
     if found is None:
         raise NotAuthenticated("unknown API token")
     token, user, demo = found
-    now = utcnow()
+    now = clock.now()
     if token.revoked_at is not None:
         raise NotAuthenticated(f"API token '{token.name}' was revoked")
     if token.expires_at is not None and token.expires_at <= now:

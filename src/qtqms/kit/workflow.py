@@ -8,8 +8,8 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from qtqms.db.uow import UnitOfWork
+from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import InvalidInput, NotFound, Problem
 from qtqms.kernel.workflow import Workflow
 from qtqms.models.workflow import StatusChange
@@ -50,7 +50,7 @@ def transition(
         from_state=record.status,
         to_state=step.target,
         actor_id=actor.user_id,
-        changed_at=utcnow(),
+        changed_at=clock.now(),
         reason=reason,
         signature_id=signature_id,
     )

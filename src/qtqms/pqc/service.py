@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
+from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.kit.paging import page_numbers
@@ -65,10 +65,6 @@ UNDECIDED = "to be decided (no suggested replacement)"
 SHOWN_OVERDUE = 50
 # Assets named under "what breaks as of": the first by label; grouping by verdict shows the rest.
 SHOWN_WORSE = 50
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 # ---------- products and systems ----------
@@ -120,13 +116,13 @@ def record_scan(
     pack = pqc_packs.policy(policy)
     if category:
         pack.category_date(category)  # an unknown category is refused even when no asset needs it
-    day = as_of or today()
+    day = as_of or clock.today()
     found = list(findings)
     target = _system(uow, actor, _product(uow, actor, product), system, create=True)
     scan = PqcScan(
         organisation_id=actor.organisation_id,
         system_id=target.id,
-        scanned_at=utcnow(),
+        scanned_at=clock.now(),
         scanned_by_id=actor.user_id or None,
         source=source,
         source_ref=source_ref[:300],
@@ -517,7 +513,7 @@ def _task_reads(uow: UnitOfWork, actor: Actor, tasks: list[PqcTask]) -> list[Tas
     systems = {s.id: s for s in repo.systems(uow.session, actor.organisation_id)}
     keys = {p.id: p.key for p in repo.products(uow.session, actor.organisation_id)}
     owners = identity_service.usernames(uow, [t.owner_id for t in tasks])
-    day = today()
+    day = clock.today()
     return [
         TaskRead(
             id=t.id,
@@ -557,7 +553,7 @@ def plan_page(uow: UnitOfWork, actor: Actor, product_key: str, view: TaskView) -
     authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
     system_ids = _product_system_ids(uow, actor, product)
-    day = today()
+    day = clock.today()
     wanted = {"status": view.status.value if view.status else None, "overdue_on": day if view.overdue else None}
     shown = repo.task_count(uow.session, system_ids, **wanted)
     at = page_numbers(view.page, shown, view.page_rows)
@@ -607,7 +603,7 @@ def get_progress(uow: UnitOfWork, actor: Actor, product_key: str) -> Progress:
 
 def _product_progress(uow: UnitOfWork, actor: Actor, product_key: str) -> Progress:
     product = _product(uow, actor, product_key)
-    day = today()
+    day = clock.today()
     return _progress(product.key, repo.task_totals(uow.session, _product_system_ids(uow, actor, product), day), day)
 
 
@@ -641,7 +637,7 @@ def list_progress(uow: UnitOfWork, actor: Actor) -> list[Progress]:
     authorize(actor, Permission.READ)
     products = repo.products(uow.session, actor.organisation_id)
     systems = repo.systems(uow.session, actor.organisation_id)
-    day = today()
+    day = clock.today()
     totals = repo.task_totals(uow.session, [s.id for s in systems], day)
     return [_progress(p.key, [row for row in totals if row[0] == p.id], day) for p in products]
 

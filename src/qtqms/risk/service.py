@@ -19,9 +19,8 @@ from qtqms.esign import domain as esign_domain
 from qtqms.esign import service as esign_service
 from qtqms.esign.domain import Meaning
 from qtqms.identity import service as identity_service
-from qtqms.kernel import hashchain
+from qtqms.kernel import clock, hashchain
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.kit.export import ExportFile, check_format, table_file
@@ -100,10 +99,6 @@ from qtqms.risk.schemas import (
 PLAN_SOURCE = "pqc-plan:"  # the source of a y set by a product's PQC migration plan, e.g. 'pqc-plan:QKD-LINK'
 COUNT_CAP = 1000  # the register says "1,000+" rather than count every matching row
 EXPORT_BATCH = 500  # exported rows whose acceptances are verified together: a few queries a batch, not a row
-
-
-def _today() -> date:
-    return utcnow().date()
 
 
 def _invalid(message: str, field: str) -> InvalidInput:
@@ -434,7 +429,7 @@ def _refresh_mosca(uow: UnitOfWork, actor: Actor) -> None:
 
     Runs as a consequence of a change its caller authorised (a new x, y, exposure or basis scenario)."""
     basis = _basis(uow, actor)
-    as_of_year = _today().year
+    as_of_year = clock.today().year
     for exposure, data_class, asset, risk in repo.exposures(uow.session, actor.organisation_id):
         points = _points(data_class, asset, as_of_year)
         basis_point = next((p for p in points if p.scenario == basis), None)
@@ -503,7 +498,7 @@ def _update_hndl_risk(
 def mosca_report(uow: UnitOfWork, actor: Actor, *, as_of: date | None = None) -> MoscaReport:
     """Per data class and protecting system, x, y, z, margin and deadline under every CRQC scenario."""
     authorize(actor, Permission.READ)
-    as_of = as_of or _today()
+    as_of = as_of or clock.today()
     scenarios = packs.shipped().crqc
     classes: dict[int, MoscaDataClassRead] = {
         d.id: MoscaDataClassRead(key=d.key, name=d.name, x=d.shelf_life_years, sensitivity=d.sensitivity, systems=[])
@@ -772,7 +767,7 @@ def _rate(
     for kind, rating in ratings.items():
         _set_rating(risk, matrix, kind, rating)
     repo.move_heat(uow.session, risk.organisation_id, before, _heat_keys(risk))
-    now = utcnow()
+    now = clock.now()
     risk.assessed_by_id = actor.user_id or None
     risk.assessed_at = now
     uow.session.add(
@@ -814,7 +809,7 @@ def _next_review(risk: Risk) -> date | None:
 
 
 def _invalidate_acceptances(uow: UnitOfWork, risk: Risk, state: RiskState) -> None:
-    now = utcnow()
+    now = clock.now()
     for acceptance in repo.standing_acceptances(uow.session, risk.id):
         now_state = domain.accepted_state(state, _decision(acceptance))
         changes = esign_domain.changed_fields(acceptance.state, now_state)
@@ -878,7 +873,7 @@ def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClos
     matrix = packs.shipped().matrix(risk.matrix_id)
     ratings = _checked_ratings(matrix, {"residual": data.residual}) if data.residual else {}
     action.status = ActionStatus.DONE.value
-    action.closed_at = utcnow()
+    action.closed_at = clock.now()
     action.closed_by_id = actor.user_id or None
     action.note = data.note
     if ratings:
@@ -892,7 +887,7 @@ def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClos
 def treatment_plan(uow: UnitOfWork, actor: Actor, *, overdue_only: bool = False, limit: int = 200) -> list[ActionRead]:
     """Open treatment actions, earliest due first, overdue ones marked."""
     authorize(actor, Permission.READ)
-    today = _today()
+    today = clock.today()
     rows = repo.open_actions(
         uow.session, actor.organisation_id, overdue_before=today if overdue_only else None, limit=min(limit, 1000)
     )
@@ -926,7 +921,7 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
             f"{in_force.id}@{in_force.version}: re-assess it before accepting it"
         )
     state = _state(uow, risk)
-    today = _today()
+    today = clock.today()
     expires_on = data.expires_on or domain.default_expiry(in_force, state, today)
     refusal = domain.acceptance_refusal(
         in_force,
@@ -950,7 +945,7 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
     signature = esign_service.sign(
         uow, actor, _subject(risk), Meaning.ACCEPTED, data.password, state=signed_state, expires_on=expires_on
     )
-    now = utcnow()
+    now = clock.now()
     for previous in repo.standing_acceptances(uow.session, risk.id):
         previous.invalidated_at = now
         previous.invalidated_reason = "superseded by a later acceptance"
@@ -1099,7 +1094,7 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
         + [a.owner_id for a in actions]
         + [a.accepted_by_id for a in acceptances],
     )
-    today = _today()
+    today = clock.today()
     verdict = _verdict(uow, actor, risk)
     in_force = matrix_for(uow, actor, risk.domain)
     threat = packs.shipped().threat(risk.threat_ref) if risk.threat_ref else None

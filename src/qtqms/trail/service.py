@@ -79,10 +79,10 @@ def activity(uow: UnitOfWork, actor: Actor, *, days: int = 7) -> dict[str, int]:
     """How many of the organisation's events the trail holds and how many were recorded in the last `days` days."""
     from datetime import timedelta
 
-    from qtqms.kernel.clock import utcnow
+    from qtqms.kernel import clock
 
     authorize(actor, Permission.TRAIL_READ)
-    since = utcnow() - timedelta(days=days)
+    since = clock.now() - timedelta(days=days)
     return {
         "total": repo.count(uow.session, actor.organisation_id),
         "recent": repo.count(uow.session, actor.organisation_id, since),

@@ -9,8 +9,8 @@ from qtqms.catalog import service as catalog_service
 from qtqms.catalog.schemas import ControlCreate, RequirementRef, SoaEntryUpdate
 from qtqms.db.uow import UnitOfWork
 from qtqms.evidence import service as evidence_service
+from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 
 ISO27 = "iso27001-2022"
 ISO42 = "iso42001-2023"
@@ -124,7 +124,7 @@ DEMO_EXCLUSIONS = (
 
 def build_catalog_demo(uow: UnitOfWork, admin: Actor) -> None:
     catalog_service.sync_shipped_packs(uow, admin)
-    today = utcnow().date()
+    today = clock.today()
     for key, title, owner, status, implementation, requirements, evidence in DEMO_CONTROLS:
         refs = [RequirementRef(framework=r.split("|")[0], requirement=r.split("|")[1]) for r in requirements]
         catalog_service.create_control(

@@ -8,8 +8,8 @@ from importlib import resources
 from pathlib import Path
 
 from qtqms.db.uow import UnitOfWork
+from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.pqc import service as pqc_service
 from qtqms.pqc.scanner import Scanner
 from qtqms.pqc.schemas import TaskUpdate
@@ -61,7 +61,7 @@ def _progress(uow: UnitOfWork, admin: Actor) -> None:
     moves = {
         ("link-controller", "SHA-1"): TaskUpdate(status="done"),
         ("link-controller", "RSA-2048"): TaskUpdate(status="in_progress"),
-        ("firmware", "RSA-3072"): TaskUpdate(deadline=(utcnow() - timedelta(days=30)).date()),
+        ("firmware", "RSA-3072"): TaskUpdate(deadline=(clock.now() - timedelta(days=30)).date()),
     }
     for key, change in moves.items():
         if key in tasks:

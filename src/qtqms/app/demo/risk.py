@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
+from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.clock import utcnow
 from qtqms.risk import service as risk_service
 from qtqms.risk.schemas import (
     AcceptanceIn,
@@ -276,7 +276,7 @@ def build_risk_demo(uow: UnitOfWork, admin: Actor, *, admin_password: str) -> No
 
 
 def _treat(uow: UnitOfWork, users: dict[str, Actor], blinding: str, export: str) -> None:
-    today = utcnow().date()
+    today = clock.today()
     engineer = _as(uow, users[ENGINEER])
     risk_service.treat_risk(
         uow,

@@ -12,6 +12,7 @@ from typing import Any
 
 from qtqms.catalog import packs
 from qtqms.catalog.domain import FrameworkPack, Requirement
+from qtqms.kernel import clock
 from qtqms.kernel.datapack import ParsedDocument, parse_yaml, raise_problems
 from qtqms.kernel.errors import ConfigurationError, InvalidInput, Problem
 
@@ -219,8 +220,6 @@ def export_soa_profile(framework: str, rows: Sequence[Any], *, version: str = "1
     """A Statement of Applicability as an OSCAL profile of the framework's catalog: applicable controls are
     included, the others excluded, and each decision's justification and status added to its control.
     `rows` are SoA rows (requirement, applicable, justification, implementation_status, controls)."""
-    from datetime import UTC, datetime
-
     from trestle.oscal import OSCAL_VERSION
 
     applicable = [_token(r.requirement) for r in rows if r.applicable]
@@ -256,7 +255,7 @@ def export_soa_profile(framework: str, rows: Sequence[Any], *, version: str = "1
         "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}:soa:{framework}")),
         "metadata": {
             "title": f"Statement of Applicability: {framework}",
-            "last-modified": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "last-modified": clock.now().replace(microsecond=0).isoformat(),
             "version": version,
             "oscal-version": OSCAL_VERSION,
         },

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from qtqms.kernel import clock
 from qtqms.kit.cli.output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, JSON_OPTION, Table, emit, fail, print_table
 from qtqms.pqc.cli.record import Target, record_findings
 
@@ -130,7 +131,7 @@ def policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None)
     if fail_on is not None and policy is None:
         fail("--fail-on needs --policy: without a policy nothing can be judged compliant", EXIT_BAD_INPUT)
     pack = load_pack(policy) if policy else None
-    return pack, as_of_day(as_of) or date.today(), Verdict(fail_on) if fail_on else None
+    return pack, as_of_day(as_of) or clock.today(), Verdict(fail_on) if fail_on else None
 
 
 def as_of_day(as_of: str | None) -> date | None:
