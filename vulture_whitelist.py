@@ -47,3 +47,4 @@ pack_problems  # checks the shipped scanner pattern packs against their schema (
 load_document  # kernel.datapack's parse-and-check of one pack (tests/kernel/test_datapack.py)
 load_text  # a risk pack from YAML text, every problem at once (tests/risk/test_domain.py)
 _.final_states, _.available  # kernel.workflow: what a page offers (tests/kernel/test_workflow.py)
+FixedClock, use  # kernel.clock: how tests (and a reproducible run) stop the clock (tests/conftest.py fixed_clock)

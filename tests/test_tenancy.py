@@ -106,10 +106,8 @@ def _identifiers(uow: UnitOfWork, organisation_id: int) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def two_organisations(engine):
-    from tests.conftest import empty_database
-
-    empty_database(engine)
+def two_organisations(engine, snapshots):
+    snapshots.empty()
     with UnitOfWork(engine, write=True) as uow:
         credentials = demo_service.build_demo(uow)
         first = identity_service.local_actor(uow, credentials.admin_username)

@@ -63,7 +63,9 @@ def build_world(db: Engine) -> World:
 
 def load_catalogue(db: Engine) -> None:
     """The shipped framework packs and mapping sets, as `qtqms init` loads them."""
-    catalog_service.sync_shipped(db)
+    with UnitOfWork(db, write=True) as uow:
+        catalog_service.sync_shipped_packs(uow)
+        uow.commit()
 
 
 def build_demo(db: Engine) -> demo_service.DemoCredentials:

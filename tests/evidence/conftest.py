@@ -18,7 +18,6 @@ from qtqms.org import service as org_service
 from qtqms.org.schemas import ProductCreate
 from qtqms.settings import get_settings
 from tests.builders import make_org, make_user
-from tests.web.conftest import client  # noqa: F401  the web tests' TestClient fixture
 
 
 @dataclass
