@@ -52,7 +52,8 @@ def test_a_transition_moves_the_record_and_writes_history_and_trail(db, control)
             ("planned", "in_progress", "start", "work began")
         ]
         assert change.actor_id == admin.user_id
-        event = uow.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "control")).all()[-1]
+        stmt = select(AuditEvent).where(AuditEvent.entity_type == "control").order_by(AuditEvent.seq.desc())
+        event = uow.session.scalars(stmt).first()
         assert event.after == {"status": "in_progress"} and event.reason == "work began"
 
 
