@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from qtqms.evidence import service, store
 from tests.builders import api_token
-from tests.evidence.conftest import kept, second_organisation
+from tests.evidence.conftest import kept
 
 P = "/api/v1/evidence"
 
@@ -72,7 +72,7 @@ def test_download_refuses_url_evidence_other_organisations_and_lost_files(client
     assert client.get(f"{P}/999999/download", headers=headers).status_code == 404
     stored = desk.run(desk.admin, service.add_file, "control", "CTL-KEYS", title="Log", filename="log.txt",
                       content=b"private log of the first organisation")  # fmt: skip
-    outsider = _bearer(desk, second_organisation(desk.db))
+    outsider = _bearer(desk, desk.other_admin)
     for path in (f"{P}/{stored.id}", f"{P}/{stored.id}/download", f"/api/v1/catalog/evidence/{stored.id}/file"):
         assert client.get(path, headers=outsider).status_code == 404, path
     assert client.get(P, headers=outsider).json() == []

@@ -23,7 +23,7 @@ from qtqms.org import service as org_service
 from qtqms.org.schemas import ProductCreate
 from qtqms.risk import service as risk_service
 from qtqms.risk.schemas import AssetCreate, RatingIn, RiskCreate
-from tests.evidence.conftest import kept, second_organisation, store_files
+from tests.evidence.conftest import kept, store_files
 
 
 def _risk(desk) -> str:
@@ -117,7 +117,7 @@ def test_only_evidence_editors_attach_and_every_read_stays_in_the_organisation(d
         desk.run(desk.viewer, service.add_url, "control", "CTL-KEYS", title="x", url="https://example.org")
     item = desk.run(desk.admin, service.add_file, "control", "CTL-KEYS", title="Log", filename="log.txt",
                     content=b"private log")  # fmt: skip
-    other = second_organisation(desk.db)
+    other = desk.other_admin
     assert desk.read(other, service.list_evidence) == []
     assert desk.read(other, service.evidence_of, "control", ["CTL-KEYS"]) == {}
     for use_case in (service.get_evidence, service.open_file):
@@ -146,11 +146,11 @@ def test_readiness_counts_only_current_evidence_of_the_control_itself(catalogue)
     desk.run(desk.admin, service.add_url, "requirement", "iso27001-2022 A.8.24", title="x", url="https://e.org")
     desk.run(desk.admin, org_service.add_product, ProductCreate(key="CTL-KEYS", name="x", technology="sensing"))
     desk.run(desk.admin, service.add_url, "product", "CTL-KEYS", title="x", url="https://e.org")
-    other = second_organisation(desk.db)
+    other = desk.other_admin
     desk.run(
         other,
         catalog_service.create_control,
-        ControlCreate(key="CTL-KEYS", title="x", owner="outsider", status="implemented", requirements=[ref]),
+        ControlCreate(key="CTL-KEYS", title="x", owner=other.username, status="implemented", requirements=[ref]),
     )
     desk.run(other, service.add_url, "control", "CTL-KEYS", title="theirs", url="https://e.org")
     expired = date(2020, 1, 1)
