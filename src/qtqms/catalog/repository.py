@@ -101,6 +101,7 @@ def current_mappings(session: Session) -> list[tuple]:
         )
         .join(MappingSetVersion, MappingSetVersion.id == CatalogMapping.mapping_set_version_id)
         .where(MappingSetVersion.is_current.is_(True))
+        .order_by(MappingSetVersion.set_id, CatalogMapping.source_ref, CatalogMapping.target_ref)
     )
     return list(session.execute(stmt))
 
