@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import ForeignKey, MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from qtqms.db.types import UTCDateTime
 from qtqms.kernel import clock
@@ -26,6 +26,23 @@ class Base(DeclarativeBase):
 
 class IdMixin:
     id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class OrgScoped:
+    """A table of one organisation's records: every read and write of it goes through an `OrgScope`.
+
+    `organisation_index` is False where a unique key that starts with the organisation already serves as its
+    index, `organisation_unique` True where an organisation has at most one row.
+    """
+
+    organisation_index: ClassVar[bool] = True
+    organisation_unique: ClassVar[bool] = False
+
+    @declared_attr
+    def organisation_id(cls) -> Mapped[int]:
+        if cls.organisation_unique:
+            return mapped_column(ForeignKey("organisation.id"), unique=True)
+        return mapped_column(ForeignKey("organisation.id"), index=cls.organisation_index)
 
 
 class TimestampMixin:

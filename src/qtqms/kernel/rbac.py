@@ -79,10 +79,39 @@ def can(actor: Actor | None, permission: Permission) -> bool:
         return False
 
 
-def authorize(actor: Actor | None, permission: Permission) -> Actor:
-    """Raise PermissionDenied unless the actor's role grants the permission; return the actor."""
+_ONLY_AUTHORIZE = object()
+
+
+class OrgScope:
+    """The organisation a permitted use case works in.
+
+    Only `authorize` (and `system_scope`, for the composition root's own jobs) makes one, and every repository
+    function over an organisation's table asks for one: a query cannot run without the permission check having
+    run first, nor in another organisation than the actor's.
+    """
+
+    __slots__ = ("actor", "organisation_id")
+
+    def __init__(self, key: object, organisation_id: int, actor: Actor | None) -> None:
+        if key is not _ONLY_AUTHORIZE:
+            raise TypeError("an OrgScope comes from rbac.authorize, never from its constructor")
+        self.organisation_id = organisation_id
+        self.actor = actor
+
+    def __repr__(self) -> str:
+        return f"OrgScope(organisation_id={self.organisation_id})"
+
+
+def authorize(actor: Actor | None, permission: Permission) -> OrgScope:
+    """Raise PermissionDenied unless the actor's role grants the permission; return the actor's scope."""
     if actor is None:
         raise NotAuthenticated("log in first")
     if not can(actor, permission):
         raise PermissionDenied(f"role '{actor.role}' may not do '{permission.value}'")
-    return actor
+    return OrgScope(_ONLY_AUTHORIZE, actor.organisation_id, actor)
+
+
+def system_scope(organisation_id: int) -> OrgScope:
+    """A scope with no actor, for work no user does: setting up an organisation, loading the demo, bookkeeping
+    after authentication. Only the composition root and identity's own authentication call it."""
+    return OrgScope(_ONLY_AUTHORIZE, organisation_id, None)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qtqms.db.base import AuditedMixin, Base, IdMixin, TimestampMixin
+from qtqms.db.base import AuditedMixin, Base, IdMixin, OrgScoped, TimestampMixin
 from qtqms.db.types import JSONDocument, UTCDateTime
 
 
@@ -78,7 +78,7 @@ class CatalogMapping(IdMixin, Base):
     rationale: Mapped[str] = mapped_column(Text)
 
 
-class Control(IdMixin, TimestampMixin, AuditedMixin, Base):
+class Control(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """A measure the organisation runs, linked to the requirements of any framework it serves."""
 
     __tablename__ = "control"
@@ -87,7 +87,7 @@ class Control(IdMixin, TimestampMixin, AuditedMixin, Base):
         Index("ix_control_org_status", "organisation_id", "status", "id"),
     )
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_index = False
     key: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -99,14 +99,14 @@ class Control(IdMixin, TimestampMixin, AuditedMixin, Base):
         return self.key
 
 
-class ControlRequirement(IdMixin, TimestampMixin, AuditedMixin, Base):
+class ControlRequirement(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     __tablename__ = "control_requirement"
     __table_args__ = (
         UniqueConstraint("control_id", "framework", "requirement_ref"),
         Index("ix_control_requirement_org_ref", "organisation_id", "framework", "requirement_ref", "control_id"),
     )
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_index = False
     control_id: Mapped[int] = mapped_column(ForeignKey("control.id", ondelete="CASCADE"))
     framework: Mapped[str] = mapped_column(String(64))
     requirement_ref: Mapped[str] = mapped_column(String(120))
@@ -115,13 +115,13 @@ class ControlRequirement(IdMixin, TimestampMixin, AuditedMixin, Base):
         return f"{self.framework} {self.requirement_ref}"
 
 
-class SoaEntry(IdMixin, TimestampMixin, AuditedMixin, Base):
+class SoaEntry(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """The Statement of Applicability's decision for one Annex A control."""
 
     __tablename__ = "soa_entry"
     __table_args__ = (UniqueConstraint("organisation_id", "framework", "requirement_ref"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_index = False
     framework: Mapped[str] = mapped_column(String(64))
     requirement_ref: Mapped[str] = mapped_column(String(120))
     applicable: Mapped[bool] = mapped_column(Boolean, default=True)

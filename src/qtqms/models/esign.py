@@ -8,7 +8,7 @@ from typing import ClassVar
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qtqms.db.base import AuditedMixin, Base, IdMixin
+from qtqms.db.base import AuditedMixin, Base, IdMixin, OrgScoped
 from qtqms.db.types import UTCDateTime
 
 
@@ -25,7 +25,7 @@ class SigningKey(IdMixin, Base):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class Signature(IdMixin, AuditedMixin, Base):
+class Signature(OrgScoped, IdMixin, AuditedMixin, Base):
     """An electronic signature: who signed which subject, meaning what, when, over the hash of which state.
 
     `manifest` is the signed text itself; the other columns repeat parts of it for queries, and verification
@@ -36,7 +36,6 @@ class Signature(IdMixin, AuditedMixin, Base):
     __table_args__ = (Index("ix_signature_entity", "entity_type", "entity_id"),)
     audit_redacted: ClassVar[frozenset[str]] = frozenset({"ed25519_signature", "mldsa_signature"})
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     key_id: Mapped[int] = mapped_column(ForeignKey("signing_key.id"))
     entity_type: Mapped[str] = mapped_column(String(80))

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qtqms.db.base import AuditedMixin, Base, IdMixin, TimestampMixin
+from qtqms.db.base import AuditedMixin, Base, IdMixin, OrgScoped, TimestampMixin
 
 
-class Evidence(IdMixin, TimestampMixin, AuditedMixin, Base):
+class Evidence(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """`subject_type` and `subject_id` name the record it is attached to: the kind ("control") and the record's
     stable reference in its organisation ("CTL-KEYMGMT", "R-0042", "iso27001-2022 A.8.24"), not a foreign key,
     so any slice's records can cite evidence. A file is kept once by its SHA-256 under the data directory,
@@ -22,7 +22,7 @@ class Evidence(IdMixin, TimestampMixin, AuditedMixin, Base):
         Index("ix_evidence_subject_valid", "organisation_id", "subject_type", "subject_id", "valid_until"),
     )
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_index = False
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200))

@@ -8,15 +8,14 @@ from typing import ClassVar
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qtqms.db.base import AuditedMixin, Base, IdMixin, TimestampMixin
+from qtqms.db.base import AuditedMixin, Base, IdMixin, OrgScoped, TimestampMixin
 from qtqms.db.types import UTCDateTime
 
 
-class User(IdMixin, TimestampMixin, AuditedMixin, Base):
+class User(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     __tablename__ = "user_account"
     audit_redacted: ClassVar[frozenset[str]] = frozenset({"password_hash"})
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(254), default="")

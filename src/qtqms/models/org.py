@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qtqms.db.base import AuditedMixin, Base, IdMixin, TimestampMixin
+from qtqms.db.base import AuditedMixin, Base, IdMixin, OrgScoped, TimestampMixin
 
 
 class Organisation(IdMixin, TimestampMixin, AuditedMixin, Base):
@@ -24,11 +24,10 @@ class Organisation(IdMixin, TimestampMixin, AuditedMixin, Base):
         return self.id
 
 
-class Site(IdMixin, TimestampMixin, AuditedMixin, Base):
+class Site(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     __tablename__ = "site"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))
     address: Mapped[str] = mapped_column(Text, default="")
@@ -39,11 +38,10 @@ class Site(IdMixin, TimestampMixin, AuditedMixin, Base):
         return self.name
 
 
-class Product(IdMixin, TimestampMixin, AuditedMixin, Base):
+class Product(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     __tablename__ = "product"
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     key: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     technology: Mapped[str] = mapped_column(String(40))
@@ -54,13 +52,12 @@ class Product(IdMixin, TimestampMixin, AuditedMixin, Base):
         return self.key
 
 
-class ScopeExclusion(IdMixin, TimestampMixin, AuditedMixin, Base):
+class ScopeExclusion(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """A requirement the management system does not apply, with the reason an auditor will ask for."""
 
     __tablename__ = "scope_exclusion"
     __table_args__ = (UniqueConstraint("organisation_id", "requirement_ref"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     requirement_ref: Mapped[str] = mapped_column(String(120))
     justification: Mapped[str] = mapped_column(Text)
 
@@ -68,11 +65,10 @@ class ScopeExclusion(IdMixin, TimestampMixin, AuditedMixin, Base):
         return self.requirement_ref
 
 
-class Jurisdiction(IdMixin, TimestampMixin, AuditedMixin, Base):
+class Jurisdiction(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     __tablename__ = "jurisdiction"
     __table_args__ = (UniqueConstraint("organisation_id", "code"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     code: Mapped[str] = mapped_column(String(8))
     name: Mapped[str] = mapped_column(String(120))
     operates: Mapped[bool] = mapped_column(Boolean, default=False)

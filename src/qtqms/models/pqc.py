@@ -8,17 +8,16 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qtqms.db.base import AuditedMixin, Base, IdMixin, TimestampMixin
+from qtqms.db.base import AuditedMixin, Base, IdMixin, OrgScoped, TimestampMixin
 from qtqms.db.types import JSONDocument, UTCDateTime
 
 
-class PqcSystem(IdMixin, TimestampMixin, AuditedMixin, Base):
+class PqcSystem(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """A deployable part of a product (firmware, controller, cloud API) whose crypto is inventoried."""
 
     __tablename__ = "pqc_system"
     __table_args__ = (UniqueConstraint("product_id", "name"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -27,12 +26,11 @@ class PqcSystem(IdMixin, TimestampMixin, AuditedMixin, Base):
         return self.name
 
 
-class PqcScan(IdMixin, TimestampMixin, AuditedMixin, Base):
+class PqcScan(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """One inventory of a system: who took it, from what, judged under which policy version as of which day."""
 
     __tablename__ = "pqc_scan"
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     system_id: Mapped[int] = mapped_column(ForeignKey("pqc_system.id"), index=True)
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     scanned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
@@ -73,13 +71,12 @@ class PqcAsset(IdMixin, Base):
     locations: Mapped[list[str]] = mapped_column(JSONDocument, default=list)  # "path:line", the first few
 
 
-class PqcTask(IdMixin, TimestampMixin, AuditedMixin, Base):
+class PqcTask(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """Replace one asset of a system by a quantum-safe alternative, owned and due by a date."""
 
     __tablename__ = "pqc_task"
     __table_args__ = (UniqueConstraint("system_id", "asset_label"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     system_id: Mapped[int] = mapped_column(ForeignKey("pqc_system.id"), index=True)
     asset_label: Mapped[str] = mapped_column(String(200))
     replacement: Mapped[str] = mapped_column(String(200))

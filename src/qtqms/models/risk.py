@@ -8,17 +8,16 @@ from typing import Any
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qtqms.db.base import AuditedMixin, Base, IdMixin, TimestampMixin
+from qtqms.db.base import AuditedMixin, Base, IdMixin, OrgScoped, TimestampMixin
 from qtqms.db.types import JSONDocument, UTCDateTime
 
 
-class Asset(IdMixin, TimestampMixin, AuditedMixin, Base):
+class Asset(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """Information, software, services, hardware (quantum equipment included), people and sites, each owned."""
 
     __tablename__ = "asset"
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     key: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
@@ -33,13 +32,12 @@ class Asset(IdMixin, TimestampMixin, AuditedMixin, Base):
         return self.key
 
 
-class DataClass(IdMixin, TimestampMixin, AuditedMixin, Base):
+class DataClass(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """A class of data and how many years its confidentiality must hold (Mosca's x)."""
 
     __tablename__ = "data_class"
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     key: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -51,7 +49,7 @@ class DataClass(IdMixin, TimestampMixin, AuditedMixin, Base):
         return self.key
 
 
-class Risk(IdMixin, TimestampMixin, AuditedMixin, Base):
+class Risk(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """A risk scenario with its three ratings, all under one frozen matrix version."""
 
     __tablename__ = "risk"
@@ -66,7 +64,7 @@ class Risk(IdMixin, TimestampMixin, AuditedMixin, Base):
         Index("ix_risk_org_updated", "organisation_id", "updated_at", "number"),
     )
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_index = False
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -148,11 +146,11 @@ class RiskAssessment(IdMixin, AuditedMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class TreatmentAction(IdMixin, TimestampMixin, AuditedMixin, Base):
+class TreatmentAction(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     __tablename__ = "treatment_action"
     __table_args__ = (Index("ix_treatment_action_org_status_due", "organisation_id", "status", "due_date"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_index = False
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -166,12 +164,11 @@ class TreatmentAction(IdMixin, TimestampMixin, AuditedMixin, Base):
         return self.title
 
 
-class RiskAcceptance(IdMixin, AuditedMixin, Base):
+class RiskAcceptance(OrgScoped, IdMixin, AuditedMixin, Base):
     """A signed decision to accept a risk in a given state, until an expiry or until that state changes."""
 
     __tablename__ = "risk_acceptance"
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"), index=True)
     accepted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     signature_id: Mapped[int] = mapped_column(ForeignKey("signature.id"))
@@ -186,13 +183,13 @@ class RiskAcceptance(IdMixin, AuditedMixin, Base):
     invalidated_reason: Mapped[str] = mapped_column(Text, default="")
 
 
-class RiskMatrixChoice(IdMixin, TimestampMixin, AuditedMixin, Base):
+class RiskMatrixChoice(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """Which matrix an organisation uses for a risk domain; later changes never re-rate existing risks."""
 
     __tablename__ = "risk_matrix_choice"
     __table_args__ = (UniqueConstraint("organisation_id", "domain"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_index = False
     domain: Mapped[str] = mapped_column(String(20))
     matrix_id: Mapped[str] = mapped_column(String(64))
 
@@ -200,36 +197,34 @@ class RiskMatrixChoice(IdMixin, TimestampMixin, AuditedMixin, Base):
         return f"{self.domain}: {self.matrix_id}"
 
 
-class RiskSettings(IdMixin, TimestampMixin, AuditedMixin, Base):
+class RiskSettings(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     __tablename__ = "risk_settings"
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
+    organisation_unique = True
     mosca_scenario: Mapped[str] = mapped_column(String(40))
 
 
-class ProductMigrationYears(IdMixin, TimestampMixin, AuditedMixin, Base):
+class ProductMigrationYears(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """Mosca's y of a product as its PQC migration plan last gave it: the y of every asset of that product."""
 
     __tablename__ = "product_migration_years"
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), unique=True)
     years: Mapped[float] = mapped_column(Float)
 
 
-class MoscaExposure(IdMixin, TimestampMixin, AuditedMixin, Base):
+class MoscaExposure(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     """A data class protected by a system; the harvest-now-decrypt-later risk it raised, if any."""
 
     __tablename__ = "mosca_exposure"
     __table_args__ = (UniqueConstraint("data_class_id", "asset_id"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     data_class_id: Mapped[int] = mapped_column(ForeignKey("data_class.id"))
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id"), index=True)
     risk_id: Mapped[int | None] = mapped_column(ForeignKey("risk.id"), nullable=True)
 
 
-class RiskHeatCell(IdMixin, Base):
+class RiskHeatCell(OrgScoped, IdMixin, Base):
     """How many risks sit in one heat-map cell, kept in step with every rating change in the same transaction.
 
     Derived data (rebuildable from the risk table), so it is not audited: the rating change that moves a
@@ -241,7 +236,7 @@ class RiskHeatCell(IdMixin, Base):
         UniqueConstraint("organisation_id", "matrix_id", "matrix_version", "kind", "likelihood", "impact", "domain"),
     )
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_index = False
     matrix_id: Mapped[str] = mapped_column(String(64))
     matrix_version: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(10))  # inherent | residual

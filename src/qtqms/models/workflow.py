@@ -7,17 +7,17 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qtqms.db.base import Base, IdMixin
+from qtqms.db.base import Base, IdMixin, OrgScoped
 from qtqms.db.types import UTCDateTime
 
 
-class StatusChange(IdMixin, Base):
+class StatusChange(OrgScoped, IdMixin, Base):
     """Not itself audited: the record's own status update is, in the same transaction, with the same reason."""
 
     __tablename__ = "status_change"
     __table_args__ = (Index("ix_status_change_subject", "organisation_id", "subject_type", "subject_id", "id"),)
 
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_index = False
     subject_type: Mapped[str] = mapped_column(String(80))
     subject_id: Mapped[int] = mapped_column(Integer)
     workflow: Mapped[str] = mapped_column(String(80))
