@@ -148,7 +148,7 @@ def test_a_bad_upload_is_refused_on_the_form_with_where_and_nothing_is_stored(cl
     assert "scan.json: not a valid scan report at /findings/0/line" in bad_report
     assert "scan.json:/findings/1/confidence: Input should be" in bad_report  # every problem listed
     assert "not JSON" in _upload(client, page, "scan.json", b"{").text
-    assert "upload as_of: Input should be a valid date" in _upload(client, page, "a.json", report, as_of="soon").text
+    assert "upload as_of: enter a date as YYYY-MM-DD" in _upload(client, page, "a.json", report, as_of="soon").text
     no_file = client.post("/pqc/products/QKD-LINK/scans", data={"csrf_token": csrf_from(page), "system": "x"})
     assert no_file.status_code == 422 and "choose a CBOM or scan report" in no_file.text
     monkeypatch.setattr(pqc, "MAX_UPLOAD_BYTES", 1024)

@@ -12,7 +12,7 @@ from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.errors import NotFound
 from qtqms.kernel.rbac import Permission, can
 from qtqms.kit.web.deps import Uow
-from qtqms.kit.web.forms import attempt, refusal
+from qtqms.kit.web.forms import FormErrors, FormState, run_form, see_other
 from qtqms.kit.web.templating import render
 from qtqms.org import service
 from qtqms.org.domain import Technology
@@ -37,8 +37,8 @@ def _page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 20
         "editable": can(actor, Permission.ORG_EDIT),
         "technologies": [t.value for t in Technology],
         "history": trail_service.history(uow, actor, "organisation", scope.organisation.id, limit=20),
-        "form": {},
         **extra,
+        "forms": {kind: FormState() for kind in (*ADDERS, "statement")} | extra.get("forms", {}),
     }
     return render(request, "org/scope.html", context, status_code)
 
@@ -52,8 +52,14 @@ def scope_page(request: Request, uow: Uow, actor: CurrentActor) -> Response:
 def update_statement(
     request: Request, uow: Uow, actor: CurrentActor, scope_statement: Annotated[str, Form()] = ""
 ) -> Response:
-    service.update_organisation(uow, actor, OrganisationUpdate(scope_statement=scope_statement))
-    return _page(request, uow, actor, notice="scope statement saved")
+    typed = {"scope_statement": scope_statement}
+    return run_form(
+        uow,
+        lambda: service.update_organisation(uow, actor, OrganisationUpdate(**typed)),
+        fields=typed,
+        done=lambda _: see_other("/org", "scope statement saved"),
+        again=lambda errors: _refused(request, uow, actor, "statement", typed, errors),
+    )
 
 
 @router.post("/org/{kind}", response_class=HTMLResponse)
@@ -65,11 +71,17 @@ async def add_item(request: Request, uow: Uow, actor: CurrentActor, kind: str) -
 
 def _add(request: Request, uow: Uow, actor: CurrentActor, kind: str, form: dict) -> Response:
     schema, add = ADDERS[kind]
-    _, error = attempt(uow, lambda: add(uow, actor, schema(**{key: _coerce(value) for key, value in form.items()})))
-    if error:
-        status_code, message = refusal(error, f"{kind} ")
-        return _page(request, uow, actor, status_code, error=message, form={**form, "kind": kind})
-    return _page(request, uow, actor, notice=f"{kind} added")
+    return run_form(
+        uow,
+        lambda: add(uow, actor, schema(**{key: _coerce(value) for key, value in form.items()})),
+        fields=schema.model_fields,
+        done=lambda _: see_other("/org", f"{kind} added"),
+        again=lambda errors: _refused(request, uow, actor, kind, form, errors),
+    )
+
+
+def _refused(request: Request, uow: Uow, actor: CurrentActor, kind: str, typed: dict, errors: FormErrors) -> Response:
+    return _page(request, uow, actor, errors.status, forms={kind: FormState(typed, errors)}, open_form=kind)
 
 
 def _known_kind(kind: str) -> str:
@@ -85,4 +97,4 @@ def _coerce(value: object) -> object:
 @router.post("/org/{kind}/{item_id}/delete", response_class=HTMLResponse)
 def remove_item(request: Request, uow: Uow, actor: CurrentActor, kind: str, item_id: int) -> Response:
     service.remove_scope_item(uow, actor, _known_kind(kind), item_id)
-    return _page(request, uow, actor, notice=f"{kind} removed")
+    return see_other("/org", f"{kind} removed")

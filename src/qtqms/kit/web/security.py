@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -13,6 +14,7 @@ from qtqms.settings import get_settings, secret_key
 
 SESSION_COOKIE = "qtqms_session"
 PRESESSION_COOKIE = "qtqms_presession"
+FLASH_COOKIE = "qtqms_notice"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -75,3 +77,30 @@ def _set_cookie(response: Response, name: str, value: str, *, max_age: int) -> N
         samesite="lax",
         secure=get_settings().secure_cookies,
     )
+
+
+def set_flash(response: Response, notice: str) -> None:
+    """A notice for the page the browser goes to next (after a redirect), signed so no one else can word it."""
+    text = base64.urlsafe_b64encode(notice[:300].encode()).decode()
+    _set_cookie(response, FLASH_COOKIE, f"{text}.{_flash_mac(text)}", max_age=120)
+
+
+def read_flash(request: Request) -> str:
+    """The notice the previous response left; the page that shows it clears it (`clear_flash`)."""
+    text, _, mac = request.cookies.get(FLASH_COOKIE, "").partition(".")
+    if not hmac.compare_digest(_flash_mac(text), mac):
+        return ""
+    try:
+        return base64.urlsafe_b64decode(text.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        return ""
+
+
+def clear_flash(request: Request, response: Response) -> None:
+    if FLASH_COOKIE in request.cookies:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+
+
+def _flash_mac(text: str) -> str:
+    key = secret_key(get_settings()).encode()
+    return hmac.new(key, b"flash|" + text.encode(), hashlib.sha256).hexdigest()[:32]

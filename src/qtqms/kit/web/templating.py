@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from qtqms import __version__
+from qtqms.kernel.actor import Actor
 from qtqms.kernel.rbac import Permission, can
 from qtqms.kit.slices import NavItem
-from qtqms.kit.web.security import csrf_token
+from qtqms.kit.web.security import clear_flash, csrf_token, read_flash
 
 
 @dataclass
@@ -48,15 +49,42 @@ def templates() -> Jinja2Templates:
     return engine
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+@dataclass(frozen=True)
+class PageContext:
+    """What every page knows besides its own records: who is looking, whether the data is the demo's, the
+    navigation they may follow, the notice a redirect left, and what they may change."""
+
+    actor: Actor | None
+    nav: tuple[NavItem, ...]
+    csrf_token: str
+    current_path: str
+    flash: str = ""
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.actor and self.actor.demo)
+
+    def may(self, permission: Permission) -> bool:
+        return can(self.actor, permission)
+
+
+def page_context(request: Request, flash: str = "") -> PageContext:
     actor = getattr(request.state, "actor", None)
-    nav = [item for item in site.navigation if item.planned or can(actor, item.permission)]
+    nav = tuple(item for item in site.navigation if item.planned or can(actor, item.permission))
+    return PageContext(actor, nav, csrf_token(request), request.url.path, flash)
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    page = page_context(request, read_flash(request))
     full = {
-        "actor": actor,
-        "is_demo": bool(actor and actor.demo),
-        "nav": nav,
-        "csrf_token": csrf_token(request),
-        "current_path": request.url.path,
+        "page": page,
+        "actor": page.actor,
+        "is_demo": page.is_demo,
+        "nav": page.nav,
+        "csrf_token": page.csrf_token,
+        "current_path": page.current_path,
         **(context or {}),
     }
-    return templates().TemplateResponse(request, name, full, status_code=status_code)
+    response = templates().TemplateResponse(request, name, full, status_code=status_code)
+    clear_flash(request, response)
+    return response
