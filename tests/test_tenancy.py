@@ -118,9 +118,13 @@ def two_organisations(engine, snapshots):
         uow.actor = second
         identity_service.set_password(uow, second, "beta-admin", PASSWORD)
         uow.commit()
+    tokens = {"first_token": api_token(engine, first), "second_token": api_token(engine, second)}
     with UnitOfWork(engine) as uow:
         markers = _markers(uow, first.organisation_id, credentials.organisation, second.organisation_id)
-        identifiers = _identifiers(uow, first.organisation_id)
+        # Ids are global: a value that also names a record of the second organisation is not the first's.
+        theirs = set(_identifiers(uow, second.organisation_id)) - {"csv", "xlsx", "json"}
+        theirs |= {str(token.id) for token in identity_service.list_tokens(uow, second)}
+        identifiers = [value for value in _identifiers(uow, first.organisation_id) if value not in theirs]
     app = create_app()
     with TestClient(app) as first_client, TestClient(app) as second_client:
         assert log_in(first_client, first.username).status_code == 303
@@ -129,8 +133,7 @@ def two_organisations(engine, snapshots):
             "app": app,
             "first": first_client,
             "second": second_client,
-            "first_token": api_token(engine, first),
-            "second_token": api_token(engine, second),
+            **tokens,
             "markers": markers,
             "identifiers": identifiers,
         }
@@ -178,3 +181,106 @@ def test_a_second_organisation_sees_nothing_of_the_first_on_any_route(two_organi
             leaks.append((url, found))
     assert leaks == [], "\n".join(f"{url}: {found}" for url, found in leaks)
     assert uncovered == [], f"no identifier of the first organisation opens {uncovered}: give the demo a record"
+
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _write_routes(app) -> list[tuple[str, str, bool]]:
+    """(method, path, is_api) of every write route with a path parameter: the ones that name a record."""
+    found = []
+
+    def walk(routes):
+        for route in routes:
+            original = getattr(route, "original_router", None)
+            if original is not None:
+                walk(original.routes)
+            elif PARAM.search(route.path) and route.path not in NOT_RECORD_READS:
+                is_api = route.path.startswith("/api/")
+                found.extend((method, route.path, is_api) for method in route.methods or () if method in WRITES)
+
+    walk(app.routes)
+    return sorted(set(found))
+
+
+def _own_events(engine, organisation_id: int) -> list[tuple]:
+    from qtqms.db.audit import AuditEvent
+
+    with UnitOfWork(engine) as uow:
+        stmt = select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.organisation_id == organisation_id)
+        return list(uow.session.execute(stmt.order_by(AuditEvent.seq)))
+
+
+# Path parameters that take one of a few words, not a record's identifier.
+SLOT_WORDS = {
+    "kind": ("site", "product", "exclusion", "jurisdiction"),
+    "what": ("assess", "treat", "accept", "edit", "data-class"),
+    "requirement": ("A.8.24", "4.1", "6.1.1", "PQC.INVENTORY"),
+}
+ID_SLOT = re.compile(r"(^id$|_id$)")
+
+
+def _slot_candidates(world, name: str) -> list[str]:
+    """What a path parameter could be, by its name: a few words, numeric ids, or any other identifier."""
+    if name in SLOT_WORDS:
+        return list(SLOT_WORDS[name])
+    if ID_SLOT.search(name) and name != "pack_id":
+        return [value for value in world["identifiers"] if value.isdigit()]
+    return [value for value in world["identifiers"] if not value.isdigit()]
+
+
+def _write_values(world, path: str, is_api: bool) -> list[tuple[str, ...]]:
+    """Identifier tuples worth trying on a write route: the ones that open its readable twin (same parameters)
+    for the first organisation's admin, else every combination of each parameter's candidates."""
+    reads = dict(_get_routes(world["app"]))
+    twin = path
+    while twin:
+        if twin in reads and PARAM.findall(twin) == PARAM.findall(path) and (url := _first_open(world, twin, is_api)):
+            return [tuple(_values_in(twin, url))]
+        twin = twin.rpartition("/")[0]
+    return list(itertools.product(*(_slot_candidates(world, name) for name in PARAM.findall(path))))
+
+
+def _values_in(pattern: str, url: str) -> list[str]:
+    regex = "^" + PARAM.sub(r"([^/]+)", re.escape(pattern).replace(r"\{", "{").replace(r"\}", "}")) + r"(\?.*)?$"
+    return list(re.match(regex, url).groups()[: len(PARAM.findall(pattern))])
+
+
+def test_a_second_organisation_cannot_change_anything_of_the_first(two_organisations, engine):
+    """Every write route that names a record, called by the second organisation's admin (who may do anything in
+    their own organisation) with the first organisation's identifiers: never a success, never a 500, nothing of
+    the first organisation in the answer, and not one event added to the first organisation's trail."""
+    world = two_organisations
+    first_id = identity_service_first_org(engine)
+    before = _own_events(engine, first_id)
+    token = csrf_from_page(world["second"])
+    allowed, failures, tried = [], [], 0
+    for method, path, is_api in _write_routes(world["app"]):
+        headers = {"Authorization": f"Bearer {world['second_token']}"} if is_api else {"X-CSRF-Token": token}
+        for values in _write_values(world, path, is_api):
+            url = _fill(path, values)
+            body = {"json": {}} if is_api else {"data": {"csrf_token": token}}
+            response = world["second"].request(method, url, headers=headers, follow_redirects=False, **body)
+            tried += 1
+            if response.status_code >= 500:
+                failures.append((method, url, response.status_code))
+            elif is_api and response.status_code < 300:
+                allowed.append((method, url, response.status_code))
+            elif found := [marker for marker in _leaks(response.text, world["markers"]) if marker not in url]:
+                failures.append((method, url, found))
+    assert tried > 50
+    assert failures == [] and allowed == [], (failures, allowed)
+    assert _own_events(engine, first_id) == before
+
+
+def identity_service_first_org(engine) -> int:
+    from qtqms.models.org import Organisation
+
+    with UnitOfWork(engine) as uow:
+        return uow.session.scalars(select(Organisation.id).where(Organisation.is_demo.is_(True))).one()
+
+
+def csrf_from_page(client) -> str:
+    from tests.builders import csrf_from
+
+    return csrf_from(client.get("/org").text)
