@@ -122,7 +122,8 @@ def two_organisations(engine, snapshots):
     with UnitOfWork(engine) as uow:
         markers = _markers(uow, first.organisation_id, credentials.organisation, second.organisation_id)
         # Ids are global: a value that also names a record of the second organisation is not the first's.
-        theirs = set(_identifiers(uow, second.organisation_id)) - {"csv", "xlsx", "json"}
+        shared = {"csv", "xlsx", "json", *uow.session.scalars(select(FrameworkVersion.pack_id))}
+        theirs = set(_identifiers(uow, second.organisation_id)) - shared
         theirs |= {str(token.id) for token in identity_service.list_tokens(uow, second)}
         identifiers = [value for value in _identifiers(uow, first.organisation_id) if value not in theirs]
     app = create_app()
