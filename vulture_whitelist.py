@@ -50,3 +50,4 @@ _.final_states, _.available  # kernel.workflow: what a page offers (tests/kernel
 FixedClock, use  # kernel.clock: how tests (and a reproducible run) stop the clock (tests/conftest.py fixed_clock)
 # Used by the repositories as they move onto the OrgScope (this session's branches); removed at their merge.
 scoped, one_or_404, add_unique, system_scope, _.may  # noqa
+_.format_version  # trail.domain.Checkpoint: written to and read from every checkpoint file (tests/trail/test_checkpoints.py)

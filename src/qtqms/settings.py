@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     db_pool_size: int = Field(default=20, ge=1, le=1000)
     web_threads: int = Field(default=40, ge=1, le=1000)
+    # Where trail checkpoints go and the key that signs them: put both where a database writer cannot reach.
+    checkpoint_dir: Path | None = None
+    checkpoint_key_file: Path | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -72,6 +75,14 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def effective_checkpoint_dir(self) -> Path:
+        return self.checkpoint_dir or self.data_dir / "checkpoints"
+
+    @property
+    def effective_checkpoint_key_file(self) -> Path:
+        return self.checkpoint_key_file or self.data_dir / "trail-checkpoint-key.json"
 
 
 def _load() -> Settings:

@@ -1,6 +1,9 @@
-from hypothesis import given
+from datetime import UTC
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qtqms.kernel import hashchain
 from qtqms.kernel.hashchain import GENESIS, canonical, chain_hash, verify_chain
 
 bodies = st.lists(
@@ -63,3 +66,28 @@ def test_an_inserted_event_with_a_fresh_hash_still_breaks_the_next_link():
     shifted = [(s + 1, p, h, b) for s, p, h, b in rows[1:]]
     found = verify_chain([rows[0], forged, *shifted], head)
     assert found is not None and found.seq == 3
+
+
+def _reference_canonical(value) -> bytes:
+    """The serialisation every stored event was hashed with: copy through `plain`, then dump."""
+    import json
+
+    return json.dumps(hashchain.plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(),
+    st.datetimes(timezones=st.just(UTC)), st.dates(), st.decimals(allow_nan=False, allow_infinity=False),
+    st.binary(max_size=8),
+)  # fmt: skip
+_documents = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_documents)
+def test_the_fast_serialisation_gives_the_bytes_every_stored_hash_was_made_with(document):
+    assert hashchain.canonical(document) == _reference_canonical(document)

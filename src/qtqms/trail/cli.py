@@ -75,16 +75,45 @@ def export(
 
 
 @app.command("verify")
-def verify(as_json: bool = JSON_OPTION) -> None:
+def verify(
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            help="A checkpoint file (`qtqms trail checkpoint`): prove the trail still holds what it vouches for."
+        ),
+    ] = None,
+    since_checkpoint: Annotated[
+        bool, typer.Option(help="With --checkpoint: recompute only the events after it (quick, for routine runs).")
+    ] = False,
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Recompute the hash chain: exit 0 when intact, 1 naming the first bad event otherwise."""
     from qtqms.trail import service
 
     with use_case() as (uow, who):
-        result = service.verify(uow, who)
+        result = service.verify(uow, who, checkpoint, since_checkpoint=since_checkpoint)
     if result.intact:
-        emit(result, as_json, f"audit trail intact: {result.events_checked} events, head at {result.head_seq}")
+        vouched = (f"; matches the checkpoint of event {result.checkpoint_seq} cut at {result.checkpoint_cut_at} "
+                   f"(key {result.key_fingerprint})" if result.checkpoint_seq is not None else "")  # fmt: skip
+        emit(result, as_json, f"audit trail intact: {result.events_checked} events checked, head at "
+                              f"{result.head_seq}{vouched}")  # fmt: skip
     else:
         # A broken chain is reported on stderr, so the human line is a function rather than a text for stdout.
         broken = f"audit trail BROKEN at event {result.first_bad_seq}: {result.reason}"
         emit(result, as_json, lambda: typer.echo(broken, err=True))
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command("checkpoint")
+def checkpoint(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Directory to write to (default: QTQMS_CHECKPOINT_DIR).")
+    ] = None,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Sign the trail's head with the checkpoint key and write it to a file: keep copies out of the database's reach."""
+    from qtqms.trail import service
+
+    with use_case() as (uow, who):
+        cut = service.cut_checkpoint(uow, who, out)
+    emit(cut, as_json, f"checkpoint of event {cut.seq} written to {cut.path} (key {cut.key_fingerprint})")

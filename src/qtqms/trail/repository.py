@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qtqms.db.audit import AuditEvent, TrailHead
+from qtqms.db.audit import CHAINED_FIELDS, AuditEvent, TrailHead
 
 VERIFY_BATCH = 2000
+CHAIN_BATCH = 10_000
 
 
 def head(session: Session) -> tuple[int, str] | None:
@@ -67,3 +68,24 @@ def count(session: Session, organisation_id: int, since: datetime | None = None)
     if since is not None:
         stmt = stmt.where(AuditEvent.occurred_at >= since)
     return session.scalar(stmt) or 0
+
+
+_CHAIN_COLUMNS = [getattr(AuditEvent, name) for name in CHAINED_FIELDS]
+
+
+def chain_rows(session: Session, after_seq: int = 0) -> Iterator[tuple[int, str, str, dict]]:
+    """(seq, prev_hash, hash, hashed body) of every event after `after_seq`, oldest first. Plain rows in keyset
+    batches, not ORM objects: verification reads every event, and building objects cost as much as hashing."""
+    stmt = select(AuditEvent.prev_hash, AuditEvent.hash, *_CHAIN_COLUMNS).order_by(AuditEvent.seq)
+    while True:
+        batch = session.connection().execute(stmt.where(AuditEvent.seq > after_seq).limit(CHAIN_BATCH)).all()
+        if not batch:
+            return
+        for prev_hash, stored_hash, *values in batch:
+            body = dict(zip(CHAINED_FIELDS, values, strict=True))
+            yield body["seq"], prev_hash, stored_hash, body
+        after_seq = batch[-1][2]
+
+
+def hash_of(session: Session, seq: int) -> str | None:
+    return session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))

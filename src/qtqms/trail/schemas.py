@@ -39,3 +39,15 @@ class VerifyResult(BaseModel):
     head_seq: int
     first_bad_seq: int | None = None
     reason: str = ""
+    # Set when a checkpoint was given: the event it vouches for, when it was cut and which key signed it.
+    checkpoint_seq: int | None = None
+    checkpoint_cut_at: str = ""
+    key_fingerprint: str = ""
+
+
+class CheckpointRead(BaseModel):
+    seq: int
+    hash: str
+    cut_at: str
+    key_fingerprint: str
+    path: str
