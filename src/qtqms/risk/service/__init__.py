@@ -19,7 +19,6 @@ from qtqms.risk.service.criteria import (
     domain_matrices,
     list_matrices,
     list_threats,
-    matrix_for,
     matrix_options,
 )
 from qtqms.risk.service.heat import heat_map, heat_maps, rebuild_heat_counts
@@ -62,7 +61,6 @@ __all__ = [
     "list_data_classes",
     "list_matrices",
     "list_threats",
-    "matrix_for",
     "matrix_options",
     "mosca_report",
     "rebuild_heat_counts",

@@ -8,13 +8,13 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.exc import IntegrityError
 
 from qtqms.db.uow import UnitOfWork
 from qtqms.esign import domain as esign_domain
 from qtqms.esign import service as esign_service
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
+from qtqms.kernel.errors import InvalidInput, NotFound, Problem
+from qtqms.kernel.rbac import OrgScope
 from qtqms.models.risk import (
     Asset,
     DataClass,
@@ -51,25 +51,12 @@ def _product_id(uow: UnitOfWork, actor: Actor, key: str | None) -> int | None:
         raise _invalid(f"no product '{key}'", "product") from None
 
 
-def _add_unique(uow: UnitOfWork, row: Any, describe: str) -> None:
-    uow.session.add(row)
-    try:
-        with uow.session.begin_nested():
-            uow.session.flush()
-    except IntegrityError:
-        raise Conflict(f"{describe} already exists") from None
-    uow.flush()
+def _data_class(uow: UnitOfWork, scope: OrgScope, key: str) -> DataClass:
+    return repo.data_class_by_key(uow.session, scope, key)
 
 
-def _data_class(uow: UnitOfWork, actor: Actor, key: str) -> DataClass:
-    found = repo.data_class_by_key(uow.session, actor.organisation_id, key)
-    if found is None:
-        raise NotFound(f"data class '{key}' not found")
-    return found
-
-
-def _asset(uow: UnitOfWork, actor: Actor, key: str, field: str = "system") -> Asset:
-    found = repo.asset_by_key(uow.session, actor.organisation_id, key)
+def _asset(uow: UnitOfWork, scope: OrgScope, key: str, field: str = "system") -> Asset:
+    found = repo.asset_by_key(uow.session, scope, key)
     if found is None:
         raise NotFound(f"{field} '{key}' not found among the assets")
     return found
@@ -80,13 +67,13 @@ def _rating(risk: Risk, kind: str) -> Rating | None:
     return None if likelihood is None else Rating(likelihood, impact)
 
 
-def _state(uow: UnitOfWork, risk: Risk) -> RiskState:
-    return _states(uow, [risk])[risk.id]
+def _state(uow: UnitOfWork, scope: OrgScope, risk: Risk) -> RiskState:
+    return _states(uow, scope, [risk])[risk.id]
 
 
-def _states(uow: UnitOfWork, risks: Sequence[Risk]) -> dict[int, RiskState]:
+def _states(uow: UnitOfWork, scope: OrgScope, risks: Sequence[Risk]) -> dict[int, RiskState]:
     """The material state of each risk, from the same few queries however many risks."""
-    links = repo.material_links(uow.session, [risk.id for risk in risks])
+    links = repo.material_links(uow.session, scope, [risk.id for risk in risks])
     return {risk.id: _state_of(risk, links[risk.id]) for risk in risks}
 
 
@@ -115,11 +102,8 @@ def _state_of(risk: Risk, links: repo.MaterialLinks) -> RiskState:
     )
 
 
-def _risk(uow: UnitOfWork, actor: Actor, ref: str) -> Risk:
-    risk = repo.risk_by_number(uow.session, actor.organisation_id, domain.parse_ref(ref))
-    if risk is None:
-        raise NotFound(f"risk {ref} not found")
-    return risk
+def _risk(uow: UnitOfWork, scope: OrgScope, ref: str) -> Risk:
+    return repo.risk_by_number(uow.session, scope, domain.parse_ref(ref), f"risk {ref}")
 
 
 def _subject(risk: Risk) -> esign_domain.Subject:
@@ -136,13 +120,13 @@ def _decision(acceptance: RiskAcceptance) -> domain.AcceptanceDecision:
     )
 
 
-def _verdicts(uow: UnitOfWork, actor: Actor, risks: Sequence[Risk]) -> dict[int, AcceptanceVerdict]:
+def _verdicts(uow: UnitOfWork, actor: Actor, scope: OrgScope, risks: Sequence[Risk]) -> dict[int, AcceptanceVerdict]:
     """The one place a risk's acceptance is decided, for every reader: the signature of a claimed acceptance
     is verified over the risk's present state, for a whole page of risks in a fixed number of queries."""
     claiming = [r for r in risks if domain.claims_acceptance(r.acceptance_status, r.status)]
-    links = repo.material_links(uow.session, [r.id for r in claiming])
+    links = repo.material_links(uow.session, scope, [r.id for r in claiming])
     states = {r.id: _state_of(r, links[r.id]) for r in claiming}
-    standing = repo.latest_standing_acceptances(uow.session, list(states))
+    standing = repo.latest_standing_acceptances(uow.session, scope, list(states))
     checks = [
         esign_service.StateCheck(a.signature_id, domain.accepted_state(states[risk_id], _decision(a)), a.state)
         for risk_id, a in standing.items()
@@ -163,14 +147,16 @@ def _verdicts(uow: UnitOfWork, actor: Actor, risks: Sequence[Risk]) -> dict[int,
     return verdicts
 
 
-def _verdict(uow: UnitOfWork, actor: Actor, risk: Risk) -> AcceptanceVerdict:
-    return _verdicts(uow, actor, [risk])[risk.id]
+def _verdict(uow: UnitOfWork, actor: Actor, scope: OrgScope, risk: Risk) -> AcceptanceVerdict:
+    return _verdicts(uow, actor, scope, [risk])[risk.id]
 
 
-def _row_verdicts(uow: UnitOfWork, actor: Actor, rows: Sequence[Row[Any]]) -> dict[int, AcceptanceVerdict]:
+def _row_verdicts(
+    uow: UnitOfWork, actor: Actor, scope: OrgScope, rows: Sequence[Row[Any]]
+) -> dict[int, AcceptanceVerdict]:
     """Register rows hold only the columns shown: those that claim an acceptance are read whole and verified."""
     claiming = [r.id for r in rows if domain.claims_acceptance(r.acceptance_status, r.status)]
-    verified = _verdicts(uow, actor, repo.risks_by_ids(uow.session, actor.organisation_id, claiming))
+    verified = _verdicts(uow, actor, scope, repo.risks_by_ids(uow.session, scope, claiming))
     return {r.id: verified.get(r.id) or domain.as_stored(r.acceptance_status, r.status) for r in rows}
 
 

@@ -22,22 +22,22 @@ from qtqms.risk.schemas import (
     AcceptanceIn,
 )
 from qtqms.risk.service._common import _risk, _state, _subject
-from qtqms.risk.service.criteria import matrix_for
+from qtqms.risk.service.criteria import _matrix_for
 from qtqms.risk.service.scenarios import _refresh
 
 
 def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> Risk:
     """Signed acceptance by a user whose role may accept the level, never the creator, assessor or treatment
     chooser, bound to the hash of the risk's whole material state and of the decision itself."""
-    authorize(actor, Permission.RISK_ACCEPT)
-    risk = _risk(uow, actor, ref)
-    in_force = matrix_for(uow, actor, risk.domain)
+    scope = authorize(actor, Permission.RISK_ACCEPT)
+    risk = _risk(uow, scope, ref)
+    in_force = _matrix_for(uow, scope, risk.domain)
     if (risk.matrix_id, risk.matrix_version) != (in_force.id, in_force.version):
         raise Conflict(
             f"{ref} is rated under {risk.matrix_id}@{risk.matrix_version} but its domain uses "
             f"{in_force.id}@{in_force.version}: re-assess it before accepting it"
         )
-    state = _state(uow, risk)
+    state = _state(uow, scope, risk)
     today = clock.today()
     expires_on = data.expires_on or domain.default_expiry(in_force, state, today)
     refusal = domain.acceptance_refusal(
@@ -63,12 +63,12 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
         uow, actor, _subject(risk), Meaning.ACCEPTED, data.password, state=signed_state, expires_on=expires_on
     )
     now = clock.now()
-    for previous in repo.standing_acceptances(uow.session, risk.id):
+    for previous in repo.standing_acceptances(uow.session, scope, risk.id):
         previous.invalidated_at = now
         previous.invalidated_reason = "superseded by a later acceptance"
     uow.session.add(
         RiskAcceptance(
-            organisation_id=actor.organisation_id,
+            organisation_id=scope.organisation_id,
             risk_id=risk.id,
             accepted_by_id=actor.user_id,
             signature_id=signature.id,
@@ -84,5 +84,5 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
     risk.acceptance_status = AcceptanceState.VALID.value
     risk.accepted_until = expires_on
     risk.state_hash = state.hash()
-    _refresh(uow, risk)
+    _refresh(uow, scope, risk)
     return risk

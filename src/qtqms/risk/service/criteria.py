@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kernel.rbac import OrgScope, Permission, authorize
 from qtqms.models.risk import (
     RiskMatrixChoice,
 )
@@ -22,9 +22,9 @@ from qtqms.risk.schemas import (
 )
 
 
-def matrix_for(uow: UnitOfWork, actor: Actor, risk_domain: str) -> RiskMatrix:
+def _matrix_for(uow: UnitOfWork, scope: OrgScope, risk_domain: str) -> RiskMatrix:
     """The matrix the organisation uses for a risk domain (the 5x5 one until it picks another)."""
-    choice = repo.matrix_choices(uow.session, actor.organisation_id).get(risk_domain)
+    choice = repo.matrix_choices(uow.session, scope).get(risk_domain)
     return packs.shipped().matrix(choice.matrix_id if choice else packs.DEFAULT_MATRIX)
 
 
@@ -65,20 +65,20 @@ def matrix_options(uow: UnitOfWork, actor: Actor) -> list[tuple[str, str]]:
 
 def domain_matrices(uow: UnitOfWork, actor: Actor) -> dict[str, str]:
     """Risk domain -> id of the matrix it uses."""
-    authorize(actor, Permission.READ)
-    choices = repo.matrix_choices(uow.session, actor.organisation_id)
+    scope = authorize(actor, Permission.READ)
+    choices = repo.matrix_choices(uow.session, scope)
     return {d.value: (choices[d.value].matrix_id if d.value in choices else packs.DEFAULT_MATRIX) for d in RiskDomain}
 
 
 def choose_matrix(uow: UnitOfWork, actor: Actor, risk_domain: str, matrix_id: str) -> MatrixRead:
     """Risk criteria are a management decision; risks already rated keep their matrix until re-assessed."""
-    authorize(actor, Permission.RISK_ACCEPT)
+    scope = authorize(actor, Permission.RISK_ACCEPT)
     chosen_domain = domain.parse_choice(RiskDomain, risk_domain, "domain").value
     matrix = packs.shipped().matrix(matrix_id)
-    choice = repo.matrix_choices(uow.session, actor.organisation_id).get(chosen_domain)
+    choice = repo.matrix_choices(uow.session, scope).get(chosen_domain)
     if choice is None:
         uow.session.add(
-            RiskMatrixChoice(organisation_id=actor.organisation_id, domain=chosen_domain, matrix_id=matrix.id)
+            RiskMatrixChoice(organisation_id=scope.organisation_id, domain=chosen_domain, matrix_id=matrix.id)
         )
     else:
         choice.matrix_id = matrix.id

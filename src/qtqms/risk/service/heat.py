@@ -18,7 +18,7 @@ from qtqms.risk.schemas import (
     HeatMap,
 )
 from qtqms.risk.service._common import _invalid
-from qtqms.risk.service.criteria import matrix_for
+from qtqms.risk.service.criteria import _matrix_for
 
 HEAT_KINDS = ("inherent", "residual")
 
@@ -46,19 +46,19 @@ def heat_maps(
     domain_name: str | None = None,
 ) -> list[HeatMap]:
     """Several heat maps of the same risks, from one read of the maintained cell counts."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     chosen_domain = domain.parse_choice(RiskDomain, domain_name, "domain").value if domain_name else None
     if matrix_id:
         matrix = packs.shipped().matrix(matrix_id)
     else:
-        matrix = matrix_for(uow, actor, chosen_domain or RiskDomain.SECURITY.value)
-    cells = repo.heat_cells(uow.session, actor.organisation_id, domain=chosen_domain)
+        matrix = _matrix_for(uow, scope, chosen_domain or RiskDomain.SECURITY.value)
+    cells = repo.heat_cells(uow.session, scope, domain=chosen_domain)
     return [
         _heat_map(
             matrix,
             kind,
             {key[1:]: n for key, n in cells.items() if key[0] == kind},
-            repo.unrated_count(uow.session, actor.organisation_id, kind=kind, domain=chosen_domain),
+            repo.unrated_count(uow.session, scope, kind=kind, domain=chosen_domain),
         )
         for kind in kinds
     ]
@@ -89,8 +89,8 @@ def _heat_map(matrix: RiskMatrix, kind: str, cells: Mapping[tuple[str, str, int,
 
 def rebuild_heat_counts(uow: UnitOfWork, actor: Actor) -> int:
     """Recount the heat-map cells from the register (after a bulk import or a repair); returns the risks counted."""
-    authorize(actor, Permission.RISK_EDIT)
-    return repo.rebuild_heat(uow.session, actor.organisation_id)
+    scope = authorize(actor, Permission.RISK_EDIT)
+    return repo.rebuild_heat(uow.session, scope)
 
 
 def _heat_cell(matrix: RiskMatrix, likelihood: int, impact: int, count: int) -> HeatCell:

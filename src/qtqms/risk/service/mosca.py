@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from qtqms.db.scoping import add_unique
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import Conflict
-from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kernel.rbac import OrgScope, Permission, authorize
 from qtqms.models.risk import (
     Asset,
     DataClass,
@@ -39,7 +40,6 @@ from qtqms.risk.schemas import (
 )
 from qtqms.risk.service._common import (
     PLAN_SOURCE,
-    _add_unique,
     _asset,
     _data_class,
     _invalid,
@@ -47,20 +47,21 @@ from qtqms.risk.service._common import (
     _rating,
     _verdicts,
 )
-from qtqms.risk.service.criteria import matrix_for
+from qtqms.risk.service.criteria import _matrix_for
 from qtqms.risk.service.scenarios import _new_risk, _rate, _replace_links
 
 
 def add_exposure(uow: UnitOfWork, actor: Actor, data: ExposureCreate) -> MoscaReport:
     """Record that a system protects a data class; a harvest-now-decrypt-later risk follows if it is exposed."""
-    authorize(actor, Permission.RISK_EDIT)
-    data_class = _data_class(uow, actor, data.data_class)
-    asset = _asset(uow, actor, data.system)
+    scope = authorize(actor, Permission.RISK_EDIT)
+    data_class = _data_class(uow, scope, data.data_class)
+    asset = _asset(uow, scope, data.system)
     if data.migration_years is not None:
-        _enter_years(uow, asset, data.migration_years, "entered", "migration_years")
-    exposure = MoscaExposure(organisation_id=actor.organisation_id, data_class_id=data_class.id, asset_id=asset.id)
-    _add_unique(uow, exposure, f"exposure of '{data_class.key}' through '{asset.key}'")
-    _refresh_mosca(uow, actor)
+        _enter_years(uow, scope, asset, data.migration_years, "entered", "migration_years")
+    exposure = MoscaExposure(organisation_id=scope.organisation_id, data_class_id=data_class.id, asset_id=asset.id)
+    add_unique(uow.session, exposure, f"exposure of '{data_class.key}' through '{asset.key}'")
+    uow.flush()
+    _refresh_mosca(uow, actor, scope)
     return mosca_report(uow, actor)
 
 
@@ -69,14 +70,14 @@ def _set_years(asset: Asset, years: float, source: str) -> None:
     asset.migration_years_source = source[:80]
 
 
-def _enter_years(uow: UnitOfWork, asset: Asset, years: object, source: str, field: str) -> None:
+def _enter_years(uow: UnitOfWork, scope: OrgScope, asset: Asset, years: object, source: str, field: str) -> None:
     """A y given by hand. Where the asset's product has a PQC migration plan, the plan's y wins: it is set again
     on every change to the plan, so a value typed over it would be silently lost; the plan is what to change."""
     if source.startswith(PLAN_SOURCE):
         raise _invalid(f"'{PLAN_SOURCE}…' is reserved for the y a PQC migration plan sets", "source")
-    plan = repo.plan_years(uow.session, asset.product_id) if asset.product_id else None
+    plan = repo.plan_years(uow.session, scope, asset.product_id) if asset.product_id else None
     if plan is not None:
-        product = repo.product_keys(uow.session, [asset.product_id])[plan.product_id]
+        product = repo.product_keys(uow.session, scope, [asset.product_id])[plan.product_id]
         raise Conflict(
             f"{field}: the y of {asset.key} comes from the PQC migration plan of {product} "
             f"({PLAN_SOURCE}{product}, {plan.years:g} years); change that plan's tasks to change it"
@@ -90,46 +91,48 @@ def apply_migration_plan(uow: UnitOfWork, actor: Actor, *, product: str, years: 
 
     No permission check of its own: the PQC service calls it after checking its own (an engineer who plans a
     migration need not hold risk:edit), as the consequence of a change it authorised. No entry point calls it.
+    The scope is the actor's as any member who may read the register has it: the write was authorised upstream.
     """
     if years is None:
         return
+    scope = authorize(actor, Permission.READ)
     product_id = _product_id(uow, actor, product)
     assert product_id is not None
     checked = domain.check_years(years, "years")
-    plan = repo.plan_years(uow.session, product_id)
+    plan = repo.plan_years(uow.session, scope, product_id)
     if plan is None:
         uow.session.add(
-            ProductMigrationYears(organisation_id=actor.organisation_id, product_id=product_id, years=checked)
+            ProductMigrationYears(organisation_id=scope.organisation_id, product_id=product_id, years=checked)
         )
     elif plan.years != checked:
         plan.years = checked
     source = PLAN_SOURCE + product
-    for asset in repo.assets_of_product(uow.session, actor.organisation_id, product_id):
+    for asset in repo.assets_of_product(uow.session, scope, product_id):
         if (asset.migration_years, asset.migration_years_source) != (checked, source):
             _set_years(asset, checked, source)
     uow.flush()
-    _refresh_mosca(uow, actor)
+    _refresh_mosca(uow, actor, scope)
 
 
-def _basis(uow: UnitOfWork, actor: Actor) -> str:
-    found = repo.settings(uow.session, actor.organisation_id)
+def _basis(uow: UnitOfWork, scope: OrgScope) -> str:
+    found = repo.settings(uow.session, scope)
     return found.mosca_scenario if found else packs.shipped().crqc.default
 
 
 def set_mosca_basis(uow: UnitOfWork, actor: Actor, scenario: str) -> MoscaReport:
     """Which CRQC scenario raises risks is a risk criterion, so it takes the right to accept risks."""
-    authorize(actor, Permission.RISK_ACCEPT)
+    scope = authorize(actor, Permission.RISK_ACCEPT)
     scenarios = packs.shipped().crqc
     if scenarios.get(scenario) is None:
         known = ", ".join(s.key for s in scenarios.scenarios)
         raise _invalid(f"unknown scenario '{scenario}' (known: {known})", "scenario")
-    found = repo.settings(uow.session, actor.organisation_id)
+    found = repo.settings(uow.session, scope)
     if found is None:
-        uow.session.add(RiskSettings(organisation_id=actor.organisation_id, mosca_scenario=scenario))
+        uow.session.add(RiskSettings(organisation_id=scope.organisation_id, mosca_scenario=scenario))
     else:
         found.mosca_scenario = scenario
     uow.flush()
-    _refresh_mosca(uow, actor)
+    _refresh_mosca(uow, actor, scope)
     return mosca_report(uow, actor)
 
 
@@ -142,21 +145,21 @@ def _points(data_class: DataClass, asset: Asset, as_of_year: int) -> list[domain
     ]
 
 
-def _refresh_mosca(uow: UnitOfWork, actor: Actor) -> None:
+def _refresh_mosca(uow: UnitOfWork, actor: Actor, scope: OrgScope) -> None:
     """Raise or update a harvest-now-decrypt-later risk wherever x + y > z under the basis scenario.
 
     Runs as a consequence of a change its caller authorised (a new x, y, exposure or basis scenario)."""
-    basis = _basis(uow, actor)
+    basis = _basis(uow, scope)
     as_of_year = clock.today().year
-    for exposure, data_class, asset, risk in repo.exposures(uow.session, actor.organisation_id):
+    for exposure, data_class, asset, risk in repo.exposures(uow.session, scope):
         points = _points(data_class, asset, as_of_year)
         basis_point = next((p for p in points if p.scenario == basis), None)
         if basis_point is None:
             continue
         if risk is None and basis_point.exposed:
-            exposure.risk_id = _raise_hndl_risk(uow, actor, data_class, asset, points, basis).id
+            exposure.risk_id = _raise_hndl_risk(uow, actor, scope, data_class, asset, points, basis).id
         elif risk is not None:
-            _update_hndl_risk(uow, actor, risk, data_class, asset, points, basis)
+            _update_hndl_risk(uow, actor, scope, risk, data_class, asset, points, basis)
     uow.flush()
 
 
@@ -165,13 +168,20 @@ def _hndl_rating(matrix: RiskMatrix, data_class: DataClass, points: Sequence[dom
 
 
 def _raise_hndl_risk(
-    uow: UnitOfWork, actor: Actor, data_class: DataClass, asset: Asset, points: list[domain.MoscaPoint], basis: str
+    uow: UnitOfWork,
+    actor: Actor,
+    scope: OrgScope,
+    data_class: DataClass,
+    asset: Asset,
+    points: list[domain.MoscaPoint],
+    basis: str,
 ) -> Risk:
-    matrix = matrix_for(uow, actor, RiskDomain.SECURITY.value)
+    matrix = _matrix_for(uow, scope, RiskDomain.SECURITY.value)
     rating = _hndl_rating(matrix, data_class, points)
     risk = _new_risk(
         uow,
         actor,
+        scope,
         title=f"Harvest now, decrypt later: {data_class.name} through {asset.name}"[:200],
         description="Raised automatically from Mosca's inequality: data recorded today may be decrypted "
         "by a quantum computer while it must still be secret.",
@@ -186,13 +196,14 @@ def _raise_hndl_risk(
     )
     _replace_links(uow, risk, RiskAssetLink, "asset_id", [asset.id])
     ratings = {"inherent": rating, "current": rating}
-    _rate(uow, actor, risk, matrix, ratings, note="computed from Mosca's inequality")
+    _rate(uow, actor, scope, risk, matrix, ratings, note="computed from Mosca's inequality")
     return risk
 
 
 def _update_hndl_risk(
     uow: UnitOfWork,
     actor: Actor,
+    scope: OrgScope,
     risk: Risk,
     data_class: DataClass,
     asset: Asset,
@@ -210,20 +221,20 @@ def _update_hndl_risk(
     ratings = {"inherent": rating}
     if _rating(risk, "current") == old:
         ratings["current"] = rating
-    _rate(uow, actor, risk, matrix, ratings, note="recomputed from Mosca's inequality")
+    _rate(uow, actor, scope, risk, matrix, ratings, note="recomputed from Mosca's inequality")
 
 
 def mosca_report(uow: UnitOfWork, actor: Actor, *, as_of: date | None = None) -> MoscaReport:
     """Per data class and protecting system, x, y, z, margin and deadline under every CRQC scenario."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     as_of = as_of or clock.today()
     scenarios = packs.shipped().crqc
     classes: dict[int, MoscaDataClassRead] = {
         d.id: MoscaDataClassRead(key=d.key, name=d.name, x=d.shelf_life_years, sensitivity=d.sensitivity, systems=[])
-        for d in repo.data_classes(uow.session, actor.organisation_id)
+        for d in repo.data_classes(uow.session, scope)
     }
-    exposures = repo.exposures(uow.session, actor.organisation_id)
-    verdicts = _verdicts(uow, actor, list({risk.id: risk for *_, risk in exposures if risk}.values()))
+    exposures = repo.exposures(uow.session, scope)
+    verdicts = _verdicts(uow, actor, scope, list({risk.id: risk for *_, risk in exposures if risk}.values()))
     for _exposure, data_class, asset, risk in exposures:
         classes[data_class.id].systems.append(
             MoscaSystemRead(
@@ -241,7 +252,7 @@ def mosca_report(uow: UnitOfWork, actor: Actor, *, as_of: date | None = None) ->
         )
     return MoscaReport(
         as_of=as_of,
-        basis=_basis(uow, actor),
+        basis=_basis(uow, scope),
         pack=f"{scenarios.info.id}@{scenarios.info.version}",
         pack_verified_on=scenarios.info.verified_on,
         scenarios=[ScenarioRead(**{**vars(s)}) for s in scenarios.scenarios],

@@ -47,7 +47,7 @@ from qtqms.risk.schemas import (
     TreatedRisk,
 )
 from qtqms.risk.service._common import _product_id, _ratings_read, _risk, _row_verdicts, _state, _verdict, _verdicts
-from qtqms.risk.service.criteria import matrix_for
+from qtqms.risk.service.criteria import _matrix_for
 
 COUNT_CAP = 1000  # the register says "1,000+" rather than count every matching row
 
@@ -92,11 +92,11 @@ def _treat_by(risk: Risk, verdict: AcceptanceVerdict) -> date | None:
 
 def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
     """The risk with its treatment, and every acceptance checked against its signature and the present state."""
-    authorize(actor, Permission.READ)
-    risk = _risk(uow, actor, ref)
-    state = _state(uow, risk)
-    actions = repo.actions_of(uow.session, risk.id)
-    acceptances = repo.acceptances_of(uow.session, risk.id)
+    scope = authorize(actor, Permission.READ)
+    risk = _risk(uow, scope, ref)
+    state = _state(uow, scope, risk)
+    actions = repo.actions_of(uow.session, scope, risk.id)
+    acceptances = repo.acceptances_of(uow.session, scope, risk.id)
     names = identity_service.usernames(
         uow,
         [risk.owner_id, risk.created_by_id, risk.assessed_by_id]
@@ -104,8 +104,8 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
         + [a.accepted_by_id for a in acceptances],
     )
     today = clock.today()
-    verdict = _verdict(uow, actor, risk)
-    in_force = matrix_for(uow, actor, risk.domain)
+    verdict = _verdict(uow, actor, scope, risk)
+    in_force = _matrix_for(uow, scope, risk.domain)
     threat = packs.shipped().threat(risk.threat_ref) if risk.threat_ref else None
     return RiskRead(
         ref=domain.format_ref(risk.number),
@@ -117,8 +117,10 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
         threat_title=threat.title if threat else "",
         vulnerabilities=risk.vulnerabilities,
         existing_controls=risk.existing_controls,
-        assets=[a.key for a in repo.assets_by_ids(uow.session, list(state.asset_ids))],
-        product=repo.product_keys(uow.session, [risk.product_id]).get(risk.product_id) if risk.product_id else None,
+        assets=[a.key for a in repo.assets_by_ids(uow.session, scope, list(state.asset_ids))],
+        product=repo.product_keys(uow.session, scope, [risk.product_id]).get(risk.product_id)
+        if risk.product_id
+        else None,
         owner=names.get(risk.owner_id, ""),
         created_by=names.get(risk.created_by_id) if risk.created_by_id else None,
         assessed_by=names.get(risk.assessed_by_id) if risk.assessed_by_id else None,
@@ -160,7 +162,7 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
             )
             for version, requirement in repo.linked_requirements(uow.session, risk.id)
         ],
-        linked_controls=[_linked_control(c) for c in repo.linked_controls(uow.session, risk.id)],
+        linked_controls=[_linked_control(c) for c in repo.linked_controls(uow.session, scope, risk.id)],
         source=risk.source,
         computation=risk.computation,
         state_hash=risk.state_hash,
@@ -180,10 +182,10 @@ def _linked_control(control: Control | ControlRead) -> LinkedControl:
 def risks_treated_by_controls(uow: UnitOfWork, actor: Actor) -> dict[str, list[TreatedRisk]]:
     """Control key -> the risks linked to it, for the catalogue's control page; the same few queries for every
     control."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     treated: dict[str, list[TreatedRisk]] = {}
-    linked = repo.risks_by_control(uow.session, actor.organisation_id)
-    verdicts = _verdicts(uow, actor, list({risk.id: risk for _, risk in linked}.values()))
+    linked = repo.risks_by_control(uow.session, scope)
+    verdicts = _verdicts(uow, actor, scope, list({risk.id: risk for _, risk in linked}.values()))
     for key, risk in linked:
         current = _ratings_read(risk)["current"]
         status = verdicts[risk.id].status
@@ -193,8 +195,8 @@ def risks_treated_by_controls(uow: UnitOfWork, actor: Actor) -> dict[str, list[T
 
 
 def assessment_history(uow: UnitOfWork, actor: Actor, ref: str) -> list[dict[str, Any]]:
-    authorize(actor, Permission.READ)
-    risk = _risk(uow, actor, ref)
+    scope = authorize(actor, Permission.READ)
+    risk = _risk(uow, scope, ref)
     rows = repo.assessments(uow.session, risk.id)
     names = identity_service.usernames(uow, [r.assessed_by_id for r in rows])
     return [
@@ -211,8 +213,8 @@ def assessment_history(uow: UnitOfWork, actor: Actor, ref: str) -> list[dict[str
 
 def risk_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
     """The internal id behind a reference, for the audit-trail history of the risk."""
-    authorize(actor, Permission.READ)
-    return _risk(uow, actor, ref).id
+    scope = authorize(actor, Permission.READ)
+    return _risk(uow, scope, ref).id
 
 
 def _register_filter(uow: UnitOfWork, actor: Actor, query: RegisterQuery) -> repo.RegisterFilter:
@@ -236,20 +238,20 @@ def _register_filter(uow: UnitOfWork, actor: Actor, query: RegisterQuery) -> rep
 
 def register(uow: UnitOfWork, actor: Actor, query: RegisterQuery | None = None) -> RegisterPage:
     """One page of the register, filtered and sorted, by keyset; two queries whatever the page size."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     query = query or RegisterQuery()
     where = _register_filter(uow, actor, query)
     found, next_cursor = repo.register_page(
         uow.session,
-        actor.organisation_id,
+        scope,
         where,
         sort=query.sort,
         descending=query.descending,
         cursor=query.cursor,
         limit=query.limit,
     )
-    verdicts = _row_verdicts(uow, actor, found)
-    total = repo.register_count(uow.session, actor.organisation_id, where, cap=COUNT_CAP)
+    verdicts = _row_verdicts(uow, actor, scope, found)
+    total = repo.register_count(uow.session, scope, where, cap=COUNT_CAP)
     return RegisterPage(
         rows=[_row(found_row, verdicts[found_row.id]) for found_row in found],
         total=min(total, COUNT_CAP),
@@ -302,14 +304,12 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 def export_rows(uow: UnitOfWork, actor: Actor, query: RegisterQuery | None = None) -> Iterator[list[str]]:
     """Every risk matching the query's filters as plain cells, in the query's order (its page is not used)."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     query = query or RegisterQuery()
     where = _register_filter(uow, actor, query)
-    stream = iter(
-        repo.register_stream(uow.session, actor.organisation_id, where, sort=query.sort, descending=query.descending)
-    )
+    stream = iter(repo.register_stream(uow.session, scope, where, sort=query.sort, descending=query.descending))
     while batch := list(itertools.islice(stream, EXPORT_BATCH)):
-        verdicts = _row_verdicts(uow, actor, batch)
+        verdicts = _row_verdicts(uow, actor, scope, batch)
         yield from (_export_cells(_row(found, verdicts[found.id])) for found in batch)
 
 
@@ -345,12 +345,12 @@ def export_register(uow: UnitOfWork, actor: Actor, fmt: str, query: RegisterQuer
 
 def find_risks(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> dict[str, Subject]:
     """Risks by reference (R-0042, r-42), as other slices cite them (evidence of a treatment)."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     wanted = {}
     for ref in refs:
         with suppress(InvalidInput):
             wanted[ref] = domain.parse_ref(ref)
-    found = {r.number: r for r in repo.risks_by_numbers(uow.session, actor.organisation_id, set(wanted.values()))}
+    found = {r.number: r for r in repo.risks_by_numbers(uow.session, scope, set(wanted.values()))}
     subjects = {}
     for ref, number in wanted.items():
         if number in found:

@@ -13,8 +13,8 @@ from qtqms.esign.domain import Meaning
 from qtqms.identity import service as identity_service
 from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
-from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kernel.errors import Conflict, InvalidInput, Problem
+from qtqms.kernel.rbac import OrgScope, Permission, authorize
 from qtqms.models.risk import (
     Risk,
     RiskAssessment,
@@ -47,13 +47,13 @@ from qtqms.risk.schemas import (
     TreatmentIn,
 )
 from qtqms.risk.service._common import _decision, _invalid, _product_id, _rating, _risk, _state, _subject
-from qtqms.risk.service.criteria import matrix_for
+from qtqms.risk.service.criteria import _matrix_for
 
 
-def _new_risk(uow: UnitOfWork, actor: Actor, *, matrix: RiskMatrix, **fields: Any) -> Risk:
+def _new_risk(uow: UnitOfWork, actor: Actor, scope: OrgScope, *, matrix: RiskMatrix, **fields: Any) -> Risk:
     risk = Risk(
-        organisation_id=actor.organisation_id,
-        number=repo.next_risk_number(uow.session, actor.organisation_id),
+        organisation_id=scope.organisation_id,
+        number=repo.next_risk_number(uow.session, scope),
         created_by_id=actor.user_id or None,
         matrix_id=matrix.id,
         matrix_version=matrix.version,
@@ -85,8 +85,8 @@ def _resolved(found: Mapping[Any, int], wanted: Sequence[Any], field: str, unkno
     return [found[item] for item in wanted]
 
 
-def _asset_ids(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> list[int]:
-    found = {a.key: a.id for a in repo.assets_by_keys(uow.session, actor.organisation_id, keys)}
+def _asset_ids(uow: UnitOfWork, scope: OrgScope, keys: Sequence[str]) -> list[int]:
+    found = {a.key: a.id for a in repo.assets_by_keys(uow.session, scope, keys)}
     return _resolved(found, keys, "assets", lambda key: f"no asset '{key}'")
 
 
@@ -102,8 +102,8 @@ def _requirement_ids(uow: UnitOfWork, links: Sequence[str]) -> list[int]:
     )
 
 
-def _control_ids(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> list[int]:
-    found = repo.control_ids(uow.session, actor.organisation_id, keys)
+def _control_ids(uow: UnitOfWork, scope: OrgScope, keys: Sequence[str]) -> list[int]:
+    found = repo.control_ids(uow.session, scope, keys)
     return _resolved(found, keys, "linked_controls", lambda key: f"no control '{key}' in this organisation")
 
 
@@ -126,19 +126,20 @@ def _checked_ratings(matrix: RiskMatrix, ratings: dict[str, RatingIn]) -> dict[s
 
 
 def create_risk(uow: UnitOfWork, actor: Actor, data: RiskCreate) -> Risk:
-    authorize(actor, Permission.RISK_EDIT)
+    scope = authorize(actor, Permission.RISK_EDIT)
     risk_domain = domain.parse_choice(RiskDomain, data.domain, "domain").value
     approach = domain.parse_choice(Approach, data.approach, "approach").value
     if approach == Approach.ASSET.value and not data.assets:
         raise _invalid("an asset-based scenario names at least one affected asset", "assets")
-    matrix = matrix_for(uow, actor, risk_domain)
+    matrix = _matrix_for(uow, scope, risk_domain)
     ratings = _checked_ratings(matrix, _ratings_in(data))
-    asset_ids = _asset_ids(uow, actor, data.assets)
+    asset_ids = _asset_ids(uow, scope, data.assets)
     requirement_ids = _requirement_ids(uow, data.linked_requirements)
-    control_ids = _control_ids(uow, actor, data.linked_controls)
+    control_ids = _control_ids(uow, scope, data.linked_controls)
     risk = _new_risk(
         uow,
         actor,
+        scope,
         title=data.title,
         description=data.description,
         domain=risk_domain,
@@ -154,16 +155,16 @@ def create_risk(uow: UnitOfWork, actor: Actor, data: RiskCreate) -> Risk:
     _replace_links(uow, risk, RiskRequirementLink, "requirement_id", requirement_ids)
     _replace_links(uow, risk, RiskControlLink, "control_id", control_ids)
     if ratings:
-        _rate(uow, actor, risk, matrix, ratings, note="first assessment")
+        _rate(uow, actor, scope, risk, matrix, ratings, note="first assessment")
     else:
-        _refresh(uow, risk)
+        _refresh(uow, scope, risk)
     return risk
 
 
 def update_risk(uow: UnitOfWork, actor: Actor, ref: str, data: RiskUpdate) -> Risk:
     """Describe the risk better. Every change but a new owner is material: it voids a standing acceptance."""
-    authorize(actor, Permission.RISK_EDIT)
-    risk = _risk(uow, actor, ref)
+    scope = authorize(actor, Permission.RISK_EDIT)
+    risk = _risk(uow, scope, ref)
     changes = data.model_dump(exclude_none=True)
     if "threat" in changes:
         risk.threat_ref = _check_threat(changes.pop("threat"))
@@ -176,24 +177,24 @@ def update_risk(uow: UnitOfWork, actor: Actor, ref: str, data: RiskUpdate) -> Ri
         _replace_links(uow, risk, RiskRequirementLink, "requirement_id", ids)
     if "linked_controls" in changes:
         _replace_links(
-            uow, risk, RiskControlLink, "control_id", _control_ids(uow, actor, changes.pop("linked_controls"))
+            uow, risk, RiskControlLink, "control_id", _control_ids(uow, scope, changes.pop("linked_controls"))
         )
     if "assets" in changes:
-        _replace_links(uow, risk, RiskAssetLink, "asset_id", _asset_ids(uow, actor, changes.pop("assets")))
+        _replace_links(uow, risk, RiskAssetLink, "asset_id", _asset_ids(uow, scope, changes.pop("assets")))
     for key, value in changes.items():
         setattr(risk, key, value)
-    _refresh(uow, risk)
+    _refresh(uow, scope, risk)
     return risk
 
 
 def assess_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AssessmentIn) -> Risk:
     """Rate a risk under the matrix its domain uses now; moving to a new matrix needs a full re-rating."""
-    authorize(actor, Permission.RISK_EDIT)
-    risk = _risk(uow, actor, ref)
+    scope = authorize(actor, Permission.RISK_EDIT)
+    risk = _risk(uow, scope, ref)
     given = _ratings_in(data)
     if not given:
         raise _invalid("give at least one of inherent, current or residual likelihood and impact", "ratings")
-    matrix = matrix_for(uow, actor, risk.domain)
+    matrix = _matrix_for(uow, scope, risk.domain)
     if (risk.matrix_id, risk.matrix_version) != (matrix.id, matrix.version):
         missing = [kind for kind in ("inherent", "current") if kind not in given]
         if missing:
@@ -203,7 +204,7 @@ def assess_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AssessmentIn) -> 
                 "ratings to re-assess it under that matrix",
                 missing[0],
             )
-    _rate(uow, actor, risk, matrix, _checked_ratings(matrix, given), note=data.note)
+    _rate(uow, actor, scope, risk, matrix, _checked_ratings(matrix, given), note=data.note)
     return risk
 
 
@@ -225,7 +226,14 @@ def _heat_keys(risk: Risk) -> list[repo.HeatKey]:
 
 
 def _rate(
-    uow: UnitOfWork, actor: Actor, risk: Risk, matrix: RiskMatrix, ratings: dict[str, Rating], *, note: str
+    uow: UnitOfWork,
+    actor: Actor,
+    scope: OrgScope,
+    risk: Risk,
+    matrix: RiskMatrix,
+    ratings: dict[str, Rating],
+    *,
+    note: str,
 ) -> None:
     """Every rating change passes here: under a new matrix the ratings not given are cleared, never carried over."""
     before = _heat_keys(risk)
@@ -235,7 +243,7 @@ def _rate(
             _set_rating(risk, matrix, kind, None)
     for kind, rating in ratings.items():
         _set_rating(risk, matrix, kind, rating)
-    repo.move_heat(uow.session, risk.organisation_id, before, _heat_keys(risk))
+    repo.move_heat(uow.session, scope, before, _heat_keys(risk))
     now = clock.now()
     risk.assessed_by_id = actor.user_id or None
     risk.assessed_at = now
@@ -250,18 +258,18 @@ def _rate(
             note=note,
         )
     )
-    _refresh(uow, risk)
+    _refresh(uow, scope, risk)
 
 
-def _refresh(uow: UnitOfWork, risk: Risk) -> None:
+def _refresh(uow: UnitOfWork, scope: OrgScope, risk: Risk) -> None:
     """Recompute the state hash, void a standing acceptance the change invalidates, and re-derive the status."""
     uow.flush()
-    state = _state(uow, risk)
+    state = _state(uow, scope, risk)
     new_hash = state.hash()
     if risk.state_hash and new_hash != risk.state_hash and risk.acceptance_status == AcceptanceState.VALID.value:
-        _invalidate_acceptances(uow, risk, state)
+        _invalidate_acceptances(uow, scope, risk, state)
     risk.state_hash = new_hash
-    open_count, closed_count = repo.action_counts(uow.session, risk.id)
+    open_count, closed_count = repo.action_counts(uow.session, scope, risk.id)
     accepted = risk.acceptance_status == AcceptanceState.VALID.value
     risk.status = domain.derive_status(
         rated=state.current is not None, open_actions=open_count, closed_actions=closed_count, accepted=accepted
@@ -277,9 +285,9 @@ def _next_review(risk: Risk) -> date | None:
     return date.fromordinal(risk.assessed_at.date().toordinal() + level.review_days)
 
 
-def _invalidate_acceptances(uow: UnitOfWork, risk: Risk, state: RiskState) -> None:
+def _invalidate_acceptances(uow: UnitOfWork, scope: OrgScope, risk: Risk, state: RiskState) -> None:
     now = clock.now()
-    for acceptance in repo.standing_acceptances(uow.session, risk.id):
+    for acceptance in repo.standing_acceptances(uow.session, scope, risk.id):
         now_state = domain.accepted_state(state, _decision(acceptance))
         changes = esign_domain.changed_fields(acceptance.state, now_state)
         acceptance.invalidated_at = now
@@ -290,8 +298,8 @@ def _invalidate_acceptances(uow: UnitOfWork, risk: Risk, state: RiskState) -> No
 
 def treat_risk(uow: UnitOfWork, actor: Actor, ref: str, data: TreatmentIn) -> Risk:
     """Choose modify, retain, avoid or share; the plan's actions each need an owner and a due date."""
-    authorize(actor, Permission.RISK_EDIT)
-    risk = _risk(uow, actor, ref)
+    scope = authorize(actor, Permission.RISK_EDIT)
+    risk = _risk(uow, scope, ref)
     option = domain.parse_choice(TreatmentOption, data.option, "option")
     actions = [a.model_dump() for a in data.actions]
     problems = domain.treatment_problems(option, actions)
@@ -307,7 +315,7 @@ def treat_risk(uow: UnitOfWork, actor: Actor, ref: str, data: TreatmentIn) -> Ri
     for action, owner_id in zip(data.actions, owners, strict=True):
         uow.session.add(
             TreatmentAction(
-                organisation_id=actor.organisation_id,
+                organisation_id=scope.organisation_id,
                 risk_id=risk.id,
                 title=action.title.strip(),
                 owner_id=owner_id,
@@ -315,21 +323,18 @@ def treat_risk(uow: UnitOfWork, actor: Actor, ref: str, data: TreatmentIn) -> Ri
                 status=ActionStatus.OPEN.value,
             )
         )
-    _refresh(uow, risk)
+    _refresh(uow, scope, risk)
     return risk
 
 
 def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClose) -> Risk:
     """Closing the last open action re-assesses the residual risk, which then is the risk's current level."""
-    authorize(actor, Permission.RISK_EDIT)
-    action = repo.action(uow.session, actor.organisation_id, action_id)
-    if action is None:
-        raise NotFound(f"treatment action {action_id} not found")
+    scope = authorize(actor, Permission.RISK_EDIT)
+    action = repo.action(uow.session, scope, action_id)
     if action.status != ActionStatus.OPEN.value:
         raise Conflict(f"treatment action {action_id} is already closed")
-    risk = repo.risk_by_id(uow.session, action.risk_id)
-    assert risk is not None
-    open_count, _ = repo.action_counts(uow.session, risk.id)
+    risk = repo.risk_by_id(uow.session, scope, action.risk_id)
+    open_count, _ = repo.action_counts(uow.session, scope, risk.id)
     if open_count == 1 and data.residual is None:
         raise _invalid(
             f"this closes the last open action of {domain.format_ref(risk.number)}: "
@@ -344,19 +349,17 @@ def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClos
     action.note = data.note
     if ratings:
         ratings["current"] = ratings["residual"]
-        _rate(uow, actor, risk, matrix, ratings, note=f"residual re-assessed on closing action {action_id}")
+        _rate(uow, actor, scope, risk, matrix, ratings, note=f"residual re-assessed on closing action {action_id}")
     else:
-        _refresh(uow, risk)
+        _refresh(uow, scope, risk)
     return risk
 
 
 def treatment_plan(uow: UnitOfWork, actor: Actor, *, overdue_only: bool = False, limit: int = 200) -> list[ActionRead]:
     """Open treatment actions, earliest due first, overdue ones marked."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     today = clock.today()
-    rows = repo.open_actions(
-        uow.session, actor.organisation_id, overdue_before=today if overdue_only else None, limit=min(limit, 1000)
-    )
+    rows = repo.open_actions(uow.session, scope, overdue_before=today if overdue_only else None, limit=min(limit, 1000))
     return [
         ActionRead(
             id=a.id,
