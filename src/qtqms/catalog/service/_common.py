@@ -15,6 +15,7 @@ from qtqms.evidence import service as evidence_service
 from qtqms.identity import service as identity_service
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import NotFound
+from qtqms.kernel.rbac import OrgScope
 from qtqms.models.catalog import (
     Control,
     FrameworkVersion,
@@ -59,8 +60,8 @@ def _requirements(uow: UnitOfWork, version: FrameworkVersion) -> list[Requiremen
     ]
 
 
-def _control_reads(uow: UnitOfWork, actor: Actor, found: list[Control]) -> list[ControlRead]:
-    links = repo.links_of(uow.session, [c.id for c in found])
+def _control_reads(uow: UnitOfWork, actor: Actor, scope: OrgScope, found: list[Control]) -> list[ControlRead]:
+    links = repo.links_of(uow.session, scope, [c.id for c in found])
     evidence = evidence_service.evidence_of(uow, actor, CONTROL_SUBJECT, [c.key for c in found])
     owners = identity_service.usernames(uow, [c.owner_id for c in found])
     return [

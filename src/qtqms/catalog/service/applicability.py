@@ -14,7 +14,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.datapack import raise_problems
 from qtqms.kernel.errors import InvalidInput, NotFound, Problem
-from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kernel.rbac import OrgScope, Permission, authorize
 from qtqms.kit.export import ExportFile, table_file
 from qtqms.models.catalog import (
     SoaEntry,
@@ -44,10 +44,10 @@ def _soa_framework(framework: str) -> str:
 
 
 def soa(uow: UnitOfWork, actor: Actor, framework: str) -> list[SoaRow]:
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     requirements = _annex_controls(_requirements(uow, _version(uow, _soa_framework(framework))))
-    entries = {e.requirement_ref: e for e in repo.soa_entries(uow.session, actor.organisation_id, framework)}
-    controls = repo.control_keys_by_requirement(uow.session, actor.organisation_id, framework)
+    entries = {e.requirement_ref: e for e in repo.soa_entries(uow.session, scope, framework)}
+    controls = repo.control_keys_by_requirement(uow.session, scope, framework)
     rows = []
     for r in requirements:
         entry = entries.get(r.id)
@@ -67,8 +67,8 @@ def soa(uow: UnitOfWork, actor: Actor, framework: str) -> list[SoaRow]:
 
 
 def set_soa_entry(uow: UnitOfWork, actor: Actor, framework: str, ref: str, data: SoaEntryUpdate) -> SoaRow:
-    authorize(actor, Permission.CATALOG_EDIT)
-    _record_soa_entry(uow, actor, framework, _annex_refs(uow, framework), ref, data)
+    scope = authorize(actor, Permission.CATALOG_EDIT)
+    _record_soa_entry(uow, scope, framework, _annex_refs(uow, framework), ref, data)
     return next(row for row in soa(uow, actor, framework) if row.requirement == ref)
 
 
@@ -77,13 +77,13 @@ def _annex_refs(uow: UnitOfWork, framework: str) -> set[str]:
 
 
 def _record_soa_entry(
-    uow: UnitOfWork, actor: Actor, framework: str, annex: set[str], ref: str, data: SoaEntryUpdate
+    uow: UnitOfWork, scope: OrgScope, framework: str, annex: set[str], ref: str, data: SoaEntryUpdate
 ) -> None:
     if ref not in annex:
         raise NotFound(f"'{ref}' is not an Annex A control of '{framework}'")
-    entry = repo.soa_entry(uow.session, actor.organisation_id, framework, ref)
+    entry = repo.soa_entry(uow.session, scope, framework, ref)
     if entry is None:
-        entry = SoaEntry(organisation_id=actor.organisation_id, framework=framework, requirement_ref=ref)
+        entry = SoaEntry(organisation_id=scope.organisation_id, framework=framework, requirement_ref=ref)
         uow.session.add(entry)
     entry.applicable = data.applicable
     entry.justification = data.justification
@@ -99,7 +99,7 @@ def import_soa_profile(uow: UnitOfWork, actor: Actor, text: str, source: str) ->
 
     from qtqms.catalog.formats import oscal
 
-    authorize(actor, Permission.CATALOG_EDIT)
+    scope = authorize(actor, Permission.CATALOG_EDIT)
     known = {v.pack_id: _framework_pack(uow, v) for v in repo.framework_versions(uow.session, current_only=True)
              if v.pack_id in SOA_FRAMEWORKS}  # fmt: skip
     pack, decisions = oscal.soa_decisions(text, source=source, resolve=lambda href: oscal.pack_named(href, known))
@@ -116,7 +116,7 @@ def import_soa_profile(uow: UnitOfWork, actor: Actor, text: str, source: str) ->
     raise_problems(source, problems)
     annex = _annex_refs(uow, pack.id)  # read once: the whole SoA is not rebuilt after each entry
     for ref, update in updates:
-        _record_soa_entry(uow, actor, pack.id, annex, ref, update)
+        _record_soa_entry(uow, scope, pack.id, annex, ref, update)
     return SoaImportReport(framework=pack.id, recorded=len(updates), undecided=len(decisions) - len(updates))
 
 

@@ -23,7 +23,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import NotFound
-from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kernel.rbac import OrgScope, Permission, authorize
 from qtqms.models.catalog import (
     FrameworkVersion,
 )
@@ -37,7 +37,7 @@ class _Snapshot:
     excluded: set[Key]
 
 
-def _snapshot(uow: UnitOfWork, actor: Actor, only: str | None = None) -> _Snapshot:
+def _snapshot(uow: UnitOfWork, scope: OrgScope, only: str | None = None) -> _Snapshot:
     """Everything readiness needs, in five queries, whatever the number of controls, links and evidence. With
     `only`, requirements of that framework alone, and links only of the packs whose results can reach it."""
     session = uow.session
@@ -51,8 +51,8 @@ def _snapshot(uow: UnitOfWork, actor: Actor, only: str | None = None) -> _Snapsh
         for set_id, source_pack, target_pack, source, target, relationship, strength in repo.current_mappings(session)
     ]
     packs = None if only is None else reaching(only, edges)
-    excluded = repo.not_applicable(session, actor.organisation_id)
-    direct = repo.directly_met(session, actor.organisation_id, clock.today(), packs) - excluded
+    excluded = repo.not_applicable(session, scope)
+    direct = repo.directly_met(session, scope, clock.today(), packs) - excluded
     return _Snapshot(versions, requirements, infer(direct, edges), excluded)
 
 
@@ -97,8 +97,8 @@ def _figures(counts: Tally) -> dict:
 
 def readiness(uow: UnitOfWork, actor: Actor, framework: str | None = None) -> list[FrameworkReadiness]:
     """Per framework (and clause): the share of assessable, applicable requirements met, inference included."""
-    authorize(actor, Permission.READ)
-    snapshot = _snapshot(uow, actor)
+    scope = authorize(actor, Permission.READ)
+    snapshot = _snapshot(uow, scope)
     versions = [v for v in snapshot.versions if framework is None or v.pack_id == framework]
     if framework is not None and not versions:
         raise NotFound(f"framework '{framework}' is not loaded (see 'qtqms catalog list')")
@@ -130,8 +130,8 @@ def _assessment(snapshot: _Snapshot, pack_id: str, row: tuple, clause: str) -> A
 
 def assessments(uow: UnitOfWork, actor: Actor, framework: str) -> FrameworkAssessments:
     """Every assessable requirement of one framework with its status; the query count does not grow with rows."""
-    authorize(actor, Permission.READ)
-    snapshot = _snapshot(uow, actor, only=framework)
+    scope = authorize(actor, Permission.READ)
+    snapshot = _snapshot(uow, scope, only=framework)
     version = next((v for v in snapshot.versions if v.pack_id == framework), None)
     if version is None:
         raise NotFound(f"framework '{framework}' is not loaded (see 'qtqms catalog list')")
@@ -144,27 +144,28 @@ def assessments(uow: UnitOfWork, actor: Actor, framework: str) -> FrameworkAsses
 
 def explain(uow: UnitOfWork, actor: Actor, framework: str, ref: str) -> Explanation:
     """Why a requirement has its result: its own controls and evidence, and the mapping path it was reached by."""
+    scope = authorize(actor, Permission.READ)
     found = next((a for a in assessments(uow, actor, framework).requirements if a.requirement == ref), None)
     if found is None:
         raise NotFound(f"'{ref}' is not an assessable requirement of '{framework}'")
     origin = tuple(found.origin.split(" ", 1)) if found.origin else None
     wanted = [(framework, ref)] + ([origin] if origin else [])
-    linked = repo.controls_for(uow.session, actor.organisation_id, wanted)
+    linked = repo.controls_for(uow.session, scope, wanted)
     return Explanation(
         framework=framework,
         requirement=ref,
         label=found.label,
         status=found.status,
         value=found.value,
-        direct_controls=_control_evidence(uow, actor, linked.get((framework, ref), [])),
+        direct_controls=_control_evidence(uow, actor, scope, linked.get((framework, ref), [])),
         origin=found.origin,
-        origin_controls=_control_evidence(uow, actor, linked.get(origin, [])) if origin else [],
+        origin_controls=_control_evidence(uow, actor, scope, linked.get(origin, [])) if origin else [],
         path=found.path,
     )
 
 
-def _control_evidence(uow: UnitOfWork, actor: Actor, control_ids: list[int]) -> list[ControlEvidence]:
+def _control_evidence(uow: UnitOfWork, actor: Actor, scope: OrgScope, control_ids: list[int]) -> list[ControlEvidence]:
     if not control_ids:
         return []
-    reads = _control_reads(uow, actor, repo.controls(uow.session, actor.organisation_id, control_ids))
+    reads = _control_reads(uow, actor, scope, repo.controls(uow.session, scope, control_ids))
     return [ControlEvidence(control=c.key, title=c.title, status=c.status, evidence=c.evidence) for c in reads]

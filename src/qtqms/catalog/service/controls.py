@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.exc import IntegrityError
-
 from qtqms.catalog import repository as repo
 from qtqms.catalog.schemas import (
     ControlCreate,
@@ -14,11 +12,12 @@ from qtqms.catalog.schemas import (
     RequirementRef,
 )
 from qtqms.catalog.service._common import CONTROL_SUBJECT, _control_reads
+from qtqms.db.scoping import add_unique
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
-from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kernel.rbac import OrgScope, Permission, authorize
 from qtqms.kit.subjects import Subject
 from qtqms.models.catalog import (
     Control,
@@ -50,12 +49,10 @@ def _checked_input(uow: UnitOfWork, actor: Actor, owner: str | None, refs: Seque
 
 
 def create_control(uow: UnitOfWork, actor: Actor, data: ControlCreate) -> ControlRead:
-    authorize(actor, Permission.CONTROL_EDIT)
+    scope = authorize(actor, Permission.CONTROL_EDIT)
     owner_id = _checked_input(uow, actor, data.owner, data.requirements)
-    if repo.control_by_key(uow.session, actor.organisation_id, data.key) is not None:
-        raise Conflict(f"control '{data.key}' already exists")
     control = Control(
-        organisation_id=actor.organisation_id,
+        organisation_id=scope.organisation_id,
         key=data.key,
         title=data.title,
         owner_id=owner_id,
@@ -63,25 +60,21 @@ def create_control(uow: UnitOfWork, actor: Actor, data: ControlCreate) -> Contro
         implementation=data.implementation,
         review_date=data.review_date,
     )
-    uow.session.add(control)
-    uow.session.flush()
+    add_unique(uow.session, control, f"control '{data.key}'")
     for ref in {(r.framework, r.requirement) for r in data.requirements}:
-        uow.session.add(_link(actor, control, *ref))
+        uow.session.add(_link(scope, control, *ref))
     uow.flush()
     return get_control(uow, actor, data.key)
 
 
-def _link(actor: Actor, control: Control, framework: str, ref: str) -> ControlRequirement:
+def _link(scope: OrgScope, control: Control, framework: str, ref: str) -> ControlRequirement:
     return ControlRequirement(
-        organisation_id=actor.organisation_id, control_id=control.id, framework=framework, requirement_ref=ref
+        organisation_id=scope.organisation_id, control_id=control.id, framework=framework, requirement_ref=ref
     )
 
 
-def _control(uow: UnitOfWork, actor: Actor, key: str) -> Control:
-    control = repo.control_by_key(uow.session, actor.organisation_id, key)
-    if control is None:
-        raise NotFound(f"control '{key}' not found")
-    return control
+def _control(uow: UnitOfWork, scope: OrgScope, key: str) -> Control:
+    return repo.control_by_key(uow.session, scope, key)
 
 
 CLEARABLE = ("review_date",)  # the fields a null clears; for the others null means "no change"
@@ -89,8 +82,8 @@ CLEARABLE = ("review_date",)  # the fields a null clears; for the others null me
 
 def update_control(uow: UnitOfWork, actor: Actor, key: str, data: ControlUpdate) -> ControlRead:
     """Change the fields given; `requirements`, when given, is the complete new set of links."""
-    authorize(actor, Permission.CONTROL_EDIT)
-    control = _control(uow, actor, key)
+    scope = authorize(actor, Permission.CONTROL_EDIT)
+    control = _control(uow, scope, key)
     changes = data.model_dump(exclude_unset=True, exclude={"requirements"})
     changes = {name: value for name, value in changes.items() if value is not None or name in CLEARABLE}
     owner_id = _checked_input(uow, actor, changes.pop("owner", None), data.requirements or [])
@@ -100,33 +93,31 @@ def update_control(uow: UnitOfWork, actor: Actor, key: str, data: ControlUpdate)
         setattr(control, name, value.value if hasattr(value, "value") else value)
     if data.requirements is not None:
         uow.replace_rows(
-            repo.links_of(uow.session, [control.id]).get(control.id, []),
+            repo.links_of(uow.session, scope, [control.id]).get(control.id, []),
             lambda link: (link.framework, link.requirement_ref),
             {(r.framework, r.requirement) for r in data.requirements},
-            lambda ref: _link(actor, control, *ref),
+            lambda ref: _link(scope, control, *ref),
         )
     uow.flush()
     return get_control(uow, actor, key)
 
 
 def link_requirement(uow: UnitOfWork, actor: Actor, key: str, ref: RequirementRef) -> ControlRead:
-    authorize(actor, Permission.CONTROL_EDIT)
-    control = _control(uow, actor, key)
+    scope = authorize(actor, Permission.CONTROL_EDIT)
+    control = _control(uow, scope, key)
     _checked_input(uow, actor, None, [ref])
-    uow.session.add(_link(actor, control, ref.framework, ref.requirement))
     try:
-        with uow.session.begin_nested():
-            uow.session.flush()
-    except IntegrityError:
+        add_unique(uow.session, _link(scope, control, ref.framework, ref.requirement), "the link")
+    except Conflict:
         raise Conflict(f"control '{key}' is already linked to {ref.framework} {ref.requirement}") from None
     uow.flush()
     return get_control(uow, actor, key)
 
 
 def unlink_requirement(uow: UnitOfWork, actor: Actor, key: str, ref: RequirementRef) -> ControlRead:
-    authorize(actor, Permission.CONTROL_EDIT)
-    control = _control(uow, actor, key)
-    links = repo.links_of(uow.session, [control.id]).get(control.id, [])
+    scope = authorize(actor, Permission.CONTROL_EDIT)
+    control = _control(uow, scope, key)
+    links = repo.links_of(uow.session, scope, [control.id]).get(control.id, [])
     found = [x for x in links if (x.framework, x.requirement_ref) == (ref.framework, ref.requirement)]
     if not found:
         raise NotFound(f"control '{key}' is not linked to {ref.framework} {ref.requirement}")
@@ -142,17 +133,17 @@ def control_to_edit(uow: UnitOfWork, actor: Actor, key: str) -> ControlRead:
 
 
 def list_controls(uow: UnitOfWork, actor: Actor) -> list[ControlRead]:
-    authorize(actor, Permission.READ)
-    return _control_reads(uow, actor, repo.controls(uow.session, actor.organisation_id))
+    scope = authorize(actor, Permission.READ)
+    return _control_reads(uow, actor, scope, repo.controls(uow.session, scope))
 
 
 def get_control(uow: UnitOfWork, actor: Actor, key: str) -> ControlRead:
-    authorize(actor, Permission.READ)
-    return _control_reads(uow, actor, [_control(uow, actor, key)])[0]
+    scope = authorize(actor, Permission.READ)
+    return _control_reads(uow, actor, scope, [_control(uow, scope, key)])[0]
 
 
 def find_controls(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> dict[str, Subject]:
     """Controls by key, as other slices cite them (evidence that a control works)."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     return {c.key: Subject(CONTROL_SUBJECT, c.key, c.title, f"/catalog/controls#control-{c.key}")
-            for c in repo.controls_by_keys(uow.session, actor.organisation_id, keys)}  # fmt: skip
+            for c in repo.controls_by_keys(uow.session, scope, keys)}  # fmt: skip
