@@ -235,7 +235,7 @@ def test_a_new_matrix_rerates_nothing_silently_and_reassessment_must_be_complete
     risk = team.read(team.viewer, service.get_risk, ref)
     assert risk.matrix == "qtqms-3x3@1" and not risk.needs_reassessment and risk.current.level_key == "medium"
     history = team.read(team.viewer, service.assessment_history, ref)
-    assert [h["matrix"] for h in history] == ["qtqms-3x3@1", "qtqms-5x5@1"]
+    assert [h.matrix for h in history] == ["qtqms-3x3@1", "qtqms-5x5@1"]
     with pytest.raises(PermissionDenied):
         team.run(team.engineer, service.choose_matrix, "security", "qtqms-5x5")
 

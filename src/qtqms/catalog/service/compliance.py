@@ -50,13 +50,13 @@ def _snapshot(uow: UnitOfWork, scope: OrgScope, only: str | None = None) -> _Sna
         Edge((source_pack, source), (target_pack, target), Relationship(relationship), strength, set_id)
         for set_id, source_pack, target_pack, source, target, relationship, strength in repo.current_mappings(session)
     ]
-    packs = None if only is None else reaching(only, edges)
+    packs = None if only is None else _reaching(only, edges)
     excluded = repo.not_applicable(session, scope)
     direct = repo.directly_met(session, scope, clock.today(), packs) - excluded
     return _Snapshot(versions, requirements, infer(direct, edges), excluded)
 
 
-def reaching(pack_id: str, edges: Sequence[Edge]) -> set[str]:
+def _reaching(pack_id: str, edges: Sequence[Edge]) -> set[str]:
     """The pack itself and every pack with a chain of mappings into it."""
     sources: dict[str, set[str]] = {}
     for edge in edges:

@@ -33,6 +33,7 @@ from qtqms.risk.domain import (
 )
 from qtqms.risk.schemas import (
     RatingRead,
+    RiskSaved,
 )
 
 PLAN_SOURCE = "pqc-plan:"  # the source of a y set by a product's PQC migration plan, e.g. 'pqc-plan:QKD-LINK'
@@ -104,6 +105,10 @@ def _state_of(risk: Risk, links: repo.MaterialLinks) -> RiskState:
 
 def _risk(uow: UnitOfWork, scope: OrgScope, ref: str) -> Risk:
     return repo.risk_by_number(uow.session, scope, domain.parse_ref(ref), f"risk {ref}")
+
+
+def _saved(risk: Risk) -> RiskSaved:
+    return RiskSaved(ref=domain.format_ref(risk.number), number=risk.number, status=risk.status)
 
 
 def _subject(risk: Risk) -> esign_domain.Subject:

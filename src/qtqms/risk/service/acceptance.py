@@ -10,7 +10,6 @@ from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import Conflict, InvalidInput, PermissionDenied
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.models.risk import (
-    Risk,
     RiskAcceptance,
 )
 from qtqms.risk import domain
@@ -20,13 +19,14 @@ from qtqms.risk.domain import (
 )
 from qtqms.risk.schemas import (
     AcceptanceIn,
+    RiskSaved,
 )
-from qtqms.risk.service._common import _risk, _state, _subject
+from qtqms.risk.service._common import _risk, _saved, _state, _subject
 from qtqms.risk.service.criteria import _matrix_for
 from qtqms.risk.service.scenarios import _refresh
 
 
-def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> Risk:
+def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> RiskSaved:
     """Signed acceptance by a user whose role may accept the level, never the creator, assessor or treatment
     chooser, bound to the hash of the risk's whole material state and of the decision itself."""
     scope = authorize(actor, Permission.RISK_ACCEPT)
@@ -85,4 +85,4 @@ def accept_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AcceptanceIn) -> 
     risk.accepted_until = expires_on
     risk.state_hash = state.hash()
     _refresh(uow, scope, risk)
-    return risk
+    return _saved(risk)

@@ -37,6 +37,7 @@ from qtqms.risk.domain import (
 from qtqms.risk.schemas import (
     AcceptanceRead,
     ActionRead,
+    AssessmentRead,
     LinkedControl,
     LinkedRequirement,
     RatingRead,
@@ -194,19 +195,19 @@ def risks_treated_by_controls(uow: UnitOfWork, actor: Actor) -> dict[str, list[T
     return treated
 
 
-def assessment_history(uow: UnitOfWork, actor: Actor, ref: str) -> list[dict[str, Any]]:
+def assessment_history(uow: UnitOfWork, actor: Actor, ref: str) -> list[AssessmentRead]:
     scope = authorize(actor, Permission.READ)
     risk = _risk(uow, scope, ref)
     rows = repo.assessments(uow.session, risk.id)
     names = identity_service.usernames(uow, [r.assessed_by_id for r in rows])
     return [
-        {
-            "assessed_at": r.assessed_at,
-            "assessed_by": names.get(r.assessed_by_id or 0, "system"),
-            "matrix": f"{r.matrix_id}@{r.matrix_version}",
-            "ratings": r.ratings,
-            "note": r.note,
-        }
+        AssessmentRead(
+            assessed_at=r.assessed_at,
+            assessed_by=names.get(r.assessed_by_id or 0, "system"),
+            matrix=f"{r.matrix_id}@{r.matrix_version}",
+            ratings=r.ratings,
+            note=r.note,
+        )
         for r in rows
     ]
 

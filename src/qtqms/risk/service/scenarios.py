@@ -43,10 +43,11 @@ from qtqms.risk.schemas import (
     AssessmentIn,
     RatingIn,
     RiskCreate,
+    RiskSaved,
     RiskUpdate,
     TreatmentIn,
 )
-from qtqms.risk.service._common import _decision, _invalid, _product_id, _rating, _risk, _state, _subject
+from qtqms.risk.service._common import _decision, _invalid, _product_id, _rating, _risk, _saved, _state, _subject
 from qtqms.risk.service.criteria import _matrix_for
 
 
@@ -125,7 +126,7 @@ def _checked_ratings(matrix: RiskMatrix, ratings: dict[str, RatingIn]) -> dict[s
     return {kind: Rating(r.likelihood, r.impact) for kind, r in ratings.items()}
 
 
-def create_risk(uow: UnitOfWork, actor: Actor, data: RiskCreate) -> Risk:
+def create_risk(uow: UnitOfWork, actor: Actor, data: RiskCreate) -> RiskSaved:
     scope = authorize(actor, Permission.RISK_EDIT)
     risk_domain = domain.parse_choice(RiskDomain, data.domain, "domain").value
     approach = domain.parse_choice(Approach, data.approach, "approach").value
@@ -158,10 +159,10 @@ def create_risk(uow: UnitOfWork, actor: Actor, data: RiskCreate) -> Risk:
         _rate(uow, actor, scope, risk, matrix, ratings, note="first assessment")
     else:
         _refresh(uow, scope, risk)
-    return risk
+    return _saved(risk)
 
 
-def update_risk(uow: UnitOfWork, actor: Actor, ref: str, data: RiskUpdate) -> Risk:
+def update_risk(uow: UnitOfWork, actor: Actor, ref: str, data: RiskUpdate) -> RiskSaved:
     """Describe the risk better. Every change but a new owner is material: it voids a standing acceptance."""
     scope = authorize(actor, Permission.RISK_EDIT)
     risk = _risk(uow, scope, ref)
@@ -184,10 +185,10 @@ def update_risk(uow: UnitOfWork, actor: Actor, ref: str, data: RiskUpdate) -> Ri
     for key, value in changes.items():
         setattr(risk, key, value)
     _refresh(uow, scope, risk)
-    return risk
+    return _saved(risk)
 
 
-def assess_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AssessmentIn) -> Risk:
+def assess_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AssessmentIn) -> RiskSaved:
     """Rate a risk under the matrix its domain uses now; moving to a new matrix needs a full re-rating."""
     scope = authorize(actor, Permission.RISK_EDIT)
     risk = _risk(uow, scope, ref)
@@ -205,7 +206,7 @@ def assess_risk(uow: UnitOfWork, actor: Actor, ref: str, data: AssessmentIn) -> 
                 missing[0],
             )
     _rate(uow, actor, scope, risk, matrix, _checked_ratings(matrix, given), note=data.note)
-    return risk
+    return _saved(risk)
 
 
 def _set_rating(risk: Risk, matrix: RiskMatrix, kind: str, rating: Rating | None) -> None:
@@ -296,7 +297,7 @@ def _invalidate_acceptances(uow: UnitOfWork, scope: OrgScope, risk: Risk, state:
     risk.accepted_until = None
 
 
-def treat_risk(uow: UnitOfWork, actor: Actor, ref: str, data: TreatmentIn) -> Risk:
+def treat_risk(uow: UnitOfWork, actor: Actor, ref: str, data: TreatmentIn) -> RiskSaved:
     """Choose modify, retain, avoid or share; the plan's actions each need an owner and a due date."""
     scope = authorize(actor, Permission.RISK_EDIT)
     risk = _risk(uow, scope, ref)
@@ -324,10 +325,10 @@ def treat_risk(uow: UnitOfWork, actor: Actor, ref: str, data: TreatmentIn) -> Ri
             )
         )
     _refresh(uow, scope, risk)
-    return risk
+    return _saved(risk)
 
 
-def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClose) -> Risk:
+def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClose) -> RiskSaved:
     """Closing the last open action re-assesses the residual risk, which then is the risk's current level."""
     scope = authorize(actor, Permission.RISK_EDIT)
     action = repo.action(uow.session, scope, action_id)
@@ -352,7 +353,7 @@ def close_action(uow: UnitOfWork, actor: Actor, action_id: int, data: ActionClos
         _rate(uow, actor, scope, risk, matrix, ratings, note=f"residual re-assessed on closing action {action_id}")
     else:
         _refresh(uow, scope, risk)
-    return risk
+    return _saved(risk)
 
 
 def treatment_plan(uow: UnitOfWork, actor: Actor, *, overdue_only: bool = False, limit: int = 200) -> list[ActionRead]:
