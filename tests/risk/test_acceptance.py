@@ -17,6 +17,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.kernel import clock
 from qtqms.risk import service
 from qtqms.risk.schemas import AcceptanceIn, RegisterQuery
+from qtqms.risk.service import reading
 from tests.builders import PASSWORD, log_in, make_org, query_counter
 from tests.risk.conftest import new_risk
 
@@ -180,7 +181,7 @@ def test_an_acceptance_whose_signature_is_not_the_organisations_reads_invalid_an
 
 
 def test_the_export_verifies_its_rows_batch_by_batch(team, monkeypatch):
-    monkeypatch.setattr(service, "EXPORT_BATCH", 2)
+    monkeypatch.setattr(reading, "EXPORT_BATCH", 2)
     refs = [new_risk(team, team.owner, current=(2, 2), title=f"Risk {n}") for n in range(5)]
     for ref in refs[:4]:
         accept(team, ref)

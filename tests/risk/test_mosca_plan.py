@@ -13,6 +13,7 @@ from qtqms.pqc import service as pqc
 from qtqms.pqc.schemas import TaskUpdate
 from qtqms.risk import service
 from qtqms.risk.schemas import AssetCreate, DataClassCreate, ExposureCreate
+from qtqms.risk.service import mosca
 from tests.builders import api_token, log_in, record_pqc_scan
 from tests.pqc.conftest import DEMO_SOURCE
 
@@ -74,7 +75,7 @@ def test_if_the_register_cannot_follow_the_plan_nothing_of_the_plan_is_written(p
     def broken(*_args, **_kwargs):
         raise InvalidInput("years: the register refused it")
 
-    monkeypatch.setattr(service, "_refresh_mosca", broken)
+    monkeypatch.setattr(mosca, "_refresh_mosca", broken)
     with pytest.raises(InvalidInput):
         planned.run(planned.engineer, pqc.plan_migration, "QKD-LINK")
     with planned.db.connect() as connection:

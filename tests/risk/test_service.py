@@ -28,6 +28,7 @@ from qtqms.risk.schemas import (
     RiskUpdate,
     TreatmentIn,
 )
+from qtqms.risk.service import reading
 from tests.builders import PASSWORD, query_counter
 from tests.conftest import FIXED_NOW
 from tests.risk.conftest import new_risk
@@ -234,7 +235,7 @@ def test_a_new_matrix_rerates_nothing_silently_and_reassessment_must_be_complete
     risk = team.read(team.viewer, service.get_risk, ref)
     assert risk.matrix == "qtqms-3x3@1" and not risk.needs_reassessment and risk.current.level_key == "medium"
     history = team.read(team.viewer, service.assessment_history, ref)
-    assert [h["matrix"] for h in history] == ["qtqms-3x3@1", "qtqms-5x5@1"]
+    assert [h.matrix for h in history] == ["qtqms-3x3@1", "qtqms-5x5@1"]
     with pytest.raises(PermissionDenied):
         team.run(team.engineer, service.choose_matrix, "security", "qtqms-5x5")
 
@@ -418,8 +419,8 @@ def test_assets_need_a_known_owner_and_a_unique_key(team):
 def test_the_register_count_stops_at_its_cap_and_says_so(team, monkeypatch):
     for index in range(4):
         new_risk(team, team.owner, title=f"Risk {index}")
-    monkeypatch.setattr(service, "COUNT_CAP", 3)
+    monkeypatch.setattr(reading, "COUNT_CAP", 3)
     page = team.read(team.viewer, service.register)
     assert (page.total, page.total_capped, len(page.rows)) == (3, True, 4)
-    monkeypatch.setattr(service, "COUNT_CAP", 4)
+    monkeypatch.setattr(reading, "COUNT_CAP", 4)
     assert team.read(team.viewer, service.register).total_capped is False

@@ -1,4 +1,7 @@
-"""Catalogue and control queries; readiness reads everything it needs in a handful of set-based queries."""
+"""Catalogue and control queries; readiness reads everything it needs in a handful of set-based queries.
+
+The shared catalogue (framework editions, requirements, mapping sets) belongs to no organisation and takes no
+scope; every function over an organisation's controls, links, SoA entries or evidence takes the `OrgScope`."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from datetime import date
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from qtqms.db.scoping import one_or_404, owned, scoped
+from qtqms.kernel.rbac import OrgScope
 from qtqms.models.catalog import (
     CatalogMapping,
     CatalogRequirement,
@@ -106,31 +111,31 @@ def current_mappings(session: Session) -> list[tuple]:
     return list(session.execute(stmt))
 
 
-def effective_controls(organisation_id: int, today: date):
+def effective_controls(scope: OrgScope, today: date):
     """Ids of implemented controls with at least one evidence record valid today (a subquery). It reads the
     evidence table itself, along its (organisation, subject) index, so readiness stays a handful of set-based
     queries however many controls and evidence records there are."""
-    current = exists().where(
-        Evidence.organisation_id == organisation_id,
-        Evidence.subject_type == CONTROL_SUBJECT,
-        Evidence.subject_id == Control.key,
-        Evidence.valid_from <= today,
-        or_(Evidence.valid_until.is_(None), Evidence.valid_until >= today),
+    current = scoped(
+        exists().where(
+            Evidence.subject_type == CONTROL_SUBJECT,
+            Evidence.subject_id == Control.key,
+            Evidence.valid_from <= today,
+            or_(Evidence.valid_until.is_(None), Evidence.valid_until >= today),
+        ),
+        Evidence,
+        scope,
     )
-    return select(Control.id).where(Control.organisation_id == organisation_id, Control.status == IMPLEMENTED, current)
+    return scoped(select(Control.id), Control, scope).where(Control.status == IMPLEMENTED, current)
 
 
 def directly_met(
-    session: Session, organisation_id: int, today: date, packs: Iterable[str] | None = None
+    session: Session, scope: OrgScope, today: date, packs: Iterable[str] | None = None
 ) -> set[tuple[str, str]]:
     """(pack, requirement) pairs linked to an implemented control that has current evidence, of `packs` or all;
     grouped in the database along the (organisation, framework, requirement, control) index."""
     stmt = (
-        select(ControlRequirement.framework, ControlRequirement.requirement_ref)
-        .where(
-            ControlRequirement.organisation_id == organisation_id,
-            ControlRequirement.control_id.in_(effective_controls(organisation_id, today)),
-        )
+        scoped(select(ControlRequirement.framework, ControlRequirement.requirement_ref), ControlRequirement, scope)
+        .where(ControlRequirement.control_id.in_(effective_controls(scope, today)))
         .group_by(ControlRequirement.framework, ControlRequirement.requirement_ref)
     )
     if packs is not None:
@@ -138,30 +143,25 @@ def directly_met(
     return {(framework, ref) for framework, ref in session.execute(stmt)}
 
 
-def not_applicable(session: Session, organisation_id: int) -> set[tuple[str, str]]:
-    stmt = select(SoaEntry.framework, SoaEntry.requirement_ref).where(
-        SoaEntry.organisation_id == organisation_id, SoaEntry.applicable.is_(False)
-    )
-    return {(framework, ref) for framework, ref in session.execute(stmt)}
+def not_applicable(session: Session, scope: OrgScope) -> set[tuple[str, str]]:
+    stmt = scoped(select(SoaEntry.framework, SoaEntry.requirement_ref), SoaEntry, scope)
+    return {(framework, ref) for framework, ref in session.execute(stmt.where(SoaEntry.applicable.is_(False)))}
 
 
-def soa_entries(session: Session, organisation_id: int, framework: str) -> list[SoaEntry]:
-    stmt = select(SoaEntry).where(SoaEntry.organisation_id == organisation_id, SoaEntry.framework == framework)
-    return list(session.scalars(stmt))
+def soa_entries(session: Session, scope: OrgScope, framework: str) -> list[SoaEntry]:
+    return list(session.scalars(scoped(select(SoaEntry).where(SoaEntry.framework == framework), SoaEntry, scope)))
 
 
-def soa_entry(session: Session, organisation_id: int, framework: str, ref: str) -> SoaEntry | None:
-    stmt = select(SoaEntry).where(
-        SoaEntry.organisation_id == organisation_id, SoaEntry.framework == framework, SoaEntry.requirement_ref == ref
-    )
-    return session.scalar(stmt)
+def soa_entry(session: Session, scope: OrgScope, framework: str, ref: str) -> SoaEntry | None:
+    stmt = select(SoaEntry).where(SoaEntry.framework == framework, SoaEntry.requirement_ref == ref)
+    return session.scalar(scoped(stmt, SoaEntry, scope))
 
 
-def control_keys_by_requirement(session: Session, organisation_id: int, framework: str) -> dict[str, list[str]]:
+def control_keys_by_requirement(session: Session, scope: OrgScope, framework: str) -> dict[str, list[str]]:
     stmt = (
-        select(ControlRequirement.requirement_ref, Control.key)
+        scoped(select(ControlRequirement.requirement_ref, Control.key), ControlRequirement, scope)
         .join(Control, Control.id == ControlRequirement.control_id)
-        .where(ControlRequirement.organisation_id == organisation_id, ControlRequirement.framework == framework)
+        .where(ControlRequirement.framework == framework)
         .order_by(Control.key)
     )
     found: dict[str, list[str]] = {}
@@ -170,30 +170,28 @@ def control_keys_by_requirement(session: Session, organisation_id: int, framewor
     return found
 
 
-def controls(session: Session, organisation_id: int, ids: Iterable[int] | None = None) -> list[Control]:
-    stmt = select(Control).where(Control.organisation_id == organisation_id).order_by(Control.key)
+def controls(session: Session, scope: OrgScope, ids: Iterable[int] | None = None) -> list[Control]:
+    stmt = scoped(select(Control), Control, scope).order_by(Control.key)
     if ids is not None:
         stmt = stmt.where(Control.id.in_(list(ids)))
     return list(session.scalars(stmt))
 
 
-def control_by_key(session: Session, organisation_id: int, key: str) -> Control | None:
-    return session.scalar(select(Control).where(Control.organisation_id == organisation_id, Control.key == key))
+def control_by_key(session: Session, scope: OrgScope, key: str) -> Control:
+    return one_or_404(session, scoped(select(Control).where(Control.key == key), Control, scope), f"control '{key}'")
 
 
-def controls_by_keys(session: Session, organisation_id: int, keys: Iterable[str]) -> list[Control]:
-    return list(session.scalars(select(Control).where(Control.organisation_id == organisation_id,
-                                                      Control.key.in_(list(keys)))))  # fmt: skip
+def controls_by_keys(session: Session, scope: OrgScope, keys: Iterable[str]) -> list[Control]:
+    return list(session.scalars(scoped(select(Control).where(Control.key.in_(list(keys))), Control, scope)))
 
 
-def controls_for(session: Session, organisation_id: int, keys: Iterable[tuple[str, str]]) -> dict[tuple, list[int]]:
+def controls_for(session: Session, scope: OrgScope, keys: Iterable[tuple[str, str]]) -> dict[tuple, list[int]]:
     """Control ids linked to each of the given (pack, requirement) pairs."""
     pairs = list(keys)
     if not pairs:
         return {}
     columns = (ControlRequirement.framework, ControlRequirement.requirement_ref, ControlRequirement.control_id)
-    stmt = select(*columns).where(
-        ControlRequirement.organisation_id == organisation_id,
+    stmt = scoped(select(*columns), ControlRequirement, scope).where(
         or_(*(and_(ControlRequirement.framework == f, ControlRequirement.requirement_ref == r) for f, r in pairs)),
     )
     found: dict[tuple, list[int]] = {}
@@ -202,13 +200,14 @@ def controls_for(session: Session, organisation_id: int, keys: Iterable[tuple[st
     return found
 
 
-def links_of(session: Session, control_ids: Iterable[int]) -> dict[int, list[ControlRequirement]]:
+def links_of(session: Session, scope: OrgScope, control_ids: Iterable[int]) -> dict[int, list[ControlRequirement]]:
+    """The links of controls already in scope, by id, checked on the rows (see `db.scoping.owned`)."""
     stmt = (
         select(ControlRequirement)
         .where(ControlRequirement.control_id.in_(list(control_ids)))
         .order_by(ControlRequirement.framework, ControlRequirement.requirement_ref)
     )
     found: dict[int, list[ControlRequirement]] = {}
-    for link in session.scalars(stmt):
+    for link in owned(session.scalars(stmt), scope):
         found.setdefault(link.control_id, []).append(link)
     return found

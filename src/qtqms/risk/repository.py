@@ -1,4 +1,7 @@
-"""Risk queries: the register with keyset pagination, heat-map counts, treatment plan and Mosca exposures."""
+"""Risk queries: the register with keyset pagination, heat-map counts, treatment plan and Mosca exposures.
+
+Every function over an organisation's table takes the `OrgScope` that `authorize` returned. Look-ups by the ids of
+records already in scope check the organisation on the rows (`owned`), see `db.scoping.owned` for why."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from sqlalchemy import (
     Row,
     Select,
     and_,
-    case,
     delete,
     func,
     literal,
@@ -24,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from qtqms.db.numbering import next_number
+from qtqms.db.scoping import one_or_404, owned, scoped
+from qtqms.kernel.rbac import OrgScope
 from qtqms.kit.paging import keyset_page
 from qtqms.models.catalog import CatalogRequirement, Control, FrameworkVersion
 from qtqms.models.identity import User
@@ -70,67 +74,69 @@ class RegisterFilter:
     number: int | None = None  # a search that names a reference, e.g. R-0042
 
 
-def product_keys(session: Session, product_ids: Sequence[int | None]) -> dict[int, str]:
+def product_keys(session: Session, scope: OrgScope, product_ids: Sequence[int | None]) -> dict[int, str]:
     wanted = {i for i in product_ids if i}
     if not wanted:
         return {}
-    return dict(session.execute(select(Product.id, Product.key).where(Product.id.in_(wanted))).all())
+    return dict(
+        session.execute(scoped(select(Product.id, Product.key).where(Product.id.in_(wanted)), Product, scope)).all()
+    )
 
 
 # --- assets and data classes --------------------------------------------------------------------
 
 
-def assets(session: Session, organisation_id: int) -> list[Asset]:
-    return list(session.scalars(select(Asset).where(Asset.organisation_id == organisation_id).order_by(Asset.key)))
+def assets(session: Session, scope: OrgScope) -> list[Asset]:
+    return list(session.scalars(scoped(select(Asset), Asset, scope).order_by(Asset.key)))
 
 
-def asset_by_key(session: Session, organisation_id: int, key: str) -> Asset | None:
-    return session.scalar(select(Asset).where(Asset.organisation_id == organisation_id, Asset.key == key))
+def asset_by_key(session: Session, scope: OrgScope, key: str) -> Asset | None:
+    return session.scalar(scoped(select(Asset).where(Asset.key == key), Asset, scope))
 
 
-def assets_by_keys(session: Session, organisation_id: int, keys: Sequence[str]) -> list[Asset]:
+def assets_by_keys(session: Session, scope: OrgScope, keys: Sequence[str]) -> list[Asset]:
     if not keys:
         return []
-    stmt = select(Asset).where(Asset.organisation_id == organisation_id, Asset.key.in_(keys))
-    return list(session.scalars(stmt))
+    return list(session.scalars(scoped(select(Asset).where(Asset.key.in_(keys)), Asset, scope)))
 
 
-def assets_by_ids(session: Session, ids: Sequence[int]) -> list[Asset]:
-    return list(session.scalars(select(Asset).where(Asset.id.in_(ids)).order_by(Asset.key))) if ids else []
+def assets_by_ids(session: Session, scope: OrgScope, ids: Sequence[int]) -> list[Asset]:
+    if not ids:
+        return []
+    return list(session.scalars(scoped(select(Asset).where(Asset.id.in_(ids)), Asset, scope).order_by(Asset.key)))
 
 
-def data_classes(session: Session, organisation_id: int) -> list[DataClass]:
-    stmt = select(DataClass).where(DataClass.organisation_id == organisation_id).order_by(DataClass.key)
-    return list(session.scalars(stmt))
+def data_classes(session: Session, scope: OrgScope) -> list[DataClass]:
+    return list(session.scalars(scoped(select(DataClass), DataClass, scope).order_by(DataClass.key)))
 
 
-def data_class_by_key(session: Session, organisation_id: int, key: str) -> DataClass | None:
-    return session.scalar(select(DataClass).where(DataClass.organisation_id == organisation_id, DataClass.key == key))
+def data_class_by_key(session: Session, scope: OrgScope, key: str) -> DataClass:
+    stmt = scoped(select(DataClass).where(DataClass.key == key), DataClass, scope)
+    return one_or_404(session, stmt, f"data class '{key}'")
 
 
 # --- risks ----------------------------------------------------------------------------------------
 
 
-def risk_by_number(session: Session, organisation_id: int, number: int) -> Risk | None:
-    return session.scalar(select(Risk).where(Risk.organisation_id == organisation_id, Risk.number == number))
+def risk_by_number(session: Session, scope: OrgScope, number: int, what: str) -> Risk:
+    return one_or_404(session, scoped(select(Risk).where(Risk.number == number), Risk, scope), what)
 
 
-def risk_by_id(session: Session, risk_id: int) -> Risk | None:
-    return session.get(Risk, risk_id)
+def risk_by_id(session: Session, scope: OrgScope, risk_id: int) -> Risk:
+    return one_or_404(session, scoped(select(Risk).where(Risk.id == risk_id), Risk, scope), f"risk {risk_id}")
 
 
-def next_risk_number(session: Session, organisation_id: int) -> int:
-    return next_number(session, organisation_id, "risk")
+def next_risk_number(session: Session, scope: OrgScope) -> int:
+    return next_number(session, scope.organisation_id, "risk")
 
 
-def risks_by_ids(session: Session, organisation_id: int, ids: Sequence[int]) -> list[Risk]:
-    """The organisation's risks among `ids`. The organisation is checked on the rows, not in the WHERE clause:
-    given both, SQLite walks an (organisation_id, ...) index over every risk of the organisation instead of
-    looking the ids up by primary key (19 ms instead of 0.1 for a page of 100,000 risks)."""
+def risks_by_ids(session: Session, scope: OrgScope, ids: Sequence[int]) -> list[Risk]:
+    """The organisation's risks among `ids`, checked on the rows: given the organisation in the WHERE clause too,
+    SQLite walks an (organisation_id, ...) index over every risk of the organisation instead of looking the ids up
+    by primary key (19 ms instead of 0.1 for a page of 100,000 risks)."""
     if not ids:
         return []
-    found = session.scalars(select(Risk).where(Risk.id.in_(ids)))
-    return [risk for risk in found if risk.organisation_id == organisation_id]
+    return owned(session.scalars(select(Risk).where(Risk.id.in_(ids))), scope)
 
 
 @dataclass
@@ -144,8 +150,10 @@ class MaterialLinks:
     actions: list[tuple[str, int, date, str]] = field(default_factory=list)  # title, owner id, due date, status
 
 
-def material_links(session: Session, risk_ids: Sequence[int]) -> dict[int, MaterialLinks]:
-    """Per risk, its material links and treatment actions: two queries however many risks."""
+def material_links(session: Session, scope: OrgScope, risk_ids: Sequence[int]) -> dict[int, MaterialLinks]:
+    """Per risk (of the scope's, by id), its material links and treatment actions: two queries however many
+    risks. The exposures are taken from the organisation's (they have no index by risk); the actions are
+    checked on the rows."""
     found = {risk_id: MaterialLinks() for risk_id in risk_ids}
     if not found:
         return found
@@ -157,20 +165,25 @@ def material_links(session: Session, risk_ids: Sequence[int]) -> dict[int, Mater
                 (RiskAssetLink, RiskAssetLink.asset_id, "asset_ids"),
                 (RiskRequirementLink, RiskRequirementLink.requirement_id, "requirement_ids"),
                 (RiskControlLink, RiskControlLink.control_id, "control_ids"),
-                (MoscaExposure, MoscaExposure.data_class_id, "data_class_ids"),
             )
-        )
+        ),
+        scoped(
+            select(MoscaExposure.risk_id, literal("data_class_ids").label("kind"), MoscaExposure.data_class_id),
+            MoscaExposure,
+            scope,
+        ).where(MoscaExposure.risk_id.in_(wanted)),
     )
     for risk_id, kind, target_id in session.execute(links):
         getattr(found[risk_id], kind).append(target_id)
     actions = select(
+        TreatmentAction.organisation_id,
         TreatmentAction.risk_id,
         TreatmentAction.title,
         TreatmentAction.owner_id,
         TreatmentAction.due_date,
         TreatmentAction.status,
     ).where(TreatmentAction.risk_id.in_(wanted))
-    for risk_id, *action in session.execute(actions):
+    for _, risk_id, *action in owned(session.execute(actions), scope):
         found[risk_id].actions.append(tuple(action))  # type: ignore[arg-type]
     return found
 
@@ -199,10 +212,10 @@ def current_requirement_ids(session: Session, wanted: Sequence[tuple[str, str]])
     return {(pack, ref): requirement_id for pack, ref, requirement_id in session.execute(stmt)}
 
 
-def control_ids(session: Session, organisation_id: int, keys: Sequence[str]) -> dict[str, int]:
+def control_ids(session: Session, scope: OrgScope, keys: Sequence[str]) -> dict[str, int]:
     if not keys:
         return {}
-    stmt = select(Control.key, Control.id).where(Control.organisation_id == organisation_id, Control.key.in_(keys))
+    stmt = scoped(select(Control.key, Control.id).where(Control.key.in_(keys)), Control, scope)
     return dict(session.execute(stmt).all())  # type: ignore[arg-type]
 
 
@@ -218,25 +231,25 @@ def linked_requirements(session: Session, risk_id: int) -> list[tuple[FrameworkV
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
 
-def linked_controls(session: Session, risk_id: int) -> list[Control]:
+def linked_controls(session: Session, scope: OrgScope, risk_id: int) -> list[Control]:
     stmt = (
         select(Control)
         .join(RiskControlLink, RiskControlLink.control_id == Control.id)
         .where(RiskControlLink.risk_id == risk_id)
         .order_by(Control.key)
     )
-    return list(session.scalars(stmt))
+    return owned(session.scalars(stmt), scope)
 
 
-def risks_by_control(session: Session, organisation_id: int) -> list[tuple[str, Risk]]:
+def risks_by_control(session: Session, scope: OrgScope) -> list[tuple[str, Risk]]:
     """(control key, risk) for every control of the organisation that treats a risk, in control and risk order."""
-    stmt = (
+    stmt = scoped(
         select(Control.key, Risk)
         .join(RiskControlLink, RiskControlLink.control_id == Control.id)
-        .join(Risk, Risk.id == RiskControlLink.risk_id)
-        .where(Control.organisation_id == organisation_id)
-        .order_by(Control.key, Risk.number)
-    )
+        .join(Risk, Risk.id == RiskControlLink.risk_id),
+        Control,
+        scope,
+    ).order_by(Control.key, Risk.number)
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
 
@@ -252,8 +265,8 @@ def _contains(session: Session, column: Any, pattern: str) -> ColumnElement[bool
     return column.ilike(pattern, escape="\\")
 
 
-def _filtered(session: Session, stmt: Select[Any], organisation_id: int, where: RegisterFilter) -> Select[Any]:
-    conditions: list[ColumnElement[bool]] = [Risk.organisation_id == organisation_id]
+def _filtered(session: Session, stmt: Select[Any], scope: OrgScope, where: RegisterFilter) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = []
     for column, value in (
         (Risk.domain, where.domain),
         (Risk.status, where.status),
@@ -268,7 +281,7 @@ def _filtered(session: Session, stmt: Select[Any], organisation_id: int, where: 
         pattern = "%" + where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         matches = _contains(session, Risk.title, pattern)
         conditions.append(or_(matches, Risk.number == where.number) if where.number is not None else matches)
-    return stmt.where(and_(*conditions))
+    return scoped(stmt, Risk, scope).where(and_(*conditions))
 
 
 REGISTER_COLUMNS = (
@@ -296,12 +309,11 @@ REGISTER_COLUMNS = (
 )
 
 
-def _register_rows() -> Select[Any]:
-    """The columns a register row shows, owner and product included; plain rows, as building a full ORM object
-    per risk was most of a page's database time."""
-    return (
-        select(*REGISTER_COLUMNS).join(User, User.id == Risk.owner_id).outerjoin(Product, Product.id == Risk.product_id)
-    )
+# The columns a register row shows, owner and product included; plain rows, as building a full ORM object per
+# risk was most of a page's database time. `_filtered` limits it to the scope.
+REGISTER_ROWS = (
+    select(*REGISTER_COLUMNS).join(User, User.id == Risk.owner_id).outerjoin(Product, Product.id == Risk.product_id)
+)
 
 
 def _register_order(sort: str) -> tuple[ColumnElement[Any], ...]:
@@ -312,7 +324,7 @@ def _register_order(sort: str) -> tuple[ColumnElement[Any], ...]:
 
 def register_page(
     session: Session,
-    organisation_id: int,
+    scope: OrgScope,
     where: RegisterFilter,
     *,
     sort: str,
@@ -321,23 +333,23 @@ def register_page(
     limit: int,
 ) -> tuple[list[Row[Any]], str | None]:
     """One page of register rows (REGISTER_COLUMNS) in one query, and the cursor of the next page."""
-    stmt = _filtered(session, _register_rows(), organisation_id, where)
+    stmt = _filtered(session, REGISTER_ROWS, scope, where)
     return keyset_page(session, stmt, _register_order(sort), descending=descending, cursor=cursor, limit=limit)
 
 
-def register_count(session: Session, organisation_id: int, where: RegisterFilter, *, cap: int) -> int:
+def register_count(session: Session, scope: OrgScope, where: RegisterFilter, *, cap: int) -> int:
     """How many risks match, counting no further than `cap` + 1: an exact count of 100,000 rows costs more than
     the page itself on PostgreSQL, and nobody needs to know beyond "more than a thousand"."""
-    matching = _filtered(session, select(Risk.id), organisation_id, where).limit(cap + 1).subquery()
+    matching = _filtered(session, select(Risk.id), scope, where).limit(cap + 1).subquery()
     return session.scalar(select(func.count()).select_from(matching)) or 0
 
 
 def register_stream(
-    session: Session, organisation_id: int, where: RegisterFilter, *, sort: str, descending: bool
+    session: Session, scope: OrgScope, where: RegisterFilter, *, sort: str, descending: bool
 ) -> Iterator[Row[Any]]:
     """Every matching risk for an export, fetched in batches rather than all at once."""
     order = [column.desc() if descending else column.asc() for column in _register_order(sort)]
-    stmt = _filtered(session, _register_rows(), organisation_id, where).order_by(*order)
+    stmt = _filtered(session, REGISTER_ROWS, scope, where).order_by(*order)
     yield from session.execute(stmt.execution_options(yield_per=1000))
 
 
@@ -346,10 +358,10 @@ HeatCellKey = tuple[str, str, str, int, int]  # kind, matrix id, version, likeli
 HEAT_COLUMNS = ("matrix_id", "matrix_version", "kind", "likelihood", "impact", "domain")
 
 
-def heat_cells(session: Session, organisation_id: int, *, domain: str | None) -> dict[HeatCellKey, int]:
+def heat_cells(session: Session, scope: OrgScope, *, domain: str | None) -> dict[HeatCellKey, int]:
     """Risk counts per kind, matrix version and (likelihood, impact) cell, from the maintained cell counts: one
     small query (at most kinds x matrices x cells rows) serves both heat maps and their "not shown" counts."""
-    conditions = [RiskHeatCell.organisation_id == organisation_id]
+    conditions = []
     if domain:
         conditions.append(RiskHeatCell.domain == domain)
     group = (
@@ -359,30 +371,25 @@ def heat_cells(session: Session, organisation_id: int, *, domain: str | None) ->
         RiskHeatCell.likelihood,
         RiskHeatCell.impact,
     )
-    stmt = select(*group, func.sum(RiskHeatCell.count)).where(*conditions).group_by(*group)
+    stmt = scoped(select(*group, func.sum(RiskHeatCell.count)), RiskHeatCell, scope).where(*conditions).group_by(*group)
     return {tuple(row[:5]): int(row[5]) for row in session.execute(stmt) if row[5]}  # type: ignore[misc]
 
 
-def move_heat(session: Session, organisation_id: int, leaving: Sequence[HeatKey], entering: Sequence[HeatKey]) -> None:
+def move_heat(session: Session, scope: OrgScope, leaving: Sequence[HeatKey], entering: Sequence[HeatKey]) -> None:
     """One risk left some cells and entered others: decrement and increment their counts atomically."""
     for key in leaving:
         if key not in entering:
-            session.execute(
-                update(RiskHeatCell)
-                .where(RiskHeatCell.organisation_id == organisation_id, *_key_matches(key))
-                .values(count=RiskHeatCell.count - 1)
-            )
+            cell = [getattr(RiskHeatCell, name) == value for name, value in zip(HEAT_COLUMNS, key, strict=True)]
+            stmt = scoped(update(RiskHeatCell), RiskHeatCell, scope).where(*cell)
+            session.execute(stmt.values(count=RiskHeatCell.count - 1))
     for key in entering:
         if key not in leaving:
-            _increment(session, {"organisation_id": organisation_id, **dict(zip(HEAT_COLUMNS, key, strict=True))}, 1)
+            _increment(session, scope, key, 1)
 
 
-def _key_matches(key: HeatKey) -> list[ColumnElement[bool]]:
-    return [getattr(RiskHeatCell, name) == value for name, value in zip(HEAT_COLUMNS, key, strict=True)]
-
-
-def _increment(session: Session, cell: dict[str, Any], by: int) -> None:
+def _increment(session: Session, scope: OrgScope, key: HeatKey, by: int) -> None:
     """Insert the cell or add to its count, as one statement, so concurrent writers cannot lose an update."""
+    cell = {"organisation_id": scope.organisation_id, **dict(zip(HEAT_COLUMNS, key, strict=True))}
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
@@ -394,9 +401,9 @@ def _increment(session: Session, cell: dict[str, Any], by: int) -> None:
     session.execute(stmt)
 
 
-def rebuild_heat(session: Session, organisation_id: int) -> int:
+def rebuild_heat(session: Session, scope: OrgScope) -> int:
     """Recount every cell from the risk table (after a bulk load or a repair); returns the risks counted."""
-    session.execute(delete(RiskHeatCell).where(RiskHeatCell.organisation_id == organisation_id))
+    session.execute(scoped(delete(RiskHeatCell), RiskHeatCell, scope))
     residual_l = func.coalesce(Risk.residual_likelihood, Risk.current_likelihood)
     residual_i = func.coalesce(Risk.residual_impact, Risk.current_impact)
     counted = 0
@@ -405,64 +412,58 @@ def rebuild_heat(session: Session, organisation_id: int) -> int:
         ("residual", residual_l, residual_i),
     ):
         group = (Risk.matrix_id, Risk.matrix_version, likelihood, impact, Risk.domain)
-        stmt = (
-            select(*group, func.count())
-            .where(Risk.organisation_id == organisation_id, likelihood.is_not(None))
-            .group_by(*group)
-        )
+        stmt = scoped(select(*group, func.count()), Risk, scope).where(likelihood.is_not(None)).group_by(*group)
         for matrix_id, version, cell_l, cell_i, domain, count in session.execute(stmt).all():
-            key = (matrix_id, version, kind, cell_l, cell_i, domain)
-            _increment(
-                session, {"organisation_id": organisation_id, **dict(zip(HEAT_COLUMNS, key, strict=True))}, count
-            )
+            _increment(session, scope, (matrix_id, version, kind, cell_l, cell_i, domain), count)
             counted += count if kind == "inherent" else 0
     return counted
 
 
-def unrated_count(session: Session, organisation_id: int, *, kind: str, domain: str | None) -> int:
+def unrated_count(session: Session, scope: OrgScope, *, kind: str, domain: str | None) -> int:
     """Risks without the rating a heat map needs; a short range of the level index, as unrated risks are few."""
     if kind == "inherent":
         conditions = [Risk.inherent_level == -1]
     else:
         conditions = [Risk.current_level == -1, Risk.residual_level == -1]
-    conditions.append(Risk.organisation_id == organisation_id)
     if domain:
         conditions.append(Risk.domain == domain)
-    return session.scalar(select(func.count(Risk.id)).where(*conditions)) or 0
+    return session.scalar(scoped(select(func.count(Risk.id)), Risk, scope).where(*conditions)) or 0
 
 
 # --- treatment and acceptance ---------------------------------------------------------------------
 
 
-def actions_of(session: Session, risk_id: int) -> list[TreatmentAction]:
+def actions_of(session: Session, scope: OrgScope, risk_id: int) -> list[TreatmentAction]:
     stmt = select(TreatmentAction).where(TreatmentAction.risk_id == risk_id).order_by(TreatmentAction.due_date)
-    return list(session.scalars(stmt))
+    return owned(session.scalars(stmt), scope)
 
 
-def action(session: Session, organisation_id: int, action_id: int) -> TreatmentAction | None:
-    found = session.get(TreatmentAction, action_id)
-    return found if found is not None and found.organisation_id == organisation_id else None
+def action(session: Session, scope: OrgScope, action_id: int) -> TreatmentAction:
+    stmt = scoped(select(TreatmentAction).where(TreatmentAction.id == action_id), TreatmentAction, scope)
+    return one_or_404(session, stmt, f"treatment action {action_id}")
 
 
-def action_counts(session: Session, risk_id: int) -> tuple[int, int]:
-    """(open, done) treatment actions of a risk."""
-    stmt = select(
-        func.count(case((TreatmentAction.status == "open", 1))),
-        func.count(case((TreatmentAction.status != "open", 1))),
-    ).where(TreatmentAction.risk_id == risk_id)
-    open_count, done_count = session.execute(stmt).one()
-    return open_count, done_count
+def action_counts(session: Session, scope: OrgScope, risk_id: int) -> tuple[int, int]:
+    """(open, done) treatment actions of a risk (of the scope's, by id)."""
+    actions = owned(
+        session.execute(
+            select(TreatmentAction.organisation_id, TreatmentAction.status).where(TreatmentAction.risk_id == risk_id)
+        ),
+        scope,
+    )
+    open_count = sum(1 for _, status in actions if status == "open")
+    return open_count, len(actions) - open_count
 
 
 def open_actions(
-    session: Session, organisation_id: int, *, overdue_before: date | None, limit: int
+    session: Session, scope: OrgScope, *, overdue_before: date | None, limit: int
 ) -> list[tuple[TreatmentAction, int, str, str]]:
     """Open actions, earliest due first, with their risk's number and title and the owner's username."""
     stmt = (
-        select(TreatmentAction, Risk.number, Risk.title, User.username)
+        scoped(select(TreatmentAction, Risk.number, Risk.title, User.username), TreatmentAction, scope)
         .join(Risk, Risk.id == TreatmentAction.risk_id)
         .join(User, User.id == TreatmentAction.owner_id)
-        .where(TreatmentAction.organisation_id == organisation_id, TreatmentAction.status == "open")
+        .where(TreatmentAction.status == "open")
         .order_by(TreatmentAction.due_date, TreatmentAction.id)
         .limit(limit)
     )
@@ -471,18 +472,20 @@ def open_actions(
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
 
-def acceptances_of(session: Session, risk_id: int) -> list[RiskAcceptance]:
+def acceptances_of(session: Session, scope: OrgScope, risk_id: int) -> list[RiskAcceptance]:
     stmt = select(RiskAcceptance).where(RiskAcceptance.risk_id == risk_id).order_by(RiskAcceptance.id.desc())
-    return list(session.scalars(stmt))
+    return owned(session.scalars(stmt), scope)
 
 
-def standing_acceptances(session: Session, risk_id: int) -> list[RiskAcceptance]:
+def standing_acceptances(session: Session, scope: OrgScope, risk_id: int) -> list[RiskAcceptance]:
     stmt = select(RiskAcceptance).where(RiskAcceptance.risk_id == risk_id, RiskAcceptance.invalidated_at.is_(None))
-    return list(session.scalars(stmt))
+    return owned(session.scalars(stmt), scope)
 
 
-def latest_standing_acceptances(session: Session, risk_ids: Sequence[int]) -> dict[int, RiskAcceptance]:
-    """Per risk, its latest acceptance not yet invalidated, in one query."""
+def latest_standing_acceptances(
+    session: Session, scope: OrgScope, risk_ids: Sequence[int]
+) -> dict[int, RiskAcceptance]:
+    """Per risk (of the scope's, by id), its latest acceptance not yet invalidated, in one query."""
     if not risk_ids:
         return {}
     stmt = (
@@ -490,45 +493,45 @@ def latest_standing_acceptances(session: Session, risk_ids: Sequence[int]) -> di
         .where(RiskAcceptance.risk_id.in_(risk_ids), RiskAcceptance.invalidated_at.is_(None))
         .order_by(RiskAcceptance.id)
     )
-    return {acceptance.risk_id: acceptance for acceptance in session.scalars(stmt)}
+    return {acceptance.risk_id: acceptance for acceptance in owned(session.scalars(stmt), scope)}
 
 
 # --- settings -------------------------------------------------------------------------------------
 
 
-def matrix_choices(session: Session, organisation_id: int) -> dict[str, RiskMatrixChoice]:
-    stmt = select(RiskMatrixChoice).where(RiskMatrixChoice.organisation_id == organisation_id)
-    return {choice.domain: choice for choice in session.scalars(stmt)}
+def matrix_choices(session: Session, scope: OrgScope) -> dict[str, RiskMatrixChoice]:
+    return {
+        choice.domain: choice for choice in session.scalars(scoped(select(RiskMatrixChoice), RiskMatrixChoice, scope))
+    }
 
 
-def settings(session: Session, organisation_id: int) -> RiskSettings | None:
-    return session.scalar(select(RiskSettings).where(RiskSettings.organisation_id == organisation_id))
+def settings(session: Session, scope: OrgScope) -> RiskSettings | None:
+    return session.scalar(scoped(select(RiskSettings), RiskSettings, scope))
 
 
 # --- Mosca ----------------------------------------------------------------------------------------
 
 
-def exposures(session: Session, organisation_id: int) -> list[tuple[MoscaExposure, DataClass, Asset, Risk | None]]:
+def exposures(session: Session, scope: OrgScope) -> list[tuple[MoscaExposure, DataClass, Asset, Risk | None]]:
     stmt = (
-        select(MoscaExposure, DataClass, Asset, Risk)
+        scoped(select(MoscaExposure, DataClass, Asset, Risk), MoscaExposure, scope)
         .join(DataClass, DataClass.id == MoscaExposure.data_class_id)
         .join(Asset, Asset.id == MoscaExposure.asset_id)
         .outerjoin(Risk, Risk.id == MoscaExposure.risk_id)
-        .where(MoscaExposure.organisation_id == organisation_id)
         .order_by(DataClass.key, Asset.key)
     )
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
 
-def assets_of_product(session: Session, organisation_id: int, product_id: int) -> list[Asset]:
-    stmt = select(Asset).where(Asset.organisation_id == organisation_id, Asset.product_id == product_id)
+def assets_of_product(session: Session, scope: OrgScope, product_id: int) -> list[Asset]:
+    stmt = scoped(select(Asset).where(Asset.product_id == product_id), Asset, scope)
     return list(session.scalars(stmt.order_by(Asset.key)))
 
 
-def plan_years(session: Session, product_id: int) -> ProductMigrationYears | None:
-    return session.scalar(select(ProductMigrationYears).where(ProductMigrationYears.product_id == product_id))
+def plan_years(session: Session, scope: OrgScope, product_id: int) -> ProductMigrationYears | None:
+    stmt = select(ProductMigrationYears).where(ProductMigrationYears.product_id == product_id)
+    return session.scalar(scoped(stmt, ProductMigrationYears, scope))
 
 
-def risks_by_numbers(session: Session, organisation_id: int, numbers: Iterable[int]) -> list[Risk]:
-    stmt = select(Risk).where(Risk.organisation_id == organisation_id, Risk.number.in_(list(numbers)))
-    return list(session.scalars(stmt))
+def risks_by_numbers(session: Session, scope: OrgScope, numbers: Iterable[int]) -> list[Risk]:
+    return list(session.scalars(scoped(select(Risk).where(Risk.number.in_(list(numbers))), Risk, scope)))

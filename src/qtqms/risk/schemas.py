@@ -177,6 +177,28 @@ class ActionRead(BaseModel):
     note: str = ""
 
 
+class AssessmentRead(BaseModel):
+    """One rating of a risk, as its assessment history lists it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    assessed_at: datetime
+    assessed_by: str
+    matrix: str = Field(description="'matrix-id@version' the ratings were given under")
+    ratings: dict[str, dict[str, int]] = Field(description="kind -> {likelihood, impact}")
+    note: str
+
+
+class RiskSaved(BaseModel):
+    """What a change to a risk returns: which risk it is and the status it now has; its page reads the rest."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ref: str
+    number: int
+    status: str
+
+
 class AcceptanceRead(BaseModel):
     id: int
     accepted_by: str
