@@ -7,6 +7,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service
 from qtqms.identity.schemas import TokenCreate, UserCreate, UserUpdate
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied, TooManyAttempts
+from qtqms.models.identity import ApiToken
 from tests.builders import PASSWORD, api_token, make_org, make_user
 
 
@@ -100,7 +101,7 @@ def test_tokens_are_stored_hashed_and_refused_when_revoked_or_expired(db):
     assert secret not in stored and len(stored) == 64
     with UnitOfWork(db, write=True, actor=admin) as uow:
         assert service.resolve_token(uow, secret).username == "admin"
-        token = service.list_tokens(uow, admin)[0]
+        token = uow.session.get(ApiToken, service.list_tokens(uow, admin)[0].id)
         token.expires_at = token.created_at - timedelta(seconds=1)
         uow.commit()
     with UnitOfWork(db) as uow, pytest.raises(NotAuthenticated, match="expired"):

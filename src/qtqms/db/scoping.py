@@ -21,10 +21,11 @@ def scoped(stmt: S, model: Any, scope: OrgScope) -> S:
 
 
 def one_or_404(session: Session, stmt: Select, what: str) -> Any:
-    """The one row `stmt` selects, or NotFound naming `what` (e.g. "risk R-0042")."""
+    """The one row `stmt` selects, or NotFound naming `what` (e.g. "risk R-0042 not found", the words every
+    slice's refusals already used)."""
     row = session.scalars(stmt.limit(1)).first()
     if row is None:
-        raise NotFound(f"no {what}")
+        raise NotFound(f"{what} not found")
     return row
 
 
