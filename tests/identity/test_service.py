@@ -151,6 +151,8 @@ def test_names_and_tokens_are_only_those_of_the_scopes_organisation(world):
         }
     api_token(world.db, world.admin, "ci")
     token_id = world.read(world.admin, service.list_tokens)[0].id
-    with UnitOfWork(world.db, write=True, actor=world.other_admin) as uow:
-        with pytest.raises(NotFound, match=f"token {token_id} not found"):
-            service.revoke_token(uow, world.other_admin, token_id)
+    with (
+        UnitOfWork(world.db, write=True, actor=world.other_admin) as uow,
+        pytest.raises(NotFound, match=f"token {token_id} not found"),
+    ):
+        service.revoke_token(uow, world.other_admin, token_id)
