@@ -48,6 +48,5 @@ load_document  # kernel.datapack's parse-and-check of one pack (tests/kernel/tes
 load_text  # a risk pack from YAML text, every problem at once (tests/risk/test_domain.py)
 _.final_states, _.available  # kernel.workflow: what a page offers (tests/kernel/test_workflow.py)
 FixedClock, use  # kernel.clock: how tests (and a reproducible run) stop the clock (tests/conftest.py fixed_clock)
-# Used by the repositories as they move onto the OrgScope (this session's branches); removed at their merge.
-scoped, one_or_404, add_unique, system_scope, _.may  # noqa
 _.format_version  # trail.domain.Checkpoint: written to and read from every checkpoint file (tests/trail/test_checkpoints.py)
+_.may  # kit.web.templating.PageContext: templates ask `page.may(Permission.X)` (org/templates/org/scope.html)

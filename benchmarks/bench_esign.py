@@ -32,8 +32,9 @@ def _team(engine):
         user, _ = identity_service.create_user(
             uow, admin, UserCreate(username="proposer", role="engineer", password=PASSWORD)
         )
+        proposer = identity_service.local_actor(uow, user.username)
         uow.commit()
-        return admin, identity_service.actor_of(user)
+        return admin, proposer
 
 
 def _run(engine, actor, use_case, *args):

@@ -55,7 +55,6 @@ def _prepare(engine) -> list[Credentials]:
     """An organisation with USERS engineers, each with a web session and an API token, and SEEDED_RISKS risks."""
     from qtqms.db.uow import UnitOfWork
     from qtqms.identity import service as identity_service
-    from qtqms.identity.repository import user_by_username
     from qtqms.identity.schemas import TokenCreate, UserCreate
     from qtqms.org import service as org_service
     from qtqms.risk import service as risk_service
@@ -69,9 +68,9 @@ def _prepare(engine) -> list[Credentials]:
         for index in range(USERS):
             data = UserCreate(username=f"engineer{index}", role="engineer", password=PASSWORD)
             user, _ = identity_service.create_user(uow, admin, data)
-            actor = identity_service.actor_of(user)
+            actor = identity_service.local_actor(uow, user.username)
             _, token = identity_service.create_token(uow, actor, TokenCreate(name="load", expires_in_days=1))
-            cookie = identity_service.start_session(uow, user_by_username(uow.session, user.username))
+            cookie = identity_service.start_session(uow, user)
             credentials.append(Credentials(cookie, token))
         for number in range(SEEDED_RISKS):
             rating = RatingIn(likelihood=1 + number % 5, impact=1 + number // 5 % 5)

@@ -31,9 +31,10 @@ def make_org(engine: Engine, name: str = "Test Quantum Ltd", admin_username: str
 
 def make_user(engine: Engine, admin: Actor, username: str, role: str) -> Actor:
     with UnitOfWork(engine, write=True, actor=admin) as uow:
-        user, _ = identity_service.create_user(uow, admin, UserCreate(username=username, role=role, password=PASSWORD))
+        identity_service.create_user(uow, admin, UserCreate(username=username, role=role, password=PASSWORD))
+        actor = identity_service.local_actor(uow, username)
         uow.commit()
-        return identity_service.actor_of(user)
+        return actor
 
 
 def csrf_from(html: str) -> str:

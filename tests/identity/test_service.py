@@ -7,6 +7,7 @@ from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service
 from qtqms.identity.schemas import TokenCreate, UserCreate, UserUpdate
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied, TooManyAttempts
+from qtqms.models.identity import ApiToken
 from tests.builders import PASSWORD, api_token, make_org, make_user
 
 
@@ -100,7 +101,7 @@ def test_tokens_are_stored_hashed_and_refused_when_revoked_or_expired(db):
     assert secret not in stored and len(stored) == 64
     with UnitOfWork(db, write=True, actor=admin) as uow:
         assert service.resolve_token(uow, secret).username == "admin"
-        token = service.list_tokens(uow, admin)[0]
+        token = uow.session.get(ApiToken, service.list_tokens(uow, admin)[0].id)
         token.expires_at = token.created_at - timedelta(seconds=1)
         uow.commit()
     with UnitOfWork(db) as uow, pytest.raises(NotAuthenticated, match="expired"):
@@ -136,3 +137,22 @@ def test_token_use_is_recorded_without_an_audit_event(db):
     with db.connect() as connection:
         assert connection.execute(text("SELECT last_used_at FROM api_token")).scalar() is not None
         assert connection.execute(text("SELECT count(*) FROM audit_event")).scalar() == events_before
+
+
+def test_names_and_tokens_are_only_those_of_the_scopes_organisation(world):
+    from qtqms.kernel.errors import NotFound
+    from qtqms.kernel.rbac import Permission, authorize
+
+    ids = [world.admin.user_id, world.other_admin.user_id]
+    with UnitOfWork(world.db) as uow:
+        assert service.usernames(uow, ids, authorize(world.admin, Permission.READ)) == {world.admin.user_id: "admin"}
+        assert service.usernames(uow, ids, authorize(world.other_admin, Permission.READ)) == {
+            world.other_admin.user_id: "olga"
+        }
+    api_token(world.db, world.admin, "ci")
+    token_id = world.read(world.admin, service.list_tokens)[0].id
+    with (
+        UnitOfWork(world.db, write=True, actor=world.other_admin) as uow,
+        pytest.raises(NotFound, match=f"token {token_id} not found"),
+    ):
+        service.revoke_token(uow, world.other_admin, token_id)

@@ -8,7 +8,7 @@ from qtqms.catalog.schemas import ControlCreate
 from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound
-from qtqms.kernel.rbac import Permission
+from qtqms.kernel.rbac import Permission, authorize
 from qtqms.kernel.workflow import Transition, Workflow
 from qtqms.kit import workflow
 from qtqms.models.catalog import Control
@@ -47,7 +47,7 @@ def test_a_transition_moves_the_record_and_writes_history_and_trail(db, control)
         uow.commit()
     with UnitOfWork(db) as uow:
         assert _control(uow).status == "in_progress"
-        rows = workflow.history(uow, admin, _control(uow))
+        rows = workflow.history(uow, authorize(admin, Permission.READ), _control(uow))
         assert [(r.from_state, r.to_state, r.transition, r.reason) for r in rows] == [
             ("planned", "in_progress", "start", "work began")
         ]
@@ -78,3 +78,14 @@ def test_another_organisations_record_is_not_found(db, control):
     other = make_org(db, "Other Ltd", "other-admin")
     with UnitOfWork(db, write=True, actor=other) as uow, pytest.raises(NotFound):
         workflow.transition(uow, other, _control(uow), CONTROL, "start")
+
+
+def test_history_is_only_the_scopes_organisations(db, control):
+    admin = control
+    with UnitOfWork(db, write=True, actor=admin) as uow:
+        workflow.transition(uow, admin, _control(uow), CONTROL, "start")
+        uow.commit()
+    other = make_org(db, "Other Ltd", "other-admin")
+    with UnitOfWork(db) as uow:
+        assert len(workflow.history(uow, authorize(admin, Permission.READ), _control(uow))) == 1
+        assert workflow.history(uow, authorize(other, Permission.READ), _control(uow)) == []

@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from qtqms.db.base import Base
+from qtqms.kernel.rbac import OrgScope
 
 
 class ReferenceCounter(Base):
@@ -22,8 +23,9 @@ class ReferenceCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer)
 
 
-def next_number(session: Session, organisation_id: int, kind: str) -> int:
-    """The next number of `kind` (a record type, e.g. "risk") in the organisation: 1 for its first record."""
+def next_number(session: Session, scope: OrgScope, kind: str) -> int:
+    """The next number of `kind` (a record type, e.g. "risk") in the scope's organisation: 1 for its first record."""
+    organisation_id = scope.organisation_id
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from qtqms.db.scoping import scoped
+from qtqms.kernel.rbac import OrgScope
 from qtqms.models.esign import Signature, SigningKey
 
 
@@ -21,7 +23,7 @@ def active_key(session: Session, user_id: int) -> SigningKey | None:
 PUBLIC_KEY = (SigningKey.user_id.label("key_user_id"), SigningKey.ed25519_public, SigningKey.mldsa_public)
 
 
-def signatures_with_keys(session: Session, organisation_id: int, signature_ids: Iterable[int]) -> dict[int, Row[Any]]:
+def signatures_with_keys(session: Session, scope: OrgScope, signature_ids: Iterable[int]) -> dict[int, Row[Any]]:
     """The organisation's signatures among `signature_ids`, each with its key's public halves (never the sealed
     private ones), in one query of plain rows."""
     wanted = set(signature_ids)
@@ -30,19 +32,15 @@ def signatures_with_keys(session: Session, organisation_id: int, signature_ids: 
     stmt = (
         select(*Signature.__table__.columns, *PUBLIC_KEY)
         .join(SigningKey, SigningKey.id == Signature.key_id)
-        .where(Signature.organisation_id == organisation_id, Signature.id.in_(wanted))
+        .where(Signature.id.in_(wanted))
     )
+    stmt = scoped(stmt, Signature, scope)
     return {row.id: row for row in session.execute(stmt)}
 
 
-def signatures_of(session: Session, organisation_id: int, entity_type: str, entity_id: str) -> list[Signature]:
-    stmt = (
-        select(Signature)
-        .where(
-            Signature.organisation_id == organisation_id,
-            Signature.entity_type == entity_type,
-            Signature.entity_id == entity_id,
-        )
-        .order_by(Signature.signed_at, Signature.id)
+def signatures_of(session: Session, scope: OrgScope, entity_type: str, entity_id: str) -> list[Signature]:
+    stmt = scoped(select(Signature), Signature, scope).where(
+        Signature.entity_type == entity_type, Signature.entity_id == entity_id
     )
+    stmt = stmt.order_by(Signature.signed_at, Signature.id)
     return list(session.scalars(stmt))

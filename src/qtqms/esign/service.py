@@ -59,7 +59,7 @@ def sign(
     time, expiry and the SHA-256 of the whole state; Ed25519 and ML-DSA-65 both sign it. Who may sign is the
     calling use case's rule: here the signer need only be a user of the organisation.
     """
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     try:
         identity_service.reauthenticate(uow, actor, password)
     except NotAuthenticated as refused:
@@ -79,7 +79,7 @@ def sign(
     )
     ed_signature, ml_signature = signing.sign(manifest, key.sealed_private, server_secret)
     signature = Signature(
-        organisation_id=actor.organisation_id,
+        organisation_id=scope.organisation_id,
         user_id=actor.user_id,
         key_id=key.id,
         entity_type=subject.kind,
@@ -125,8 +125,8 @@ def verify_all(uow: UnitOfWork, actor: Actor, checks: Sequence[StateCheck]) -> d
     """Verify many signatures with one query (a register page verifies every accepted row it shows). A record
     pointing at a signature the organisation does not have is not signed: it reads MISSING, and the page
     that shows it still opens."""
-    authorize(actor, Permission.READ)
-    found = repo.signatures_with_keys(uow.session, actor.organisation_id, [c.signature_id for c in checks])
+    scope = authorize(actor, Permission.READ)
+    found = repo.signatures_with_keys(uow.session, scope, [c.signature_id for c in checks])
     today = clock.today()
     return {
         check.signature_id: domain.verify_stored(
@@ -140,21 +140,21 @@ def verify_all(uow: UnitOfWork, actor: Actor, checks: Sequence[StateCheck]) -> d
 
 def check_signature(uow: UnitOfWork, actor: Actor, signature_id: int) -> tuple[SignatureRead, VerificationRead]:
     """A signature with the verdict on its bytes, manifest and expiry (its subject's state is not checked)."""
-    authorize(actor, Permission.READ)
-    found = repo.signatures_with_keys(uow.session, actor.organisation_id, [signature_id])
+    scope = authorize(actor, Permission.READ)
+    found = repo.signatures_with_keys(uow.session, scope, [signature_id])
     if signature_id not in found:
         raise NotFound(f"signature {signature_id} not found")
     signature = found[signature_id]
     verification = domain.verify_stored(_stored(signature), None, clock.today())
-    signer = identity_service.usernames(uow, [signature.user_id]).get(signature.user_id, "")
+    signer = identity_service.usernames(uow, [signature.user_id], scope).get(signature.user_id, "")
     return _read(signature, signer), verification_read(verification)
 
 
 def signatures_of(uow: UnitOfWork, actor: Actor, kind: str, subject_id: object) -> list[SignatureRead]:
     """The signatures of one subject of the actor's organisation, oldest first."""
-    authorize(actor, Permission.READ)
-    rows = repo.signatures_of(uow.session, actor.organisation_id, kind, str(subject_id))
-    names = identity_service.usernames(uow, [s.user_id for s in rows])
+    scope = authorize(actor, Permission.READ)
+    rows = repo.signatures_of(uow.session, scope, kind, str(subject_id))
+    names = identity_service.usernames(uow, [s.user_id for s in rows], scope)
     return [_read(s, names.get(s.user_id, "")) for s in rows]
 
 

@@ -1,4 +1,4 @@
-"""Evidence queries, every one within an organisation."""
+"""Evidence queries, every one within the scope's organisation."""
 
 from __future__ import annotations
 
@@ -7,20 +7,22 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qtqms.db.scoping import one_or_404, scoped
 from qtqms.evidence.domain import EvidenceKind
+from qtqms.kernel.rbac import OrgScope
 from qtqms.models.evidence import Evidence
 
 
-def by_id(session: Session, organisation_id: int, evidence_id: int) -> Evidence | None:
-    stmt = select(Evidence).where(Evidence.organisation_id == organisation_id, Evidence.id == evidence_id)
-    return session.scalar(stmt)
+def by_id(session: Session, scope: OrgScope, evidence_id: int) -> Evidence:
+    return one_or_404(session, scoped(select(Evidence).where(Evidence.id == evidence_id), Evidence, scope),
+                      f"evidence {evidence_id}")  # fmt: skip
 
 
 def listed(
-    session: Session, organisation_id: int, subject_type: str | None = None, subject_ids: Iterable[str] | None = None
+    session: Session, scope: OrgScope, subject_type: str | None = None, subject_ids: Iterable[str] | None = None
 ) -> list[Evidence]:
     """The organisation's evidence, of one kind of record (and those records) when given, by record then date."""
-    stmt = select(Evidence).where(Evidence.organisation_id == organisation_id)
+    stmt = scoped(select(Evidence), Evidence, scope)
     if subject_type is not None:
         stmt = stmt.where(Evidence.subject_type == subject_type)
     if subject_ids is not None:
@@ -29,11 +31,8 @@ def listed(
     return list(session.scalars(stmt.order_by(*order)))
 
 
-def file_rows(session: Session, organisation_id: int) -> list[tuple[int, str, int]]:
+def file_rows(session: Session, scope: OrgScope) -> list[tuple[int, str, int]]:
     """(id, sha256, size) of every file evidence record, by digest."""
-    stmt = (
-        select(Evidence.id, Evidence.sha256, Evidence.size)
-        .where(Evidence.organisation_id == organisation_id, Evidence.kind == EvidenceKind.FILE.value)
-        .order_by(Evidence.sha256, Evidence.id)
-    )
+    stmt = scoped(select(Evidence.id, Evidence.sha256, Evidence.size), Evidence, scope)
+    stmt = stmt.where(Evidence.kind == EvidenceKind.FILE.value).order_by(Evidence.sha256, Evidence.id)
     return [(row[0], row[1], row[2]) for row in session.execute(stmt)]

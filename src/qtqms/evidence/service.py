@@ -18,7 +18,7 @@ from qtqms.identity import service as identity_service
 from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import InvalidInput, NotFound, Problem
-from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kernel.rbac import OrgScope, Permission, authorize
 from qtqms.kit import subjects
 from qtqms.kit.subjects import Subject
 from qtqms.models.evidence import Evidence
@@ -48,9 +48,9 @@ def _subject(uow: UnitOfWork, actor: Actor, subject_type: str, subject_id: str) 
     return found
 
 
-def _reads(uow: UnitOfWork, items: Sequence[Evidence]) -> list[EvidenceRead]:
+def _reads(uow: UnitOfWork, scope: OrgScope, items: Sequence[Evidence]) -> list[EvidenceRead]:
     today = clock.today()
-    names = identity_service.usernames(uow, {e.added_by_id for e in items if e.added_by_id is not None})
+    names = identity_service.usernames(uow, {e.added_by_id for e in items if e.added_by_id is not None}, scope)
     return [
         EvidenceRead(
             id=e.id,
@@ -72,10 +72,11 @@ def _reads(uow: UnitOfWork, items: Sequence[Evidence]) -> list[EvidenceRead]:
     ]
 
 
-def _new(actor: Actor, subject: Subject, checked: domain.Checked, valid_until: date | None, **fields) -> Evidence:
-    return Evidence(organisation_id=actor.organisation_id, subject_type=subject.kind, subject_id=subject.ref,
+def _new(scope: OrgScope, subject: Subject, checked: domain.Checked, valid_until: date | None, **fields) -> Evidence:
+    added_by = scope.actor.user_id if scope.actor else None
+    return Evidence(organisation_id=scope.organisation_id, subject_type=subject.kind, subject_id=subject.ref,
                     title=checked.title, valid_from=checked.valid_from, valid_until=valid_until,
-                    added_by_id=actor.user_id or None, **fields)  # fmt: skip
+                    added_by_id=added_by or None, **fields)  # fmt: skip
 
 
 def add_url(
@@ -89,14 +90,14 @@ def add_url(
     valid_from: date | None = None,
     valid_until: date | None = None,
 ) -> EvidenceRead:
-    authorize(actor, Permission.EVIDENCE_EDIT)
+    scope = authorize(actor, Permission.EVIDENCE_EDIT)
     subject = _subject(uow, actor, subject_type, subject_id)
     today = clock.today()
     checked = domain.check(title=title, url=url, valid_from=valid_from, valid_until=valid_until, today=today)
-    item = _new(actor, subject, checked, valid_until, kind=EvidenceKind.URL.value, url=url)
+    item = _new(scope, subject, checked, valid_until, kind=EvidenceKind.URL.value, url=url)
     uow.session.add(item)
     uow.flush()
-    return _reads(uow, [item])[0]
+    return _reads(uow, scope, [item])[0]
 
 
 def add_file(
@@ -114,38 +115,38 @@ def add_file(
     """Keep the file (once, by content) and attach it; the title defaults to the file's name. Everything about
     the record is checked before the file is read, and the file is put in place only once the record is written:
     a refused upload leaves no file behind."""
-    authorize(actor, Permission.EVIDENCE_EDIT)
+    scope = authorize(actor, Permission.EVIDENCE_EDIT)
     subject = _subject(uow, actor, subject_type, subject_id)
     name = domain.file_name(filename)
     today = clock.today()
     checked = domain.check(title=title or name, valid_from=valid_from, valid_until=valid_until, today=today)
     with store.receive(_root(), content) as incoming:
-        item = _new(actor, subject, checked, valid_until, kind=EvidenceKind.FILE.value, sha256=incoming.sha256,
+        item = _new(scope, subject, checked, valid_until, kind=EvidenceKind.FILE.value, sha256=incoming.sha256,
                     filename=name, size=incoming.size)  # fmt: skip
         uow.session.add(item)
         uow.flush()
         incoming.keep()
-    return _reads(uow, [item])[0]
+    return _reads(uow, scope, [item])[0]
 
 
 def list_evidence(
     uow: UnitOfWork, actor: Actor, *, subject_type: str | None = None, subject_id: str | None = None
 ) -> list[EvidenceRead]:
     """The organisation's evidence, of one kind of record or one record when given."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     if subject_type is not None:
         _finder(subject_type)
     elif subject_id is not None:
         raise InvalidInput("subject_id needs subject_type", [Problem("needs subject_type", field="subject_id")])
     ids = None if subject_id is None else [subject_id]
-    return _reads(uow, repo.listed(uow.session, actor.organisation_id, subject_type, ids))
+    return _reads(uow, scope, repo.listed(uow.session, scope, subject_type, ids))
 
 
 def evidence_of(uow: UnitOfWork, actor: Actor, subject_type: str, subject_ids: Iterable[str]) -> dict[str, list]:
     """Each of these records' evidence (by reference), oldest first; one query whatever the number of records."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     found: dict[str, list[EvidenceRead]] = {}
-    for read in _reads(uow, repo.listed(uow.session, actor.organisation_id, subject_type, subject_ids)):
+    for read in _reads(uow, scope, repo.listed(uow.session, scope, subject_type, subject_ids)):
         found.setdefault(read.subject_id, []).append(read)
     return found
 
@@ -165,16 +166,9 @@ def subjects_of(uow: UnitOfWork, actor: Actor, items: Sequence[EvidenceRead]) ->
     return found
 
 
-def _item(uow: UnitOfWork, actor: Actor, evidence_id: int) -> Evidence:
-    item = repo.by_id(uow.session, actor.organisation_id, evidence_id)
-    if item is None:
-        raise NotFound(f"evidence {evidence_id} not found")
-    return item
-
-
 def get_evidence(uow: UnitOfWork, actor: Actor, evidence_id: int) -> EvidenceRead:
-    authorize(actor, Permission.READ)
-    return _reads(uow, [_item(uow, actor, evidence_id)])[0]
+    scope = authorize(actor, Permission.READ)
+    return _reads(uow, scope, [repo.by_id(uow.session, scope, evidence_id)])[0]
 
 
 @dataclass
@@ -190,8 +184,7 @@ def open_file(uow: UnitOfWork, actor: Actor, evidence_id: int) -> EvidenceFile:
     """An evidence record's file, read once and checked against the SHA-256 and size recorded when it was added.
     A file that no longer matches raises EvidenceAltered (nothing of it is handed out); the entry point records
     the refusal with `record_failed_checks` in a transaction of its own."""
-    authorize(actor, Permission.READ)
-    item = _item(uow, actor, evidence_id)
+    item = repo.by_id(uow.session, authorize(actor, Permission.READ), evidence_id)
     if item.kind != EvidenceKind.FILE.value:
         raise NotFound(f"evidence {evidence_id} is a URL, not a file: {item.url}")
     try:
@@ -207,8 +200,7 @@ def open_file(uow: UnitOfWork, actor: Actor, evidence_id: int) -> EvidenceFile:
 
 def verify_files(uow: UnitOfWork, actor: Actor) -> VerifyReport:
     """Read every file the organisation's evidence cites, once per file, and check it against its record."""
-    authorize(actor, Permission.READ)
-    rows = repo.file_rows(uow.session, actor.organisation_id)
+    rows = repo.file_rows(uow.session, authorize(actor, Permission.READ))
     citing: dict[tuple[str, int], list[int]] = {}
     for evidence_id, sha256, size in rows:
         citing.setdefault((sha256, size), []).append(evidence_id)
@@ -225,10 +217,10 @@ def verify_files(uow: UnitOfWork, actor: Actor) -> VerifyReport:
 
 def record_failed_checks(uow: UnitOfWork, actor: Actor, bad: Iterable[BadFile]) -> None:
     """Put each evidence record whose file failed its check in the audit trail, with what was found."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     for file in bad:
         for evidence_id in file.evidence:
-            item = _item(uow, actor, evidence_id)
+            item = repo.by_id(uow.session, scope, evidence_id)
             uow.record(CHECK_FAILED, "evidence", evidence_id, label=item.title, before={"sha256": file.sha256},
                        after={"found": file.problem})  # fmt: skip
 

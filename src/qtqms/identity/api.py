@@ -29,31 +29,31 @@ def me(actor: CurrentActor) -> Me:
 
 @router.get("/users", response_model=list[UserRead], summary="Users of the organisation (admin)")
 def list_users(uow: Uow, actor: CurrentActor) -> list[UserRead]:
-    return [UserRead.model_validate(u) for u in service.list_users(uow, actor)]
+    return service.list_users(uow, actor)
 
 
 @router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED, summary="Create a user (admin)")
 def create_user(data: UserCreate, uow: Uow, actor: CurrentActor) -> UserCreated:
     user, generated = service.create_user(uow, actor, data)
-    return UserCreated(user=UserRead.model_validate(user), password=generated)
+    return UserCreated(user=user, password=generated)
 
 
 @router.patch("/users/{username}", response_model=UserRead, summary="Change a user's role, name or status (admin)")
 def update_user(username: str, data: UserUpdate, uow: Uow, actor: CurrentActor) -> UserRead:
-    return UserRead.model_validate(service.update_user(uow, actor, username, data))
+    return service.update_user(uow, actor, username, data)
 
 
 @router.get("/tokens", response_model=list[TokenRead], summary="The caller's API tokens")
 def list_tokens(uow: Uow, actor: CurrentActor) -> list[TokenRead]:
-    return [TokenRead.model_validate(t) for t in service.list_tokens(uow, actor)]
+    return service.list_tokens(uow, actor)
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED, summary="Create an API token")
 def create_token(data: TokenCreate, uow: Uow, actor: CurrentActor) -> TokenCreated:
     token, secret = service.create_token(uow, actor, data)
-    return TokenCreated(token=TokenRead.model_validate(token), secret=secret)
+    return TokenCreated(token=token, secret=secret)
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead, summary="Revoke an API token")
 def revoke_token(token_id: int, uow: Uow, actor: CurrentActor) -> TokenRead:
-    return TokenRead.model_validate(service.revoke_token(uow, actor, token_id))
+    return service.revoke_token(uow, actor, token_id)

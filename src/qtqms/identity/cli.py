@@ -49,11 +49,9 @@ def user_create(
 def user_list(as_json: bool = JSON_OPTION) -> None:
     """List the organisation's users."""
     from qtqms.identity import service
-    from qtqms.identity.schemas import UserRead
 
     with use_case() as (uow, actor):
-        users = service.list_users(uow, actor)
-        reads = [UserRead.model_validate(u) for u in users]
+        reads = service.list_users(uow, actor)
     emit(reads, as_json, Table("Users", ["username", "role", "name", "status"], _user_rows(reads)))
 
 
@@ -123,10 +121,9 @@ def token_create(
 def token_list(as_json: bool = JSON_OPTION) -> None:
     """List the CLI user's API tokens (never their secrets)."""
     from qtqms.identity import service
-    from qtqms.identity.schemas import TokenRead
 
     with use_case() as (uow, actor):
-        tokens = [TokenRead.model_validate(t) for t in service.list_tokens(uow, actor)]
+        tokens = service.list_tokens(uow, actor)
     rows = [
         [t.id, t.name, t.prefix + "…", t.expires_at or "never", "revoked" if t.revoked_at else "active"] for t in tokens
     ]

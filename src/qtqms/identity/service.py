@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
+from qtqms.db.scoping import add_unique
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import domain
 from qtqms.identity import repository as repo
-from qtqms.identity.schemas import Me, TokenCreate, UserCreate, UserUpdate
+from qtqms.identity.schemas import Me, TokenCreate, TokenRead, UserCreate, UserRead, UserUpdate
 from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, Problem, TooManyAttempts
-from qtqms.kernel.rbac import ROLE_PERMISSIONS, Permission, Role, authorize, parse_role
+from qtqms.kernel.rbac import ROLE_PERMISSIONS, OrgScope, Permission, Role, authorize, parse_role
 from qtqms.models.identity import ApiToken, LoginAttempt, User, WebSession
 from qtqms.settings import get_settings
 
@@ -53,7 +54,7 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH[0]
 
 
-def actor_of(user: User, *, demo: bool = False) -> Actor:
+def _actor_of(user: User, *, demo: bool = False) -> Actor:
     return Actor(
         user_id=user.id,
         username=user.username,
@@ -76,47 +77,36 @@ def describe(actor: Actor) -> Me:
     )
 
 
-def _get_user(uow: UnitOfWork, actor: Actor, username: str) -> User:
-    user = repo.user_by_username(uow.session, username)
-    if user is None or user.organisation_id != actor.organisation_id:
+def _get_user(uow: UnitOfWork, scope: OrgScope, username: str) -> User:
+    user = repo.member_by_username(uow.session, scope, username)
+    if user is None:
         raise NotFound(f"user '{username}' not found")
     return user
 
 
 def active_member_id(uow: UnitOfWork, actor: Actor, username: str, field: str = "owner") -> int:
     """The id of the enabled user of the actor's organisation named in the input `field` (an owner, say)."""
-    user = repo.member_by_username(uow.session, actor.organisation_id, username.strip())
+    user = repo.member_by_username(uow.session, authorize(actor, Permission.READ), username.strip())
     if user is None or user.disabled:
         message = f"no active user '{username}' in this organisation"
         raise InvalidInput(f"{field}: {message}", [Problem(message, field=field)])
     return user.id
 
 
-def usernames(uow: UnitOfWork, user_ids: Iterable[int | None]) -> dict[int, str]:
-    """Usernames by id, for showing who owns or did what."""
-    return repo.usernames(uow.session, user_ids)
+def usernames(uow: UnitOfWork, user_ids: Iterable[int | None], scope: OrgScope) -> dict[int, str]:
+    """Usernames by id, for showing who owns or did what: only the scope's organisation's users."""
+    return repo.usernames(uow.session, scope, user_ids)
 
 
-def create_user(
-    uow: UnitOfWork,
-    actor: Actor,
-    data: UserCreate,
-    *,
-    organisation_id: int | None = None,
-    is_demo: bool = False,
-) -> tuple[User, str | None]:
-    """Admins create accounts; a password is generated (and returned once) when none is given."""
-    authorize(actor, Permission.USER_ADMIN)
+def _new_user(uow: UnitOfWork, scope: OrgScope, data: UserCreate, *, is_demo: bool) -> tuple[User, str | None]:
     domain.check_username(data.username)
     role = parse_role(data.role)
     generated = None
     if data.password is None:
         generated = domain.generate_password()
     password = domain.check_password_strength(data.password) if data.password is not None else generated
-    if repo.user_by_username(uow.session, data.username) is not None:
-        raise Conflict(f"user '{data.username}' already exists")
     user = User(
-        organisation_id=organisation_id if organisation_id is not None else actor.organisation_id,
+        organisation_id=scope.organisation_id,
         username=data.username,
         display_name=data.display_name,
         email=data.email,
@@ -124,23 +114,42 @@ def create_user(
         password_hash=hash_password(password),
         is_demo=is_demo,
     )
-    uow.session.add(user)
+    # Usernames are unique across organisations, so the key that refuses a taken name spans them all.
+    add_unique(uow.session, user, f"user '{data.username}'")
     uow.flush()
     return user, generated
 
 
-def list_users(uow: UnitOfWork, actor: Actor) -> list[User]:
-    authorize(actor, Permission.USER_ADMIN)
-    return repo.users(uow.session, actor.organisation_id)
+def create_user(
+    uow: UnitOfWork, actor: Actor, data: UserCreate, *, is_demo: bool = False
+) -> tuple[UserRead, str | None]:
+    """Admins create accounts; a password is generated (and returned once) when none is given."""
+    scope = authorize(actor, Permission.USER_ADMIN)
+    user, generated = _new_user(uow, scope, data, is_demo=is_demo)
+    return UserRead.model_validate(user), generated
 
 
-def update_user(uow: UnitOfWork, actor: Actor, username: str, data: UserUpdate) -> User:
+def create_first_admin(uow: UnitOfWork, scope: OrgScope, username: str, *, is_demo: bool = False) -> str:
+    """The first admin of an organisation being set up (no user exists yet to authorise it, so the set-up passes
+    a system scope); returns the generated password, shown once."""
+    data = UserCreate(username=username, role=Role.ADMIN.value, display_name="Administrator")
+    _, password = _new_user(uow, scope, data, is_demo=is_demo)
+    assert password is not None
+    return password
+
+
+def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRead]:
+    scope = authorize(actor, Permission.USER_ADMIN)
+    return [UserRead.model_validate(user) for user in repo.users(uow.session, scope)]
+
+
+def update_user(uow: UnitOfWork, actor: Actor, username: str, data: UserUpdate) -> UserRead:
     """Admins change roles and disable accounts, but never remove the last active admin."""
-    authorize(actor, Permission.USER_ADMIN)
-    user = _get_user(uow, actor, username)
+    scope = authorize(actor, Permission.USER_ADMIN)
+    user = _get_user(uow, scope, username)
     loses_admin = (data.role is not None and parse_role(data.role) != Role.ADMIN) or data.disabled is True
     last_admin = user.role == Role.ADMIN and not user.disabled
-    if last_admin and loses_admin and repo.count_active_admins(uow.session, user.organisation_id) <= 1:
+    if last_admin and loses_admin and repo.count_active_admins(uow.session, scope) <= 1:
         raise Conflict(f"user '{username}' is the last active admin; make another admin first")
     if data.role is not None:
         user.role = parse_role(data.role).value
@@ -151,22 +160,20 @@ def update_user(uow: UnitOfWork, actor: Actor, username: str, data: UserUpdate) 
     if data.disabled is not None:
         user.disabled = data.disabled
     uow.flush()
-    return user
+    return UserRead.model_validate(user)
 
 
-def set_password(uow: UnitOfWork, actor: Actor, username: str, password: str) -> User:
+def set_password(uow: UnitOfWork, actor: Actor, username: str, password: str) -> None:
     """Users change their own password; admins may reset anyone's."""
-    if username != actor.username:
-        authorize(actor, Permission.USER_ADMIN)
-    user = _get_user(uow, actor, username)
+    scope = authorize(actor, Permission.READ if username == actor.username else Permission.USER_ADMIN)
+    user = _get_user(uow, scope, username)
     user.password_hash = hash_password(domain.check_password_strength(password))
     uow.flush()
-    return user
 
 
 @dataclass(frozen=True)
 class LoginOutcome:
-    user: User | None
+    user: UserRead | None
     error: str = ""
 
     @property
@@ -211,9 +218,9 @@ def authenticate(uow: UnitOfWork, username: str, password: str, *, ip_address: s
     if error:
         return LoginOutcome(None, error)
     assert user is not None
-    uow.actor = actor_of(user)
+    uow.actor = _actor_of(user)
     uow.record("login", "user_account", user.id, label=user.username, after={"ip_address": ip_address})
-    return LoginOutcome(user)
+    return LoginOutcome(UserRead.model_validate(user))
 
 
 def reauthenticate(uow: UnitOfWork, actor: Actor, password: str, *, ip_address: str = "") -> None:
@@ -222,14 +229,14 @@ def reauthenticate(uow: UnitOfWork, actor: Actor, password: str, *, ip_address: 
 
     A wrong password raises NotAuthenticated; the attempt and a trail event stay after the rollback.
     """
-    user = repo.user_by_id(uow.session, actor.user_id)
+    user = repo.member(uow.session, authorize(actor, Permission.READ), actor.user_id)
     username = user.username if user else actor.username
     if _check_password(uow, username, password, user, ip_address=ip_address, refused="failed password attempts"):
         uow.record("password_refused", "user_account", actor.user_id, label=username, keep=True)
         raise NotAuthenticated("password does not match")
 
 
-def start_session(uow: UnitOfWork, user: User, *, ip_address: str = "") -> str:
+def start_session(uow: UnitOfWork, user: UserRead, *, ip_address: str = "") -> str:
     """Open a server-side session and return the raw cookie token (only its hash is stored)."""
     now = clock.now()
     raw = domain.new_secret_token()
@@ -256,7 +263,7 @@ def resolve_session(uow: UnitOfWork, raw_token: str) -> Actor | None:
     now = clock.now()
     if web_session.expires_at <= now or user.disabled:
         return None
-    return actor_of(user, demo=demo)
+    return _actor_of(user, demo=demo)
 
 
 def end_session(uow: UnitOfWork, raw_token: str) -> None:
@@ -264,12 +271,12 @@ def end_session(uow: UnitOfWork, raw_token: str) -> None:
     if found is None:
         return
     web_session, user, _ = found
-    uow.actor = actor_of(user)
+    uow.actor = _actor_of(user)
     uow.session.delete(web_session)
     uow.record("logout", "user_account", user.id, label=user.username)
 
 
-def create_token(uow: UnitOfWork, actor: Actor, data: TokenCreate) -> tuple[ApiToken, str]:
+def create_token(uow: UnitOfWork, actor: Actor, data: TokenCreate) -> tuple[TokenRead, str]:
     """Create an API token for the actor; the secret is returned once and stored hashed."""
     authorize(actor, Permission.OWN_TOKENS)
     now = clock.now()
@@ -284,28 +291,24 @@ def create_token(uow: UnitOfWork, actor: Actor, data: TokenCreate) -> tuple[ApiT
     )
     uow.session.add(token)
     uow.flush()
-    return token, raw
+    return TokenRead.model_validate(token), raw
 
 
-def list_tokens(uow: UnitOfWork, actor: Actor) -> list[ApiToken]:
+def list_tokens(uow: UnitOfWork, actor: Actor) -> list[TokenRead]:
     authorize(actor, Permission.OWN_TOKENS)
-    return repo.tokens_of(uow.session, actor.user_id)
+    return [TokenRead.model_validate(token) for token in repo.tokens_of(uow.session, actor.user_id)]
 
 
-def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> ApiToken:
+def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> TokenRead:
     """Owners revoke their tokens; admins may revoke anyone's in their organisation."""
-    authorize(actor, Permission.OWN_TOKENS)
-    token = repo.token_by_id(uow.session, token_id)
-    owner = repo.user_by_id(uow.session, token.user_id) if token else None
-    if token is None or owner is None or owner.organisation_id != actor.organisation_id:
-        raise NotFound(f"token {token_id} not found")
+    token = repo.token_in(uow.session, authorize(actor, Permission.OWN_TOKENS), token_id)
     if token.user_id != actor.user_id:
         authorize(actor, Permission.USER_ADMIN)
     if token.revoked_at is not None:
         raise Conflict(f"token {token_id} is already revoked")
     token.revoked_at = clock.now()
     uow.flush()
-    return token
+    return TokenRead.model_validate(token)
 
 
 def resolve_token(uow: UnitOfWork, raw_token: str) -> Actor:
@@ -326,7 +329,7 @@ def resolve_token(uow: UnitOfWork, raw_token: str) -> Actor:
     if token.last_used_at is None or now - token.last_used_at > domain.SESSION_TOUCH_INTERVAL:
         token_id = token.id
         uow.bookkeep(lambda session: repo.mark_token_used(session, token_id, now))
-    return actor_of(user, demo=demo)
+    return _actor_of(user, demo=demo)
 
 
 def local_actor(uow: UnitOfWork, username: str = "") -> Actor:
@@ -338,9 +341,8 @@ def local_actor(uow: UnitOfWork, username: str = "") -> Actor:
         raise InvalidInput("no active admin user; run 'qtqms init' first")
     if user.disabled:
         raise InvalidInput(f"user '{username}' is disabled")
-    return actor_of(user, demo=repo.organisation_is_demo(uow.session, user.organisation_id))
+    return _actor_of(user, demo=repo.organisation_is_demo(uow.session, user.organisation_id))
 
 
 def active_user_counts(uow: UnitOfWork, actor: Actor) -> dict[str, int]:
-    authorize(actor, Permission.READ)
-    return repo.active_users_by_role(uow.session, actor.organisation_id)
+    return repo.active_users_by_role(uow.session, authorize(actor, Permission.READ))

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from qtqms.identity import service
 from qtqms.identity.deps import CurrentActor, MaybeActor
-from qtqms.identity.schemas import TokenCreate, UserCreate, UserRead, UserUpdate
+from qtqms.identity.schemas import TokenCreate, UserCreate, UserUpdate
 from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, Role, authorize
 from qtqms.kit.web.deps import Uow
@@ -132,7 +132,7 @@ def change_password(
 
 
 def _users_page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 200, **extra: object) -> Response:
-    users = [UserRead.model_validate(u) for u in service.list_users(uow, actor)]
+    users = service.list_users(uow, actor)
     return render(request, "identity/users.html", {"users": users, "roles": ROLES, "form": {}, **extra}, status_code)
 
 

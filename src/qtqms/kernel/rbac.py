@@ -113,5 +113,6 @@ def authorize(actor: Actor | None, permission: Permission) -> OrgScope:
 
 def system_scope(organisation_id: int) -> OrgScope:
     """A scope with no actor, for work no user does: setting up an organisation, loading the demo, bookkeeping
-    after authentication. Only the composition root and identity's own authentication call it."""
+    after authentication. Only the composition root, the set-up of a new organisation (org's `initialise`, which
+    creates its first admin) and identity's own authentication call it."""
     return OrgScope(_ONLY_AUTHORIZE, organisation_id, None)

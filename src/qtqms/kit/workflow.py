@@ -7,10 +7,12 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
+from qtqms.db.scoping import scoped
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import InvalidInput, NotFound, Problem
+from qtqms.kernel.rbac import OrgScope
 from qtqms.kernel.workflow import Workflow
 from qtqms.models.workflow import StatusChange
 
@@ -62,15 +64,9 @@ def transition(
     return change
 
 
-def history(uow: UnitOfWork, actor: Actor, record: Any) -> list[StatusChange]:
+def history(uow: UnitOfWork, scope: OrgScope, record: Any) -> list[StatusChange]:
     """The record's transitions, oldest first."""
-    stmt = (
-        select(StatusChange)
-        .where(
-            StatusChange.organisation_id == actor.organisation_id,
-            StatusChange.subject_type == record.__tablename__,
-            StatusChange.subject_id == record.id,
-        )
-        .order_by(StatusChange.id)
+    stmt = select(StatusChange).where(
+        StatusChange.subject_type == record.__tablename__, StatusChange.subject_id == record.id
     )
-    return list(uow.session.scalars(stmt))
+    return list(uow.session.scalars(scoped(stmt, StatusChange, scope).order_by(StatusChange.id)))

@@ -30,12 +30,12 @@ CREATED = status.HTTP_201_CREATED
 
 @router.get("/organisation", response_model=OrganisationRead, summary="The caller's organisation")
 def get_organisation(uow: Uow, actor: CurrentActor) -> OrganisationRead:
-    return OrganisationRead.model_validate(service.get_organisation(uow, actor))
+    return service.get_organisation(uow, actor)
 
 
 @router.patch("/organisation", response_model=OrganisationRead, summary="Update the organisation and scope statement")
 def update_organisation(data: OrganisationUpdate, uow: Uow, actor: CurrentActor) -> OrganisationRead:
-    return OrganisationRead.model_validate(service.update_organisation(uow, actor, data))
+    return service.update_organisation(uow, actor, data)
 
 
 @router.get("/scope", response_model=ScopeRead, summary="Management-system scope: sites, products, exclusions")
@@ -45,27 +45,27 @@ def get_scope(uow: Uow, actor: CurrentActor) -> ScopeRead:
 
 @router.get("/products", response_model=list[ProductRead], summary="Products and technologies")
 def list_products(uow: Uow, actor: CurrentActor) -> list[ProductRead]:
-    return [ProductRead.model_validate(p) for p in service.list_products(uow, actor)]
+    return service.list_products(uow, actor)
 
 
 @router.post("/sites", response_model=SiteRead, status_code=CREATED, summary="Add a site")
 def add_site(data: SiteCreate, uow: Uow, actor: CurrentActor) -> SiteRead:
-    return SiteRead.model_validate(service.add_site(uow, actor, data))
+    return service.add_site(uow, actor, data)
 
 
 @router.post("/products", response_model=ProductRead, status_code=CREATED, summary="Add a product")
 def add_product(data: ProductCreate, uow: Uow, actor: CurrentActor) -> ProductRead:
-    return ProductRead.model_validate(service.add_product(uow, actor, data))
+    return service.add_product(uow, actor, data)
 
 
 @router.post("/exclusions", response_model=ExclusionRead, status_code=CREATED, summary="Exclude a requirement")
 def add_exclusion(data: ExclusionCreate, uow: Uow, actor: CurrentActor) -> ExclusionRead:
-    return ExclusionRead.model_validate(service.add_exclusion(uow, actor, data))
+    return service.add_exclusion(uow, actor, data)
 
 
 @router.post("/jurisdictions", response_model=JurisdictionRead, status_code=CREATED, summary="Add a jurisdiction")
 def add_jurisdiction(data: JurisdictionCreate, uow: Uow, actor: CurrentActor) -> JurisdictionRead:
-    return JurisdictionRead.model_validate(service.add_jurisdiction(uow, actor, data))
+    return service.add_jurisdiction(uow, actor, data)
 
 
 @router.delete(

@@ -1,4 +1,4 @@
-"""Organisation queries."""
+"""Organisation queries, each within the scope's organisation but the two of setting one up."""
 
 from __future__ import annotations
 
@@ -8,41 +8,37 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qtqms.db.scoping import one_or_404, scoped
+from qtqms.kernel.rbac import OrgScope
 from qtqms.models.org import Jurisdiction, Organisation, Product, ScopeExclusion, Site
 
 ScopeItem = TypeVar("ScopeItem", Site, Product, ScopeExclusion, Jurisdiction)
 
 
-def organisation(session: Session, organisation_id: int) -> Organisation | None:
-    return session.get(Organisation, organisation_id)
-
-
-def organisation_by_name(session: Session, name: str) -> Organisation | None:
-    return session.scalar(select(Organisation).where(Organisation.name == name))
+def organisation(session: Session, scope: OrgScope) -> Organisation:
+    stmt = select(Organisation).where(Organisation.id == scope.organisation_id)
+    return one_or_404(session, stmt, f"organisation {scope.organisation_id}")
 
 
 def count_organisations(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Organisation)) or 0
 
 
-def items(session: Session, model: type[ScopeItem], organisation_id: int) -> list[ScopeItem]:
-    stmt = select(model).where(model.organisation_id == organisation_id).order_by(model.id)
-    return list(session.scalars(stmt))
+def items(session: Session, model: type[ScopeItem], scope: OrgScope) -> list[ScopeItem]:
+    return list(session.scalars(scoped(select(model), model, scope).order_by(model.id)))
 
 
-def item(session: Session, model: type[ScopeItem], organisation_id: int, item_id: int) -> ScopeItem | None:
-    found = session.get(model, item_id)
-    return found if found is not None and found.organisation_id == organisation_id else None
+def item(session: Session, model: type[ScopeItem], scope: OrgScope, item_id: int, what: str) -> ScopeItem:
+    return one_or_404(session, scoped(select(model).where(model.id == item_id), model, scope), what)
 
 
-def count_items(session: Session, model: type[ScopeItem], organisation_id: int) -> int:
-    return session.scalar(select(func.count()).where(model.organisation_id == organisation_id)) or 0
+def count_items(session: Session, model: type[ScopeItem], scope: OrgScope) -> int:
+    return session.scalar(scoped(select(func.count()).select_from(model), model, scope)) or 0
 
 
-def product_by_key(session: Session, organisation_id: int, key: str) -> Product | None:
-    return session.scalar(select(Product).where(Product.organisation_id == organisation_id, Product.key == key))
+def product_by_key(session: Session, scope: OrgScope, key: str) -> Product:
+    return one_or_404(session, scoped(select(Product).where(Product.key == key), Product, scope), f"product '{key}'")
 
 
-def products_by_keys(session: Session, organisation_id: int, keys: Iterable[str]) -> list[Product]:
-    stmt = select(Product).where(Product.organisation_id == organisation_id, Product.key.in_(list(keys)))
-    return list(session.scalars(stmt))
+def products_by_keys(session: Session, scope: OrgScope, keys: Iterable[str]) -> list[Product]:
+    return list(session.scalars(scoped(select(Product).where(Product.key.in_(list(keys))), Product, scope)))

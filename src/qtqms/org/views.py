@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 
 from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.errors import NotFound
-from qtqms.kernel.rbac import Permission, can
 from qtqms.kit.web.deps import Uow
 from qtqms.kit.web.forms import FormErrors, FormState, run_form, see_other
 from qtqms.kit.web.templating import render
@@ -34,7 +33,6 @@ def _page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 20
     context = {
         "scope": scope,
         "is_demo": scope.organisation.is_demo,
-        "editable": can(actor, Permission.ORG_EDIT),
         "technologies": [t.value for t in Technology],
         "history": trail_service.history(uow, actor, "organisation", scope.organisation.id, limit=20),
         **extra,

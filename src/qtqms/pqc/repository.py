@@ -1,4 +1,6 @@
-"""Crypto inventory queries (each filtered to the caller's organisation)."""
+"""Crypto inventory queries, each within the scope's organisation. The assets of a scan are reached through their
+scan (the asset table has no organisation of its own): the functions that read them by scan ids alone are given
+ids a scoped query found."""
 
 from __future__ import annotations
 
@@ -10,58 +12,54 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, String, Subquery, and_, case, cast, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from qtqms.db.scoping import one_or_404, scoped
+from qtqms.kernel.rbac import OrgScope
 from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
 from qtqms.pqc.domain import TaskStatus
 
 
-def products(session: Session, organisation_id: int) -> list[Product]:
-    return list(
-        session.scalars(select(Product).where(Product.organisation_id == organisation_id).order_by(Product.key))
-    )
+def products(session: Session, scope: OrgScope) -> list[Product]:
+    return list(session.scalars(scoped(select(Product), Product, scope).order_by(Product.key)))
 
 
-def system_by_name(session: Session, product_id: int, name: str) -> PqcSystem | None:
-    return session.scalar(select(PqcSystem).where(PqcSystem.product_id == product_id, PqcSystem.name == name))
+def system_by_name(session: Session, scope: OrgScope, product_id: int, name: str) -> PqcSystem | None:
+    stmt = select(PqcSystem).where(PqcSystem.product_id == product_id, PqcSystem.name == name)
+    return session.scalar(scoped(stmt, PqcSystem, scope))
 
 
-def systems(session: Session, organisation_id: int, product_id: int | None = None) -> list[PqcSystem]:
-    stmt = select(PqcSystem).where(PqcSystem.organisation_id == organisation_id)
+def systems(session: Session, scope: OrgScope, product_id: int | None = None) -> list[PqcSystem]:
+    stmt = scoped(select(PqcSystem), PqcSystem, scope)
     if product_id is not None:
         stmt = stmt.where(PqcSystem.product_id == product_id)
     return list(session.scalars(stmt.order_by(PqcSystem.product_id, PqcSystem.name)))
 
 
-def scan(session: Session, organisation_id: int, scan_id: int) -> PqcScan | None:
-    found = session.get(PqcScan, scan_id)
-    return found if found is not None and found.organisation_id == organisation_id else None
+def scan(session: Session, scope: OrgScope, scan_id: int) -> PqcScan:
+    return one_or_404(session, scoped(select(PqcScan).where(PqcScan.id == scan_id), PqcScan, scope), f"scan {scan_id}")
 
 
-def scans(session: Session, system_ids: Sequence[int]) -> list[PqcScan]:
+def scans(session: Session, scope: OrgScope, system_ids: Sequence[int]) -> list[PqcScan]:
     """Newest first."""
     if not system_ids:
         return []
-    stmt = select(PqcScan).where(PqcScan.system_id.in_(system_ids)).order_by(PqcScan.id.desc())
-    return list(session.scalars(stmt))
+    stmt = scoped(select(PqcScan).where(PqcScan.system_id.in_(system_ids)), PqcScan, scope)
+    return list(session.scalars(stmt.order_by(PqcScan.id.desc())))
 
 
-def latest_scans(session: Session, system_ids: Sequence[int]) -> list[PqcScan]:
+def latest_scans(session: Session, scope: OrgScope, system_ids: Sequence[int]) -> list[PqcScan]:
     if not system_ids:
         return []
     newest = (
         select(func.max(PqcScan.id)).where(PqcScan.system_id.in_(system_ids)).group_by(PqcScan.system_id)
     ).scalar_subquery()
-    return list(session.scalars(select(PqcScan).where(PqcScan.id.in_(newest)).order_by(PqcScan.system_id)))
+    stmt = scoped(select(PqcScan).where(PqcScan.id.in_(newest)), PqcScan, scope)
+    return list(session.scalars(stmt.order_by(PqcScan.system_id)))
 
 
-def previous_scan(session: Session, scan: PqcScan) -> PqcScan | None:
-    stmt = (
-        select(PqcScan)
-        .where(PqcScan.system_id == scan.system_id, PqcScan.id < scan.id)
-        .order_by(PqcScan.id.desc())
-        .limit(1)
-    )
-    return session.scalar(stmt)
+def previous_scan(session: Session, scope: OrgScope, scan: PqcScan) -> PqcScan | None:
+    stmt = scoped(select(PqcScan).where(PqcScan.system_id == scan.system_id, PqcScan.id < scan.id), PqcScan, scope)
+    return session.scalar(stmt.order_by(PqcScan.id.desc()).limit(1))
 
 
 def assets(session: Session, scan_ids: Sequence[int]) -> list[PqcAsset]:
@@ -98,7 +96,7 @@ class InventoryQuery:
     verdict: str = ""
 
 
-def verdict_rules(session: Session, scan_ids: Sequence[int]) -> list[VerdictRule]:
+def verdict_rules(session: Session, scope: OrgScope, scan_ids: Sequence[int]) -> list[VerdictRule]:
     """The distinct (policy, rule, deadline) the scans' assets were judged by: a few dozen, however many assets."""
     if not scan_ids:
         return []
@@ -108,6 +106,7 @@ def verdict_rules(session: Session, scan_ids: Sequence[int]) -> list[VerdictRule
         .where(PqcAsset.scan_id.in_(scan_ids), PqcAsset.rule_id.is_not(None))
         .distinct()
     )
+    stmt = scoped(stmt, PqcScan, scope)
     return [(policy, rule, deadline) for policy, rule, deadline in session.execute(stmt)]
 
 
@@ -123,7 +122,7 @@ def _judged_verdict(judged: Mapping[VerdictRule, str]) -> ColumnElement[Any]:
     return case(*((or_(*rules), literal(verdict)) for verdict, rules in by_verdict.items()), else_=PqcAsset.verdict)
 
 
-def _inventory(query: InventoryQuery, *, detail: bool = False) -> Subquery:
+def _inventory(scope: OrgScope, query: InventoryQuery, *, detail: bool = False) -> Subquery:
     """The inventory's rows: what grouping, filtering and ordering need (read from the covering index
     `ix_pqc_asset_inventory` but for a text search), or with `detail` every column a page shows."""
     shown = [PqcAsset.asset_type, PqcAsset.primitive, PqcAsset.parameter, PqcAsset.classical_bits,
@@ -146,6 +145,7 @@ def _inventory(query: InventoryQuery, *, detail: bool = False) -> Subquery:
         .join(PqcSystem, PqcSystem.id == PqcScan.system_id)
         .where(PqcAsset.scan_id.in_(query.scan_ids))
     )
+    stmt = scoped(stmt, PqcScan, scope)
     if detail:
         stmt = stmt.outerjoin(
             PqcTask, and_(PqcTask.system_id == PqcScan.system_id, PqcTask.asset_label == PqcAsset.label)
@@ -191,11 +191,11 @@ class InventoryCount(NamedTuple):
     matching: int  # of those, the ones that match the page's filters
 
 
-def inventory_counts(session: Session, query: InventoryQuery, group: str) -> list[InventoryCount]:
+def inventory_counts(session: Session, scope: OrgScope, query: InventoryQuery, group: str) -> list[InventoryCount]:
     """The inventory counted by (group, verdict, recorded verdict), with and without the filters, in one pass."""
     if not query.scan_ids:
         return []
-    rows = _inventory(query)
+    rows = _inventory(scope, query)
     key = _group_key(rows, group)
     wanted = _filters(rows, query)
     matching = func.count().filter(and_(*wanted)) if wanted else func.count()
@@ -213,7 +213,14 @@ def _plain(stmt: Any, session: Session) -> list[dict[str, Any]]:
 
 
 def inventory_rows(
-    session: Session, query: InventoryQuery, group: str, sort: str, groups: Sequence[str], offset: int, limit: int
+    session: Session,
+    scope: OrgScope,
+    query: InventoryQuery,
+    group: str,
+    sort: str,
+    groups: Sequence[str],
+    offset: int,
+    limit: int,
 ) -> list[dict[str, Any]]:
     """One page of the matching assets, group by group in the order of `groups` (each row names its `group`),
     sorted within each."""
@@ -226,31 +233,32 @@ def inventory_rows(
 
     # The page's ids are found on the narrow rows, then only those rows are read whole: sorting every asset's
     # whole row (locations and all) to keep 500 of them is what made the page slow (`inventory_worse` alike).
-    narrow = _inventory(query)
+    narrow = _inventory(scope, query)
     page = select(narrow.c.id).where(*_filters(narrow, query)).order_by(*ordered(narrow)).offset(offset).limit(limit)
-    rows = _inventory(query, detail=True)
+    rows = _inventory(scope, query, detail=True)
     stmt = select(rows, _group_key(rows, group).label("group")).where(rows.c.id.in_(page)).order_by(*ordered(rows))
     return _plain(stmt, session)
 
 
 def inventory_worse(
-    session: Session, query: InventoryQuery, pairs: Sequence[tuple[str, str]], limit: int
+    session: Session, scope: OrgScope, query: InventoryQuery, pairs: Sequence[tuple[str, str]], limit: int
 ) -> list[dict[str, Any]]:
     """The first assets (by label) whose (verdict, recorded verdict) is one of `pairs`."""
     if not query.scan_ids or not pairs:
         return []
-    narrow = _inventory(query)
+    narrow = _inventory(scope, query)
     worse = or_(*(and_(narrow.c.verdict == now, narrow.c.recorded_verdict == then) for now, then in pairs))
     first = select(narrow.c.id).where(worse).order_by(*_order(narrow, "label")).limit(limit)
-    rows = _inventory(query, detail=True)
+    rows = _inventory(scope, query, detail=True)
     return _plain(select(rows).where(rows.c.id.in_(first)).order_by(*_order(rows, "label")), session)
 
 
-def task_statuses(session: Session, system_ids: Sequence[int]) -> dict[tuple[int, str], str]:
+def task_statuses(session: Session, scope: OrgScope, system_ids: Sequence[int]) -> dict[tuple[int, str], str]:
     """(system id, asset label) → status of each migration task of the systems."""
     if not system_ids:
         return {}
     stmt = select(PqcTask.system_id, PqcTask.asset_label, PqcTask.status).where(PqcTask.system_id.in_(system_ids))
+    stmt = scoped(stmt, PqcTask, scope)
     return {(system_id, label): status for system_id, label, status in session.execute(stmt)}
 
 
@@ -258,8 +266,10 @@ def _overdue(day: date) -> ColumnElement[bool]:
     return and_(PqcTask.status != TaskStatus.DONE.value, PqcTask.deadline < day)
 
 
-def _task_filters(system_ids: Sequence[int], status: str | None, overdue_on: date | None) -> list[ColumnElement[bool]]:
-    wanted = [PqcTask.system_id.in_(system_ids)]
+def _task_filters(
+    scope: OrgScope, system_ids: Sequence[int], status: str | None, overdue_on: date | None
+) -> list[ColumnElement[bool]]:
+    wanted = [PqcTask.organisation_id == scope.organisation_id, PqcTask.system_id.in_(system_ids)]
     if status:
         wanted.append(PqcTask.status == status)
     if overdue_on:
@@ -269,6 +279,7 @@ def _task_filters(system_ids: Sequence[int], status: str | None, overdue_on: dat
 
 def tasks(
     session: Session,
+    scope: OrgScope,
     system_ids: Sequence[int],
     *,
     status: str | None = None,
@@ -279,19 +290,23 @@ def tasks(
     """Soonest deadline first; only those of a status, or overdue on a day, when asked; a slice when asked."""
     if not system_ids:
         return []
-    stmt = select(PqcTask).where(*_task_filters(system_ids, status, overdue_on))
+    stmt = select(PqcTask).where(*_task_filters(scope, system_ids, status, overdue_on))
     stmt = stmt.order_by(PqcTask.deadline.is_(None), PqcTask.deadline, PqcTask.id).offset(offset).limit(limit)
     return list(session.scalars(stmt))
 
 
-def task_count(session: Session, system_ids: Sequence[int], *, status: str | None, overdue_on: date | None) -> int:
+def task_count(
+    session: Session, scope: OrgScope, system_ids: Sequence[int], *, status: str | None, overdue_on: date | None
+) -> int:
     if not system_ids:
         return 0
-    stmt = select(func.count()).select_from(PqcTask).where(*_task_filters(system_ids, status, overdue_on))
+    stmt = select(func.count()).select_from(PqcTask).where(*_task_filters(scope, system_ids, status, overdue_on))
     return session.scalar(stmt) or 0
 
 
-def task_totals(session: Session, system_ids: Sequence[int], day: date) -> list[tuple[int, str, int, int, Any, Any]]:
+def task_totals(
+    session: Session, scope: OrgScope, system_ids: Sequence[int], day: date
+) -> list[tuple[int, str, int, int, Any, Any]]:
     """Per product and status: (product id, status, tasks, overdue on `day`, latest deadline, largest effort)."""
     if not system_ids:
         return []
@@ -309,9 +324,10 @@ def task_totals(session: Session, system_ids: Sequence[int], day: date) -> list[
         .where(PqcTask.system_id.in_(system_ids))
         .group_by(PqcSystem.product_id, PqcTask.status)
     )
+    stmt = scoped(stmt, PqcTask, scope)
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
 
-def task(session: Session, organisation_id: int, task_id: int) -> PqcTask | None:
-    found = session.get(PqcTask, task_id)
-    return found if found is not None and found.organisation_id == organisation_id else None
+def task(session: Session, scope: OrgScope, task_id: int) -> PqcTask:
+    stmt = scoped(select(PqcTask).where(PqcTask.id == task_id), PqcTask, scope)
+    return one_or_404(session, stmt, f"migration task {task_id}")

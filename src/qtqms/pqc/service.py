@@ -18,11 +18,11 @@ from qtqms.identity import service as identity_service
 from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, Problem
-from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kernel.rbac import OrgScope, Permission, authorize
 from qtqms.kit.paging import page_numbers
-from qtqms.models.org import Product
 from qtqms.models.pqc import PqcAsset, PqcScan, PqcSystem, PqcTask
 from qtqms.org import service as org_service
+from qtqms.org.schemas import ProductRead
 from qtqms.pqc import domain
 from qtqms.pqc import packs as pqc_packs
 from qtqms.pqc import repository as repo
@@ -70,27 +70,27 @@ SHOWN_WORSE = 50
 # ---------- products and systems ----------
 
 
-def _product(uow: UnitOfWork, actor: Actor, key: str) -> Product:
+def _product(uow: UnitOfWork, actor: Actor, key: str) -> ProductRead:
     return org_service.get_product(uow, actor, key)
 
 
-def _system(uow: UnitOfWork, actor: Actor, product: Product, name: str, *, create: bool = False) -> PqcSystem:
-    found = repo.system_by_name(uow.session, product.id, name)
+def _system(uow: UnitOfWork, scope: OrgScope, product: ProductRead, name: str, *, create: bool = False) -> PqcSystem:
+    found = repo.system_by_name(uow.session, scope, product.id, name)
     if found is not None:
         return found
     if not create:
         raise NotFound(f"product '{product.key}' has no system '{name}'")
-    system = PqcSystem(organisation_id=actor.organisation_id, product_id=product.id, name=name.strip())
+    system = PqcSystem(organisation_id=scope.organisation_id, product_id=product.id, name=name.strip())
     uow.session.add(system)
     uow.flush()
     return system
 
 
 def list_systems(uow: UnitOfWork, actor: Actor, product_key: str | None = None) -> list[SystemRead]:
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key) if product_key else None
-    keys = {p.id: p.key for p in repo.products(uow.session, actor.organisation_id)}
-    found = repo.systems(uow.session, actor.organisation_id, product.id if product else None)
+    keys = {p.id: p.key for p in repo.products(uow.session, scope)}
+    found = repo.systems(uow.session, scope, product.id if product else None)
     return [SystemRead(id=s.id, product=keys[s.product_id], name=s.name, description=s.description) for s in found]
 
 
@@ -112,15 +112,15 @@ def record_scan(
     summary: dict[str, Any] | None = None,
 ) -> ScanDetail:
     """Store one inventory of a system, each distinct asset judged under the policy as of a day."""
-    authorize(actor, Permission.PQC_EDIT)
+    scope = authorize(actor, Permission.PQC_EDIT)
     pack = pqc_packs.policy(policy)
     if category:
         pack.category_date(category)  # an unknown category is refused even when no asset needs it
     day = as_of or clock.today()
     found = list(findings)
-    target = _system(uow, actor, _product(uow, actor, product), system, create=True)
+    target = _system(uow, scope, _product(uow, actor, product), system, create=True)
     scan = PqcScan(
-        organisation_id=actor.organisation_id,
+        organisation_id=scope.organisation_id,
         system_id=target.id,
         scanned_at=clock.now(),
         scanned_by_id=actor.user_id or None,
@@ -137,7 +137,7 @@ def record_scan(
     uow.session.add_all(rows)
     scan.summary = {**(summary or {}), "findings": len(found), "assets": len(rows), "verdicts": _counts(rows)}
     uow.flush()
-    return _scan_detail(uow, scan, rows)
+    return _scan_detail(uow, scope, scan, rows)
 
 
 def import_cbom_document(
@@ -269,13 +269,12 @@ def _counts(rows: list[PqcAsset]) -> dict[str, int]:
 # ---------- reading scans ----------
 
 
-def _scan_reads(uow: UnitOfWork, scans: list[PqcScan]) -> list[ScanRead]:
+def _scan_reads(uow: UnitOfWork, scope: OrgScope, scans: list[PqcScan]) -> list[ScanRead]:
     if not scans:
         return []
-    organisation_id = scans[0].organisation_id
-    systems = {s.id: s for s in repo.systems(uow.session, organisation_id)}
-    keys = {p.id: p.key for p in repo.products(uow.session, organisation_id)}
-    users = identity_service.usernames(uow, [s.scanned_by_id for s in scans])
+    systems = {s.id: s for s in repo.systems(uow.session, scope)}
+    keys = {p.id: p.key for p in repo.products(uow.session, scope)}
+    users = identity_service.usernames(uow, [s.scanned_by_id for s in scans], scope)
     return [
         ScanRead(
             id=s.id,
@@ -294,45 +293,35 @@ def _scan_reads(uow: UnitOfWork, scans: list[PqcScan]) -> list[ScanRead]:
     ]
 
 
-def _scan_detail(uow: UnitOfWork, scan: PqcScan, rows: list[PqcAsset]) -> ScanDetail:
-    (read,) = _scan_reads(uow, [scan])
+def _scan_detail(uow: UnitOfWork, scope: OrgScope, scan: PqcScan, rows: list[PqcAsset]) -> ScanDetail:
+    (read,) = _scan_reads(uow, scope, [scan])
     return ScanDetail(**read.model_dump(), assets=[AssetRead.model_validate(r) for r in rows])
 
 
-def _get_scan(uow: UnitOfWork, actor: Actor, scan_id: int) -> PqcScan:
-    authorize(actor, Permission.READ)
-    scan = repo.scan(uow.session, actor.organisation_id, scan_id)
-    if scan is None:
-        raise NotFound(f"scan {scan_id} not found")
-    return scan
-
-
 def get_scan(uow: UnitOfWork, actor: Actor, scan_id: int) -> ScanDetail:
-    scan = _get_scan(uow, actor, scan_id)
-    return _scan_detail(uow, scan, repo.assets(uow.session, [scan.id]))
+    scope = authorize(actor, Permission.READ)
+    scan = repo.scan(uow.session, scope, scan_id)
+    return _scan_detail(uow, scope, scan, repo.assets(uow.session, [scan.id]))
 
 
 def list_scans(uow: UnitOfWork, actor: Actor, product_key: str, system: str | None = None) -> list[ScanRead]:
     """A product's scan history, newest first (one system's when named)."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
-    systems = (
-        [_system(uow, actor, product, system)]
-        if system
-        else repo.systems(uow.session, actor.organisation_id, product.id)
-    )
-    return _scan_reads(uow, repo.scans(uow.session, [s.id for s in systems]))
+    systems = [_system(uow, scope, product, system)] if system else repo.systems(uow.session, scope, product.id)
+    return _scan_reads(uow, scope, repo.scans(uow.session, scope, [s.id for s in systems]))
 
 
 def diff_scan(uow: UnitOfWork, actor: Actor, scan_id: int, against: int | None = None) -> ScanDiff:
     """Assets added, removed or judged differently since the system's previous scan (or a chosen one)."""
-    newer = _get_scan(uow, actor, scan_id)
-    older = _get_scan(uow, actor, against) if against else repo.previous_scan(uow.session, newer)
+    scope = authorize(actor, Permission.READ)
+    newer = repo.scan(uow.session, scope, scan_id)
+    older = repo.scan(uow.session, scope, against) if against else repo.previous_scan(uow.session, scope, newer)
     if older is not None and older.system_id != newer.system_id:
         raise InvalidInput(f"scan {older.id} is of another system than scan {newer.id}")
     verdicts = _verdicts(uow, [newer.id] + ([older.id] if older else []))
     changes = domain.diff_verdicts(verdicts.get(older.id, {}) if older else {}, verdicts.get(newer.id, {}))
-    reads = _scan_reads(uow, [newer] + ([older] if older else []))
+    reads = _scan_reads(uow, scope, [newer] + ([older] if older else []))
     return ScanDiff(
         newer=reads[0],
         older=reads[1] if older else None,
@@ -358,13 +347,13 @@ def get_inventory(uow: UnitOfWork, actor: Actor, product_key: str, as_of: date |
     objects: a product with many systems has tens of thousands (the web page reads one page of them with
     `inventory_page` instead).
     """
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
-    systems = {s.id: s.name for s in repo.systems(uow.session, actor.organisation_id, product.id)}
-    latest = repo.latest_scans(uow.session, list(systems))
+    systems = {s.id: s.name for s in repo.systems(uow.session, scope, product.id)}
+    latest = repo.latest_scans(uow.session, scope, list(systems))
     scan_of = {s.id: s for s in latest}
-    statuses = repo.task_statuses(uow.session, list(systems))
-    judged = _judged(repo.verdict_rules(uow.session, list(scan_of)), as_of) if as_of else {}
+    statuses = repo.task_statuses(uow.session, scope, list(systems))
+    judged = _judged(repo.verdict_rules(uow.session, scope, list(scan_of)), as_of) if as_of else {}
     rows = []
     for asset in repo.asset_rows(uow.session, list(scan_of)):
         scan = scan_of[asset["scan_id"]]
@@ -379,7 +368,7 @@ def get_inventory(uow: UnitOfWork, actor: Actor, product_key: str, as_of: date |
     return Inventory(
         product=product.key,
         rows=rows,
-        scans=_scan_reads(uow, latest),
+        scans=_scan_reads(uow, scope, latest),
         as_of=as_of,
         unjudged_policies=_unjudged(latest, as_of),
     )
@@ -391,15 +380,15 @@ def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: Invent
     The cost does not grow with the inventory's size beyond what the database does: verdicts as of a day are
     judged once per (policy, rule, deadline) and handed to the query, and only one page of rows is read.
     """
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
-    latest = repo.latest_scans(uow.session, _product_system_ids(uow, actor, product))
-    rules = repo.verdict_rules(uow.session, [s.id for s in latest])
+    latest = repo.latest_scans(uow.session, scope, _product_system_ids(uow, scope, product))
+    rules = repo.verdict_rules(uow.session, scope, [s.id for s in latest])
     judged = _judged(rules, view.as_of) if view.as_of else {}
     query = repo.InventoryQuery([s.id for s in latest], judged, view.text.strip(), view.verdict)
     by_verdict: Counter[tuple[str | None, str | None]] = Counter()
     sizes: Counter[str] = Counter()
-    for count in repo.inventory_counts(uow.session, query, view.group):
+    for count in repo.inventory_counts(uow.session, scope, query, view.group):
         by_verdict[count.verdict, count.recorded_verdict] += count.assets
         if count.matching:
             sizes[count.group] += count.matching
@@ -407,11 +396,11 @@ def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: Invent
     shown = sum(sizes.values())
     at = page_numbers(view.page, shown, view.page_rows)
     names = sorted(sizes)
-    found = repo.inventory_rows(uow.session, query, view.group, view.sort, names, at.offset, view.page_rows)
+    found = repo.inventory_rows(uow.session, scope, query, view.group, view.sort, names, at.offset, view.page_rows)
     worse = [(now, then) for now, then, _ in verdicts if _worse(now, then)]
     return InventoryPage(
         product=product.key,
-        scans=_scan_reads(uow, latest),
+        scans=_scan_reads(uow, scope, latest),
         as_of=view.as_of,
         unjudged_policies=_unjudged(latest, view.as_of),
         total=sum(count for _, _, count in verdicts),
@@ -424,7 +413,9 @@ def inventory_page(uow: UnitOfWork, actor: Actor, product_key: str, view: Invent
         ],
         page=at.page,
         pages=at.pages,
-        worse=[InventoryRow.model_validate(r) for r in repo.inventory_worse(uow.session, query, worse, SHOWN_WORSE)],
+        worse=[
+            InventoryRow.model_validate(r) for r in repo.inventory_worse(uow.session, scope, query, worse, SHOWN_WORSE)
+        ],
         worse_count=sum(count for now, then, count in verdicts if (now, then) in worse),
     )
 
@@ -470,21 +461,19 @@ def plan_migration(uow: UnitOfWork, actor: Actor, product_key: str, *, owner: st
     The replacement comes from the versioned replacement table and the deadline from the policy; assets
     that already have a task keep it (owners may have edited it).
     """
-    authorize(actor, Permission.PQC_EDIT)
+    scope = authorize(actor, Permission.PQC_EDIT)
     owner_id = identity_service.active_member_id(uow, actor, owner or actor.username)
     inventory = get_inventory(uow, actor, product_key)
-    systems = {
-        s.name: s.id for s in repo.systems(uow.session, actor.organisation_id, _product(uow, actor, product_key).id)
-    }
+    systems = {s.name: s.id for s in repo.systems(uow.session, scope, _product(uow, actor, product_key).id)}
     created = [
-        _new_task(actor, systems[row.system], row, owner_id)
+        _new_task(scope, systems[row.system], row, owner_id)
         for row in inventory.rows
         if row.verdict in NEEDS_MIGRATION and row.task_status is None
     ]
     uow.session.add_all(created)
     uow.flush()
     _feed_mosca(uow, actor, product_key)
-    return _task_reads(uow, actor, created)
+    return _task_reads(uow, scope, created)
 
 
 def _feed_mosca(uow: UnitOfWork, actor: Actor, product_key: str) -> None:
@@ -493,11 +482,11 @@ def _feed_mosca(uow: UnitOfWork, actor: Actor, product_key: str) -> None:
     risk_service.apply_migration_plan(uow, actor, product=product_key, years=years)
 
 
-def _new_task(actor: Actor, system_id: int, row: InventoryRow, owner_id: int) -> PqcTask:
+def _new_task(scope: OrgScope, system_id: int, row: InventoryRow, owner_id: int) -> PqcTask:
     table = pqc_packs.replacements()
     suggestion = table.suggest(row.model_dump())
     return PqcTask(
-        organisation_id=actor.organisation_id,
+        organisation_id=scope.organisation_id,
         system_id=system_id,
         asset_label=row.label,
         replacement=suggestion.replacement if suggestion else UNDECIDED,
@@ -509,10 +498,10 @@ def _new_task(actor: Actor, system_id: int, row: InventoryRow, owner_id: int) ->
     )
 
 
-def _task_reads(uow: UnitOfWork, actor: Actor, tasks: list[PqcTask]) -> list[TaskRead]:
-    systems = {s.id: s for s in repo.systems(uow.session, actor.organisation_id)}
-    keys = {p.id: p.key for p in repo.products(uow.session, actor.organisation_id)}
-    owners = identity_service.usernames(uow, [t.owner_id for t in tasks])
+def _task_reads(uow: UnitOfWork, scope: OrgScope, tasks: list[PqcTask]) -> list[TaskRead]:
+    systems = {s.id: s for s in repo.systems(uow.session, scope)}
+    keys = {p.id: p.key for p in repo.products(uow.session, scope)}
+    owners = identity_service.usernames(uow, [t.owner_id for t in tasks], scope)
     day = clock.today()
     return [
         TaskRead(
@@ -536,33 +525,33 @@ def _overdue(task: PqcTask, day: date) -> bool:
     return task.status != TaskStatus.DONE.value and task.deadline is not None and task.deadline < day
 
 
-def _product_system_ids(uow: UnitOfWork, actor: Actor, product: Product) -> list[int]:
-    return [s.id for s in repo.systems(uow.session, actor.organisation_id, product.id)]
+def _product_system_ids(uow: UnitOfWork, scope: OrgScope, product: ProductRead) -> list[int]:
+    return [s.id for s in repo.systems(uow.session, scope, product.id)]
 
 
 def list_tasks(uow: UnitOfWork, actor: Actor, product_key: str) -> list[TaskRead]:
     """A product's whole migration plan, soonest deadline first (the web page reads one page with `plan_page`)."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
-    return _task_reads(uow, actor, repo.tasks(uow.session, _product_system_ids(uow, actor, product)))
+    return _task_reads(uow, scope, repo.tasks(uow.session, scope, _product_system_ids(uow, scope, product)))
 
 
 def plan_page(uow: UnitOfWork, actor: Actor, product_key: str, view: TaskView) -> TaskPage:
     """One page of a product's plan (of one status, or only the overdue tasks, when asked), soonest deadline first,
     with the plan's progress and the overdue tasks due soonest; counted by the database."""
-    authorize(actor, Permission.READ)
+    scope = authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
-    system_ids = _product_system_ids(uow, actor, product)
+    system_ids = _product_system_ids(uow, scope, product)
     day = clock.today()
     wanted = {"status": view.status.value if view.status else None, "overdue_on": day if view.overdue else None}
-    shown = repo.task_count(uow.session, system_ids, **wanted)
+    shown = repo.task_count(uow.session, scope, system_ids, **wanted)
     at = page_numbers(view.page, shown, view.page_rows)
-    listed = repo.tasks(uow.session, system_ids, **wanted, offset=at.offset, limit=view.page_rows)
-    overdue = repo.tasks(uow.session, system_ids, overdue_on=day, limit=SHOWN_OVERDUE)
-    reads = _task_reads(uow, actor, listed + overdue)
+    listed = repo.tasks(uow.session, scope, system_ids, **wanted, offset=at.offset, limit=view.page_rows)
+    overdue = repo.tasks(uow.session, scope, system_ids, overdue_on=day, limit=SHOWN_OVERDUE)
+    reads = _task_reads(uow, scope, listed + overdue)
     return TaskPage(
         product=product.key,
-        progress=_progress(product.key, repo.task_totals(uow.session, system_ids, day), day),
+        progress=_progress(product.key, repo.task_totals(uow.session, scope, system_ids, day), day),
         tasks=reads[: len(listed)],
         shown=shown,
         overdue=reads[len(listed) :],
@@ -573,10 +562,8 @@ def plan_page(uow: UnitOfWork, actor: Actor, product_key: str, view: TaskView) -
 
 def update_task(uow: UnitOfWork, actor: Actor, task_id: int, data: TaskUpdate) -> TaskRead:
     """Change a task's replacement, owner, deadline, effort or status (open, in progress, done)."""
-    authorize(actor, Permission.PQC_EDIT)
-    task = repo.task(uow.session, actor.organisation_id, task_id)
-    if task is None:
-        raise NotFound(f"migration task {task_id} not found")
+    scope = authorize(actor, Permission.PQC_EDIT)
+    task = repo.task(uow.session, scope, task_id)
     changes = data.model_dump(exclude_unset=True)
     if "owner" in changes:
         task.owner_id = identity_service.active_member_id(uow, actor, changes.pop("owner"))
@@ -590,7 +577,7 @@ def update_task(uow: UnitOfWork, actor: Actor, task_id: int, data: TaskUpdate) -
     except IntegrityError:
         raise Conflict(f"task {task_id} could not be saved") from None
     uow.flush()
-    updated = _task_reads(uow, actor, [task])[0]
+    updated = _task_reads(uow, scope, [task])[0]
     _feed_mosca(uow, actor, updated.product)
     return updated
 
@@ -602,9 +589,11 @@ def get_progress(uow: UnitOfWork, actor: Actor, product_key: str) -> Progress:
 
 
 def _product_progress(uow: UnitOfWork, actor: Actor, product_key: str) -> Progress:
+    scope = authorize(actor, Permission.READ)
     product = _product(uow, actor, product_key)
     day = clock.today()
-    return _progress(product.key, repo.task_totals(uow.session, _product_system_ids(uow, actor, product), day), day)
+    totals = repo.task_totals(uow.session, scope, _product_system_ids(uow, scope, product), day)
+    return _progress(product.key, totals, day)
 
 
 def _progress(product_key: str, totals: list[tuple[int, str, int, int, Any, Any]], day: date) -> Progress:
@@ -634,11 +623,11 @@ def _progress(product_key: str, totals: list[tuple[int, str, int, int, Any, Any]
 
 def list_progress(uow: UnitOfWork, actor: Actor) -> list[Progress]:
     """Every product's migration progress, in product-key order."""
-    authorize(actor, Permission.READ)
-    products = repo.products(uow.session, actor.organisation_id)
-    systems = repo.systems(uow.session, actor.organisation_id)
+    scope = authorize(actor, Permission.READ)
+    products = repo.products(uow.session, scope)
+    systems = repo.systems(uow.session, scope)
     day = clock.today()
-    totals = repo.task_totals(uow.session, [s.id for s in systems], day)
+    totals = repo.task_totals(uow.session, scope, [s.id for s in systems], day)
     return [_progress(p.key, [row for row in totals if row[0] == p.id], day) for p in products]
 
 

@@ -127,7 +127,7 @@ def risk_by_id(session: Session, scope: OrgScope, risk_id: int) -> Risk:
 
 
 def next_risk_number(session: Session, scope: OrgScope) -> int:
-    return next_number(session, scope.organisation_id, "risk")
+    return next_number(session, scope, "risk")
 
 
 def risks_by_ids(session: Session, scope: OrgScope, ids: Sequence[int]) -> list[Risk]:

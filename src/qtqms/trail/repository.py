@@ -1,14 +1,17 @@
-"""Audit trail queries."""
+"""Audit trail queries: an organisation's events within its scope; the hash chain, which links every
+organisation's events in one sequence, whole."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from qtqms.db.audit import CHAINED_FIELDS, AuditEvent, TrailHead
+from qtqms.db.scoping import scoped
+from qtqms.kernel.rbac import OrgScope
 
 VERIFY_BATCH = 2000
 CHAIN_BATCH = 10_000
@@ -21,7 +24,7 @@ def head(session: Session) -> tuple[int, str] | None:
 
 def page(
     session: Session,
-    organisation_id: int,
+    scope: OrgScope,
     *,
     limit: int,
     before_seq: int | None = None,
@@ -30,12 +33,22 @@ def page(
     actor_name: str | None = None,
 ) -> list[AuditEvent]:
     """The organisation's events, newest first, keyset-paginated on seq."""
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.organisation_id == organisation_id)
-        .order_by(AuditEvent.seq.desc())
-        .limit(limit)
-    )
+    stmt = page_statement(scope, limit=limit, before_seq=before_seq, entity_type=entity_type, entity_id=entity_id,
+                          actor_name=actor_name)  # fmt: skip
+    return list(session.scalars(stmt))
+
+
+def page_statement(
+    scope: OrgScope,
+    *,
+    limit: int,
+    before_seq: int | None = None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    actor_name: str | None = None,
+) -> Select:
+    """The query of `page`, apart so that its plan can be checked."""
+    stmt = scoped(select(AuditEvent), AuditEvent, scope).order_by(AuditEvent.seq.desc()).limit(limit)
     if before_seq is not None:
         stmt = stmt.where(AuditEvent.seq < before_seq)
     if entity_type:
@@ -44,18 +57,15 @@ def page(
         stmt = stmt.where(AuditEvent.entity_id == entity_id)
     if actor_name:
         stmt = stmt.where(AuditEvent.actor_name == actor_name)
-    return list(session.scalars(stmt))
+    return stmt
 
 
-def all_in_order(session: Session, organisation_id: int | None = None) -> Iterator[AuditEvent]:
-    """Every event oldest first (only the organisation's when one is given), in batches so memory stays flat on
-    long trails. The chain itself spans every organisation, so verification walks it whole."""
+def events_in_order(session: Session, scope: OrgScope) -> Iterator[AuditEvent]:
+    """The organisation's events oldest first, in batches so memory stays flat on long trails."""
     after = 0
     while True:
-        stmt = select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(VERIFY_BATCH)
-        if organisation_id is not None:
-            stmt = stmt.where(AuditEvent.organisation_id == organisation_id)
-        batch = list(session.scalars(stmt))
+        stmt = scoped(select(AuditEvent).where(AuditEvent.seq > after), AuditEvent, scope)
+        batch = list(session.scalars(stmt.order_by(AuditEvent.seq).limit(VERIFY_BATCH)))
         if not batch:
             return
         yield from batch
@@ -63,8 +73,8 @@ def all_in_order(session: Session, organisation_id: int | None = None) -> Iterat
         session.expunge_all()
 
 
-def count(session: Session, organisation_id: int, since: datetime | None = None) -> int:
-    stmt = select(func.count()).where(AuditEvent.organisation_id == organisation_id)
+def count(session: Session, scope: OrgScope, since: datetime | None = None) -> int:
+    stmt = scoped(select(func.count()).select_from(AuditEvent), AuditEvent, scope)
     if since is not None:
         stmt = stmt.where(AuditEvent.occurred_at >= since)
     return session.scalar(stmt) or 0
@@ -74,8 +84,9 @@ _CHAIN_COLUMNS = [getattr(AuditEvent, name) for name in CHAINED_FIELDS]
 
 
 def chain_rows(session: Session, after_seq: int = 0) -> Iterator[tuple[int, str, str, dict]]:
-    """(seq, prev_hash, hash, hashed body) of every event after `after_seq`, oldest first. Plain rows in keyset
-    batches, not ORM objects: verification reads every event, and building objects cost as much as hashing."""
+    """(seq, prev_hash, hash, hashed body) of every event of every organisation after `after_seq`, oldest first:
+    the chain links them all in one sequence, so only walking it whole verifies it. Plain rows in keyset batches,
+    not ORM objects: verification reads every event, and building objects cost as much as hashing."""
     stmt = select(AuditEvent.prev_hash, AuditEvent.hash, *_CHAIN_COLUMNS).order_by(AuditEvent.seq)
     while True:
         batch = session.connection().execute(stmt.where(AuditEvent.seq > after_seq).limit(CHAIN_BATCH)).all()

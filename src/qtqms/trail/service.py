@@ -30,11 +30,11 @@ def list_events(
     entity_id: str | None = None,
     actor_name: str | None = None,
 ) -> EventPage:
-    authorize(actor, Permission.TRAIL_READ)
+    scope = authorize(actor, Permission.TRAIL_READ)
     limit = max(1, min(limit, MAX_PAGE))
     found = repo.page(
         uow.session,
-        actor.organisation_id,
+        scope,
         limit=limit + 1,
         before_seq=before_seq,
         entity_type=entity_type,
@@ -48,14 +48,14 @@ def list_events(
 
 def history(uow: UnitOfWork, actor: Actor, entity_type: str, entity_id: object, limit: int = 50) -> list[EventRead]:
     """A record's own history, for its page; readable by anyone who can read the record."""
-    authorize(actor, Permission.READ)
-    rows = repo.page(uow.session, actor.organisation_id, limit=limit, entity_type=entity_type, entity_id=str(entity_id))
+    scope = authorize(actor, Permission.READ)
+    rows = repo.page(uow.session, scope, limit=limit, entity_type=entity_type, entity_id=str(entity_id))
     return [EventRead.model_validate(row) for row in rows]
 
 
 def export_events(uow: UnitOfWork, actor: Actor) -> Iterator[EventRead]:
-    authorize(actor, Permission.TRAIL_READ)
-    for row in repo.all_in_order(uow.session, actor.organisation_id):
+    scope = authorize(actor, Permission.TRAIL_READ)
+    for row in repo.events_in_order(uow.session, scope):
         yield EventRead.model_validate(row)
 
 
@@ -133,9 +133,6 @@ def activity(uow: UnitOfWork, actor: Actor, *, days: int = 7) -> dict[str, int]:
 
     from qtqms.kernel import clock
 
-    authorize(actor, Permission.TRAIL_READ)
+    scope = authorize(actor, Permission.TRAIL_READ)
     since = clock.now() - timedelta(days=days)
-    return {
-        "total": repo.count(uow.session, actor.organisation_id),
-        "recent": repo.count(uow.session, actor.organisation_id, since),
-    }
+    return {"total": repo.count(uow.session, scope), "recent": repo.count(uow.session, scope, since)}

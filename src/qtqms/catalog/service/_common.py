@@ -63,7 +63,7 @@ def _requirements(uow: UnitOfWork, version: FrameworkVersion) -> list[Requiremen
 def _control_reads(uow: UnitOfWork, actor: Actor, scope: OrgScope, found: list[Control]) -> list[ControlRead]:
     links = repo.links_of(uow.session, scope, [c.id for c in found])
     evidence = evidence_service.evidence_of(uow, actor, CONTROL_SUBJECT, [c.key for c in found])
-    owners = identity_service.usernames(uow, [c.owner_id for c in found])
+    owners = identity_service.usernames(uow, [c.owner_id for c in found], scope)
     return [
         ControlRead(
             id=c.id,

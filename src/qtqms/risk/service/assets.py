@@ -46,7 +46,7 @@ def _asset_read(asset: Asset, owners: dict[int, str], products: dict[int, str]) 
 def list_assets(uow: UnitOfWork, actor: Actor) -> list[AssetRead]:
     scope = authorize(actor, Permission.READ)
     found = repo.assets(uow.session, scope)
-    owners = identity_service.usernames(uow, [a.owner_id for a in found])
+    owners = identity_service.usernames(uow, [a.owner_id for a in found], scope)
     products = repo.product_keys(uow.session, scope, [a.product_id for a in found])
     return [_asset_read(a, owners, products) for a in found]
 
@@ -87,7 +87,7 @@ def _data_class_read(data_class: DataClass, owners: dict[int, str]) -> DataClass
 def list_data_classes(uow: UnitOfWork, actor: Actor) -> list[DataClassRead]:
     scope = authorize(actor, Permission.READ)
     found = repo.data_classes(uow.session, scope)
-    owners = identity_service.usernames(uow, [d.owner_id for d in found])
+    owners = identity_service.usernames(uow, [d.owner_id for d in found], scope)
     return [_data_class_read(d, owners) for d in found]
 
 
@@ -121,7 +121,7 @@ def update_data_class(uow: UnitOfWork, actor: Actor, key: str, data: DataClassUp
             setattr(data_class, name, getattr(data, name))
     uow.flush()
     _refresh_mosca(uow, actor, scope)
-    return _data_class_read(data_class, identity_service.usernames(uow, [data_class.owner_id]))
+    return _data_class_read(data_class, identity_service.usernames(uow, [data_class.owner_id], scope))
 
 
 def set_migration_years(
@@ -133,4 +133,4 @@ def set_migration_years(
     _enter_years(uow, scope, asset, years, source.strip() or "entered", "years")
     uow.flush()
     _refresh_mosca(uow, actor, scope)
-    return _asset_read(asset, identity_service.usernames(uow, [asset.owner_id]), {})
+    return _asset_read(asset, identity_service.usernames(uow, [asset.owner_id], scope), {})

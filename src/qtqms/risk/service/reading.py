@@ -103,6 +103,7 @@ def get_risk(uow: UnitOfWork, actor: Actor, ref: str) -> RiskRead:
         [risk.owner_id, risk.created_by_id, risk.assessed_by_id]
         + [a.owner_id for a in actions]
         + [a.accepted_by_id for a in acceptances],
+        scope,
     )
     today = clock.today()
     verdict = _verdict(uow, actor, scope, risk)
@@ -199,7 +200,7 @@ def assessment_history(uow: UnitOfWork, actor: Actor, ref: str) -> list[Assessme
     scope = authorize(actor, Permission.READ)
     risk = _risk(uow, scope, ref)
     rows = repo.assessments(uow.session, risk.id)
-    names = identity_service.usernames(uow, [r.assessed_by_id for r in rows])
+    names = identity_service.usernames(uow, [r.assessed_by_id for r in rows], scope)
     return [
         AssessmentRead(
             assessed_at=r.assessed_at,
