@@ -86,6 +86,7 @@ def user_enable(username: str, reason: str = REASON) -> None:
 def user_set_password(
     username: str,
     password_stdin: Annotated[bool, typer.Option(help="Read the new password from standard input.")] = False,
+    revoke_tokens: Annotated[bool, typer.Option(help="Also revoke every API token of the user.")] = False,
     reason: str = REASON,
 ) -> None:
     """Set a user's password; without --password-stdin a strong one is generated and printed once."""
@@ -93,8 +94,9 @@ def user_set_password(
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else domain.generate_password()
     with use_case(write=True, reason=reason) as (uow, actor):
-        service.set_password(uow, actor, username, password)
-    typer.echo(f"password of {username} changed")
+        changed = service.set_password(uow, actor, username, password, revoke_tokens=revoke_tokens)
+    typer.echo(f"password of {username} changed; {changed.sessions_ended} web session(s) ended, "
+               f"{changed.tokens_revoked} API token(s) revoked")  # fmt: skip
     if not password_stdin:
         typer.echo(f"new password (shown once): {password}")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from qtqms.db.scoping import one_or_404, scoped
@@ -102,6 +102,14 @@ def token_in(session: Session, scope: OrgScope, token_id: int) -> ApiToken:
     """A token of a user of the organisation, or NotFound."""
     stmt = select(ApiToken).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token_id)
     return one_or_404(session, scoped(stmt, User, scope), f"token {token_id}")
+
+
+def end_sessions_of(session: Session, user_id: int, *, keeping: str | None = None) -> int:
+    """Delete the user's sessions, but the one whose token hash is `keeping`; how many ended."""
+    stmt = delete(WebSession).where(WebSession.user_id == user_id)
+    if keeping:
+        stmt = stmt.where(WebSession.token_hash != keeping)
+    return session.execute(stmt).rowcount or 0
 
 
 def delete_expired_sessions(session: Session, now: datetime) -> None:

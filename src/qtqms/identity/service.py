@@ -163,12 +163,43 @@ def update_user(uow: UnitOfWork, actor: Actor, username: str, data: UserUpdate) 
     return UserRead.model_validate(user)
 
 
-def set_password(uow: UnitOfWork, actor: Actor, username: str, password: str) -> None:
-    """Users change their own password; admins may reset anyone's."""
+def set_password(
+    uow: UnitOfWork, actor: Actor, username: str, password: str, *, keep_session: str = "", revoke_tokens: bool = False
+) -> PasswordChanged:
+    """Users change their own password; admins may reset anyone's. Every session of the user ends (but the one
+    that made the change, `keep_session`, a raw cookie token), and with `revoke_tokens` every API token: whoever
+    learnt the old password may already be logged in."""
     scope = authorize(actor, Permission.READ if username == actor.username else Permission.USER_ADMIN)
     user = _get_user(uow, scope, username)
     user.password_hash = hash_password(domain.check_password_strength(password))
+    kept = domain.digest(keep_session) if keep_session else None
+    ended = repo.end_sessions_of(uow.session, user.id, keeping=kept)
+    revoked = _revoke_all(uow, user.id) if revoke_tokens else 0
     uow.flush()
+    uow.record("password_changed", "user_account", user.id, label=user.username,
+               after={"sessions_ended": ended, "tokens_revoked": revoked})  # fmt: skip
+    return PasswordChanged(sessions_ended=ended, tokens_revoked=revoked)
+
+
+def _revoke_all(uow: UnitOfWork, user_id: int) -> int:
+    """Revoke each live token as a change of its own, so the trail names every one."""
+    live = [token for token in repo.tokens_of(uow.session, user_id) if token.revoked_at is None]
+    for token in live:
+        token.revoked_at = clock.now()
+    return len(live)
+
+
+def reset_password(uow: UnitOfWork, actor: Actor, username: str) -> tuple[str, PasswordChanged]:
+    """An admin gives a user a new generated password (returned once), ending all their sessions."""
+    authorize(actor, Permission.USER_ADMIN)
+    password = domain.generate_password()
+    return password, set_password(uow, actor, username, password)
+
+
+@dataclass(frozen=True)
+class PasswordChanged:
+    sessions_ended: int
+    tokens_revoked: int
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,12 @@ def logout(request: Request, uow: Uow) -> Response:
         service.end_session(uow, raw)
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response)
+    return _not_stored(response)
+
+
+def _not_stored(response: Response) -> Response:
+    """Pages that show a secret, and logging out: the browser keeps no copy to show from its history."""
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -82,9 +88,8 @@ def account(request: Request, uow: Uow, actor: CurrentActor) -> Response:
 
 def _account_page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 200, **extra: object) -> Response:
     tokens = service.list_tokens(uow, actor)
-    return render(
-        request, "identity/account.html", {"me": service.describe(actor), "tokens": tokens, **extra}, status_code
-    )
+    context = {"me": service.describe(actor), "tokens": tokens, **extra}
+    return _not_stored(render(request, "identity/account.html", context, status_code))
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -117,23 +122,34 @@ def change_password(
     actor: CurrentActor,
     current: Annotated[str, Form()] = "",
     new: Annotated[str, Form()] = "",
+    revoke_tokens: Annotated[str, Form()] = "",
 ) -> Response:
     check = service.authenticate(uow, actor.username, current, ip_address=request.client.host if request.client else "")
     if not check.ok:
         uow.commit()
         return _account_page(request, uow, actor, 422, error="the current password is wrong")
     try:
-        service.set_password(uow, actor, actor.username, new)
+        this_session = request.cookies.get(SESSION_COOKIE, "")
+        changed = service.set_password(uow, actor, actor.username, new, keep_session=this_session,
+                                       revoke_tokens=revoke_tokens == "true")  # fmt: skip
     except DomainError as error:
         uow.rollback()
         status_code, message = refusal(error)
         return _account_page(request, uow, actor, status_code, error=message)
-    return _account_page(request, uow, actor, notice="password changed")
+    notice = f"password changed; {_ended(changed.sessions_ended)} on other devices"
+    if changed.tokens_revoked:
+        notice += f", {changed.tokens_revoked} API token{'s' if changed.tokens_revoked != 1 else ''} revoked"
+    return _account_page(request, uow, actor, notice=notice)
+
+
+def _ended(count: int) -> str:
+    return "no other session was open" if not count else f"{count} session{'s' if count != 1 else ''} ended"
 
 
 def _users_page(request: Request, uow: Uow, actor: CurrentActor, status_code: int = 200, **extra: object) -> Response:
     users = service.list_users(uow, actor)
-    return render(request, "identity/users.html", {"users": users, "roles": ROLES, "form": {}, **extra}, status_code)
+    context = {"users": users, "roles": ROLES, "form": {}, **extra}
+    return _not_stored(render(request, "identity/users.html", context, status_code))
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -162,6 +178,13 @@ def create_user(
         status_code, message = refusal(error)
         return _users_page(request, uow, actor, status_code, error=message, form=form)
     return _users_page(request, uow, actor, created=user.username, new_password=password)
+
+
+@router.post("/admin/users/{username}/reset-password", response_class=HTMLResponse)
+def reset_password(request: Request, uow: Uow, actor: CurrentActor, username: str) -> Response:
+    """A new generated password for the user, shown once to the admin; the user's sessions end."""
+    password, changed = service.reset_password(uow, actor, username)
+    return _users_page(request, uow, actor, reset=username, new_password=password, ended=_ended(changed.sessions_ended))
 
 
 @router.post("/admin/users/{username}", response_class=HTMLResponse)
