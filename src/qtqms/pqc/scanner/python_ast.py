@@ -270,6 +270,12 @@ class _Module:
             return node.value
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             return [self.value(element, depth + 1) for element in node.elts]
+        if isinstance(node, ast.Dict):
+            return {
+                key.value: value
+                for key, value in zip(node.keys, node.values, strict=True)
+                if isinstance(key, ast.Constant) and isinstance(key.value, str)
+            }
         if isinstance(node, ast.Call):
             return node
         if isinstance(node, ast.BinOp):
@@ -319,8 +325,13 @@ class _Module:
         candidates: list[tuple[ast.AST, Algorithm, AssetType, Confidence]] = []
         for node in self.searched:
             if isinstance(node, ast.Call):
-                candidates.extend(self._from_call(node))
-            elif isinstance(node, ast.Attribute | ast.Name) and not self._is_called(node):
+                if not self._in_table(node):
+                    candidates.extend(self._from_call(node))
+            elif (
+                isinstance(node, ast.Attribute | ast.Name)
+                and not self._is_called(node)
+                and not self._only_referred_to(node)
+            ):
                 candidates.extend(self._from_reference(node))
         seen: set[tuple[int, str]] = set()
         out = []
@@ -370,6 +381,39 @@ class _Module:
             for algorithm, _ in self._spec_algorithms(called[0], called[1], None):
                 yield node, algorithm, _asset(called[0]), Confidence.MEDIUM
 
+    def _container_context(self, node: ast.AST) -> tuple[bool, ast.AST, ast.AST | None]:
+        """Whether `node` stands in a collection literal, the outermost such literal (or the node), and what
+        holds that."""
+        child, parent = node, self.parents.get(id(node))
+        in_collection = False
+        while isinstance(parent, ast.Tuple | ast.List | ast.Set | ast.Dict | ast.Starred):
+            in_collection = True
+            child, parent = parent, self.parents.get(id(parent))
+        return in_collection, child, parent
+
+    def _in_table(self, node: ast.Call) -> bool:
+        """A call without arguments in a mapping literal (`{"sha256": hashes.SHA256()}`) is a table entry, not a
+        use: the use is where the table is read. A call with arguments there (`{"sig": key.sign(data, ...)}`)
+        does the work."""
+        if node.args or node.keywords:
+            return False
+        parent = self.parents.get(id(node))
+        while isinstance(parent, ast.Tuple | ast.List | ast.Set | ast.Starred):
+            parent = self.parents.get(id(parent))
+        return isinstance(parent, ast.Dict)
+
+    def _only_referred_to(self, node: ast.AST) -> bool:
+        """A name that is checked against (`isinstance(k, rsa.RSAPublicKey)`, `alg is hashes.SHA1`, `except`),
+        listed (`ALLOWED = (hashes.SHA256, hashes.SHA384)`), tabled or annotated refers to an algorithm without
+        using it. Passing it to a call (`digestmod=hashlib.sha256`) or binding it to a name is a use."""
+        in_collection, child, parent = self._container_context(node)
+        if in_collection or isinstance(parent, ast.Compare | ast.ExceptHandler):
+            return True
+        if isinstance(parent, ast.Call) and child is not parent.func:
+            called = parent.func
+            return isinstance(called, ast.Name) and called.id in {"isinstance", "issubclass"}
+        return self._in_annotation(node)
+
     def _in_annotation(self, node: ast.AST) -> bool:
         """Type annotations name classes; they do not use cryptography."""
         child, parent = node, self.parents.get(id(node))
@@ -393,6 +437,11 @@ class _Module:
         """The algorithms a spec'd call stands for, each with whether every parameter asked for was resolved."""
         if spec.get("emits"):
             return [(a, True) for a in map(parse_name, spec.get("emits")) if a]
+        if spec.get("jwk") and call is not None:
+            return self._jwk(call)
+        if spec.get("header_arg") and call is not None:
+            header = self.value(_argument(call, spec.get("header_arg")))
+            return [(a, True) for a in _header_algorithms(header)]
         if spec.get("combine") and call is not None:
             return self._combined(spec, call)
         if spec.get("protocol_arg") and call is not None:
@@ -408,14 +457,18 @@ class _Module:
         parse = parse_jose if spec.get("names_kind") == "jose" else parse_name
         if spec.get("name"):
             return [parse(spec.get("name").replace("{1}", wildcard))]
-        if not spec.get("name_arg"):
+        where = spec.get("name_args") or ([spec.get("name_arg")] if spec.get("name_arg") else None)
+        if not where:
             return None
-        node = _argument(call, spec.get("name_arg")) if call else None
-        if node is not None:
-            self._consume(node)
-        values = self.value(node)
-        texts = [v for v in (values if isinstance(values, list) else [values]) if v is not None]
+        nodes = [_argument(call, place) for place in where] if call else []
+        texts = []
+        for node in nodes:
+            if node is not None:
+                self._consume(node)
+            values = self.value(node)
+            texts += [v for v in (values if isinstance(values, list) else [values]) if v is not None]
         texts = [v.last if isinstance(v, _Ref) else v for v in texts]
+        node = next((n for n in nodes if n is not None), None)
         if not texts and node is None and spec.get("name_default"):
             texts = [spec.get("name_default")]
         if not texts or not all(isinstance(t, str) for t in texts):
@@ -435,8 +488,10 @@ class _Module:
                 param, resolved = (value, resolved) if value is not None else (param, False)
         if spec.get("param") and param is None:
             param = spec.get("param_default")
+        family = spec.get("param_family", {}).get(param, family)
+        mode = spec.get("mode_value", mode)
         if spec.get("mode") and call is not None:
-            mode = self._mode(_argument(call, spec.get("mode"))) or mode
+            mode = self._mode(_argument(call, spec.get("mode")), spec.get("mode_map")) or mode
         if spec.get("key_arg") and call is not None:
             origin = self.key_origin(_argument(call, spec.get("key_arg")))
             if origin:
@@ -488,8 +543,10 @@ class _Module:
             value = value.last
         return hash_name(value) if isinstance(value, str) else None
 
-    def _mode(self, node: ast.expr | None) -> str | None:
+    def _mode(self, node: ast.expr | None, numbered: dict[str, str] | None = None) -> str | None:
         value = self.value(node)
+        if isinstance(value, int) and numbered:
+            return numbered.get(str(value))
         if isinstance(value, ast.Call):
             value = (self.qualified(value.func) or "").rsplit(".", 1)[-1]
         elif isinstance(value, _Ref):
@@ -542,7 +599,22 @@ class _Module:
         if kind == "key-use":
             yield from self._key_use(call, receiver)
             return
+        if kind == "pkey-generate":
+            yield from self._pkey_generate(call, spec)
+            return
+        if kind == "jose-alg":
+            named = self.value(_argument(call, spec.get("arg")))
+            header = self.value(_argument(call, spec.get("header")))
+            if isinstance(header, ast.Call) and header.args:  # json_encode({"alg": ...})
+                header = self.value(header.args[0])
+            algorithms = [parse_jose(named)] if isinstance(named, str) else _header_algorithms(header)
+            for algorithm in algorithms:
+                if algorithm:
+                    yield call, algorithm, AssetType.ALGORITHM, Confidence.HIGH
+            return
         text = self.value(_argument(call, spec.get("arg")))
+        if isinstance(text, bytes):  # pyOpenSSL takes its cipher list as bytes
+            text = text.decode("ascii", errors="replace")
         if not isinstance(text, str):
             return
         if kind == "cipher-list":
@@ -568,6 +640,30 @@ class _Module:
         primitive = _METHOD_PRIMITIVE[call.func.attr]  # type: ignore[union-attr]
         algorithm = classify(family, origin.parameter, padding=padding, primitive=primitive)
         yield call, algorithm, AssetType.ALGORITHM, Confidence.HIGH
+
+    def _pkey_generate(self, call: ast.Call, spec: Spec) -> Iterator[tuple]:
+        """pyOpenSSL's `PKey().generate_key(crypto.TYPE_RSA, 2048)`: the type constant names the algorithm."""
+        kind = self.value(_argument(call, spec.get("arg")))
+        if not isinstance(kind, _Ref) or kind.last not in spec.get("types", {}):
+            return
+        bits = self.value(_argument(call, spec.get("bits")))
+        size = bits if isinstance(bits, int) and not isinstance(bits, bool) else None
+        yield call, classify(spec.get("types")[kind.last], size), AssetType.ALGORITHM, Confidence.HIGH
+
+    def _jwk(self, call: ast.Call) -> list[tuple[Algorithm, bool]]:
+        """jwcrypto's `JWK.generate(kty="EC", crv="P-256")`: the key type and its size or curve."""
+        options = {kw.arg: self.value(kw.value) for kw in call.keywords if kw.arg}
+        kty, size, curve = options.get("kty"), options.get("size"), options.get("crv")
+        if not isinstance(kty, str):
+            return [(unknown("unknown"), False)]
+        if kty == "RSA":
+            return [(classify("RSA", size if isinstance(size, int) else None), isinstance(size, int))]
+        if kty in {"EC", "OKP"} and isinstance(curve, str):
+            named = parse_name(curve) if kty == "OKP" else classify("EC", curve)
+            return [(named, True)] if named else []
+        if kty == "oct":
+            return [(classify("HMAC"), True)]
+        return [(unknown("unknown"), False)]
 
     def _consume(self, node: ast.AST) -> None:
         self.consumed.add(id(node))
@@ -620,6 +716,21 @@ def _bound_by(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str]]:
                 yield alias.asname or alias.name, _canonical_module(f"{node.module}.{alias.name}")
 
 
+def _header_algorithms(header: Any) -> list[Algorithm]:
+    """The algorithms a JOSE header names: `alg`, and `enc` for an encrypted token."""
+    if not isinstance(header, dict):
+        return []
+    found = []
+    for key in ("alg", "enc"):
+        value = header.get(key)
+        named = value if isinstance(value, ast.Constant) else None
+        if named is not None and isinstance(named.value, str):
+            algorithm = parse_jose(named.value)
+            if algorithm:
+                found.append(algorithm)
+    return found
+
+
 def _scheme_family(scheme: str | None, key_family: str) -> str:
     if key_family == "EC" and scheme in {"ECDSA", "ECDH"}:
         return scheme
@@ -664,6 +775,8 @@ def _argument(call: ast.Call | None, where: list[Any] | None) -> ast.expr | None
 
 
 def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
+    if isinstance(op, ast.Mult) and isinstance(left, bytes) and isinstance(right, int) and 0 <= right <= 1024:
+        return left * right  # `b"k" * 32`: a key of known length
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right)):
         return None
     operations = {ast.Mult: lambda: left * right, ast.Add: lambda: left + right, ast.FloorDiv: lambda: left // right}
