@@ -400,14 +400,16 @@ class _Module:
         parent = self.parents.get(id(node))
         while isinstance(parent, ast.Tuple | ast.List | ast.Set | ast.Starred):
             parent = self.parents.get(id(parent))
-        return isinstance(parent, ast.Dict)
+        return isinstance(parent, ast.Dict) or _fills_a_table(parent)
 
     def _only_referred_to(self, node: ast.AST) -> bool:
         """A name that is checked against (`isinstance(k, rsa.RSAPublicKey)`, `alg is hashes.SHA1`, `except`),
         listed (`ALLOWED = (hashes.SHA256, hashes.SHA384)`), tabled or annotated refers to an algorithm without
         using it. Passing it to a call (`digestmod=hashlib.sha256`) or binding it to a name is a use."""
         in_collection, child, parent = self._container_context(node)
-        if in_collection or isinstance(parent, ast.Compare | ast.ExceptHandler):
+        if in_collection or isinstance(parent, ast.Compare | ast.ExceptHandler) or _fills_a_table(parent):
+            return True
+        if isinstance(parent, ast.Subscript) and child is parent.slice:  # a key to look up, `table[ssl.PROTOCOL_TLS]`
             return True
         if isinstance(parent, ast.Call) and child is not parent.func:
             called = parent.func
@@ -531,9 +533,10 @@ class _Module:
                 return str(bits) if isinstance(bits, int) else None
         return None
 
-    def _hash(self, node: ast.expr | None, _spec: Spec) -> str | None:
-        if node is not None:
-            self._consume(node)
+    def _hash(self, node: ast.expr | None, spec: Spec) -> str | None:
+        if node is None:
+            return spec.get("hash_default")
+        self._consume(node)
         value = self.value(node)
         if isinstance(value, ast.Call):
             qualified = self.qualified(value.func) or ""
@@ -554,6 +557,8 @@ class _Module:
         if not isinstance(value, str):
             return None
         mode = value.lower().removeprefix("mode_")
+        if mode in {"kw", "kwp"}:  # PyCryptodome's key wrap modes (RFC 3394, RFC 5649)
+            return "wrap"
         return mode if mode in MODES or mode in {"siv", "ocb", "eax", "xts"} else None
 
     def _protocol_version(self, node: ast.expr | None) -> Algorithm | None:
@@ -714,6 +719,11 @@ def _bound_by(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str]]:
         for alias in node.names:
             if alias.name != "*":
                 yield alias.asname or alias.name, _canonical_module(f"{node.module}.{alias.name}")
+
+
+def _fills_a_table(node: ast.AST | None) -> bool:
+    """`versions[ssl.PROTOCOL_TLSv1_2] = SSL.TLSv1_2_METHOD`: an entry of a mapping, filled one key at a time."""
+    return isinstance(node, ast.Assign) and all(isinstance(target, ast.Subscript) for target in node.targets)
 
 
 def _header_algorithms(header: Any) -> list[Algorithm]:

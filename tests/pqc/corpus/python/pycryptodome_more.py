@@ -1,6 +1,6 @@
 """PyCryptodome (pycryptodomex spelling): curves that name other algorithms, ElGamal, KDFs, DH."""
 from Cryptodome.Cipher import AES, ChaCha20_Poly1305
-from Cryptodome.Hash import SHA256, SHA512
+from Cryptodome.Hash import HMAC, SHA256, SHA512
 from Cryptodome.Protocol import DH
 from Cryptodome.Protocol.KDF import HKDF, PBKDF1, bcrypt
 from Cryptodome.PublicKey import ECC, ElGamal
@@ -42,3 +42,11 @@ def seal(key: bytes, data: bytes) -> bytes:
     box = ChaCha20_Poly1305.new(key=key)  # expect: ChaCha20-Poly1305
     gcm = AES.new(key, AES.MODE_GCM)  # expect: AES-GCM
     return box.encrypt(data) + gcm.encrypt(data)
+
+
+def legacy_mac(key: bytes, data: bytes) -> bytes:
+    return HMAC.new(key, data).digest()  # expect: HMAC-MD5
+
+
+def wrap(kek: bytes, key: bytes) -> bytes:
+    return AES.new(kek, AES.MODE_KW).seal(key)  # expect: AES-WRAP

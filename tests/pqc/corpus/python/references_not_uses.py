@@ -1,4 +1,5 @@
 """Names that refer to algorithms without using them: none of these lines is a finding."""
+import ssl
 from typing import Optional
 
 from cryptography.hazmat.primitives import hashes
@@ -8,6 +9,9 @@ from cryptography.hazmat.primitives.hashes import SHA1, SHA256, SHA512
 ALLOWED_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
 LEGACY = [SHA1]
 CURVE_FOR_SIZE = {256: ec.SECP256R1, 384: ec.SECP384R1}
+VERSIONS = {}
+VERSIONS["tls1.2"] = ssl.PROTOCOL_TLSv1_2
+VERSIONS[ssl.PROTOCOL_TLSv1_1] = "tls1.1"
 OID_TABLE = {"1.2.840.113549.2.9": hashes.SHA256(), "1.2.840.113549.2.11": hashes.SHA512()}
 
 
