@@ -67,6 +67,14 @@ class PythonRules:
     modules: set[str] = field(default_factory=set)  # top-level modules the call and attribute names are in
 
     @cached_property
+    def crypto_import(self) -> re.Pattern[str]:
+        """An import of a module the rules know (`from cryptography.hazmat...`, `import os, hashlib as h`).
+        Without one no name in the file resolves to a crypto API, so there is nothing to parse."""
+        modules = "|".join(map(re.escape, sorted(self.modules | {"Cryptodome"})))
+        listed = r"(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*"
+        return re.compile(rf"(?:from[ \t]+|import[ \t]+{listed})(?:{modules})(?![\w])")
+
+    @cached_property
     def method_call(self) -> re.Pattern[str]:
         """A call of a method a rule reads (`.sign(`, `.set_ciphers(`), whatever the receiver."""
         return re.compile(rf"\.[\s\\]*(?:{'|'.join(map(re.escape, sorted(self.methods)))})\b")
@@ -122,17 +130,32 @@ class _Ref:
         return self.qualified.rsplit(".", 1)[-1]
 
 
-def analyse(text: str, path: str, rules: PythonRules) -> list[Finding] | None:
-    """Findings in one Python source; None when it does not parse (the caller reports it).
+# Source characters parsed into syntax trees at a time. A tree takes about a hundred bytes of memory per
+# character of source (a 4 MB module parses into 400 MB): larger files are analysed a batch of statements at a
+# time, and a single statement (or an unsplittable file) larger than this is not analysed but reported.
+MAX_PARSE_CHARS = 256 * 1024
+
+
+def analyse(
+    text: str, path: str, rules: PythonRules, unanalysed: list[int] | None = None, budget: int = MAX_PARSE_CHARS
+) -> list[Finding] | None:
+    """Findings in one Python source; None when it does not parse (the caller reports it). The first lines
+    of statements too large to parse within `budget` are added to `unanalysed`.
 
     Only the statements that can matter are parsed (`_analyse_relevant`); when one of them does not parse on
     its own, or line breaks are lone carriage returns (line numbers would differ), the whole file is parsed.
     """
+    if not rules.crypto_import.search(text):
+        return []
+    skipped = unanalysed if unanalysed is not None else []
     if text.count("\r") == text.count("\r\n"):
         try:
-            return _analyse_relevant(text, path, rules)
+            return _analyse_relevant(text, path, rules, budget, skipped)
         except Unsplittable:
             pass
+    if len(text) > budget:
+        skipped.append(1)
+        return []
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
@@ -144,7 +167,7 @@ def analyse(text: str, path: str, rules: PythonRules) -> list[Finding] | None:
 _ASSIGNMENT_TAIL = re.compile(r"(?:[\s)\\]|#[^\n]*)*(?::|=(?!=))")
 
 
-def _analyse_relevant(text: str, path: str, rules: PythonRules) -> list[Finding]:
+def _analyse_relevant(text: str, path: str, rules: PythonRules, budget: int, skipped: list[int]) -> list[Finding]:
     """The findings of the whole module, from the top-level statements that can hold or feed them.
 
     Those are: every statement with an import (aliases are file-wide); every statement naming an alias of
@@ -153,7 +176,15 @@ def _analyse_relevant(text: str, path: str, rules: PythonRules) -> list[Finding]
     Statements are parsed in file order into one module, so what the analysis sees of them is unchanged.
     """
     statements = Statements(text)
-    imports = _holding(statements, ["import"], after_dot=True)
+    # Aliases are file-wide: every top-level import statement, and every statement (a def, a class, a try)
+    # that holds an import of a crypto module. A def or class whose imports are all of other modules is not
+    # parsed for them: that is most of the work in a large module that merely imports `ssl` somewhere.
+    imports = {statements.at(match.start()) for match in rules.crypto_import.finditer(text)}
+    imports |= {
+        start
+        for start in _holding(statements, ["import"], after_dot=True)
+        if text.startswith(("import", "from"), start)
+    }
     body = [node for start in sorted(imports) for node in statements.parse(start)]
     indexed, _ = _breadth_first(ast.Module(body=body, type_ignores=[]), {})
     aliases = {
@@ -163,12 +194,44 @@ def _analyse_relevant(text: str, path: str, rules: PythonRules) -> list[Finding]
         for name, target in _bound_by(node)
         if target.split(".", 1)[0] in rules.modules
     }
-    chosen = imports | _holding(statements, aliases)
+    chosen = _holding(statements, aliases)
     chosen |= {statements.at(match.start()) for match in rules.method_call.finditer(text)}
+    chosen -= imports
+    findings: dict[tuple[int, int, str], Finding] = {}
+    for batch in _batches(statements, sorted(chosen), budget - sum(map(statements.size, imports)), skipped):
+        for finding in _analyse_statements(statements, imports | batch, path, rules):
+            findings.setdefault((finding.line, finding.column, finding.label), finding)
+        statements.forget(set(batch) - imports)
+    return sorted(findings.values(), key=lambda f: (f.line, f.column))
+
+
+def _batches(statements: Statements, starts: list[int], budget: int, skipped: list[int]) -> Iterator[set[int]]:
+    """The statements in file order, in groups of at most `budget` characters; one larger than that alone
+    is left out and its line noted in `skipped`. A file with no statement to read still gives its imports
+    one pass (an import line can hold a use: `import hashlib; hashlib.md5()`)."""
+    batch: set[int] = set()
+    size = 0
+    for start in starts:
+        length = statements.size(start)
+        if length > budget:
+            skipped.append(statements.line(start))
+            continue
+        if batch and size + length > budget:
+            yield batch
+            batch, size = set(), 0
+        batch.add(start)
+        size += length
+    yield batch
+
+
+def _analyse_statements(statements: Statements, chosen: set[int], path: str, rules: PythonRules) -> list[Finding]:
+    """Findings of these statements, with every statement that may assign a name they look up at module level
+    (`KEY_BITS = 2048`) added until none is new."""
     searched: set[str] = set()
+    chosen = set(chosen)
     while True:
         body = [node for start in sorted(chosen) for node in statements.parse(start)]
-        module = _Module(ast.Module(body=body, type_ignores=[]), text, path, rules)
+        module = _Module(ast.Module(body=body, type_ignores=[]), statements.text, path, rules)
         findings = module.findings()
         assigners = _holding(statements, module.module_lookups - searched, tail=_ASSIGNMENT_TAIL) - chosen
         searched |= module.module_lookups
@@ -327,12 +390,10 @@ class _Module:
             if isinstance(node, ast.Call):
                 if not self._in_table(node):
                     candidates.extend(self._from_call(node))
-            elif (
-                isinstance(node, ast.Attribute | ast.Name)
-                and not self._is_called(node)
-                and not self._only_referred_to(node)
-            ):
-                candidates.extend(self._from_reference(node))
+            elif isinstance(node, ast.Attribute | ast.Name) and not self._is_called(node):
+                found = list(self._from_reference(node))
+                if found and not self._only_referred_to(node):  # asked only of the few that name an algorithm
+                    candidates.extend(found)
         seen: set[tuple[int, str]] = set()
         out = []
         for node, algorithm, asset, confidence in sorted(candidates, key=lambda c: (c[0].lineno, c[0].col_offset)):
