@@ -1,8 +1,8 @@
 """Peak memory of a scan stays bounded whatever the size of one source file (issue 13).
 
 A syntax tree takes about a hundred bytes per character of source: parsing a 5 MB module whole took a
-process past 400 MB. Each case runs in a fresh interpreter that reports its own peak resident set size: VmHWM, which starts afresh at
-exec (ru_maxrss would carry over the peak of the process it was started from).
+process past 400 MB. Each case runs in a fresh interpreter that reports its own peak resident set size:
+VmHWM, which starts afresh at exec (ru_maxrss would carry over the peak of the process it was started from).
 """
 
 from __future__ import annotations
