@@ -17,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 from dataclasses import dataclass
@@ -215,6 +216,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5, help="rounds; each engine runs once per round")
     parser.add_argument("--jobs", default=str(default_jobs()), help="scanner worker processes, comma-separated")
     parser.add_argument("--matchers", default="hyperscan,aho-corasick", help="comma-separated")
+    parser.add_argument(
+        "--real-tree",
+        type=Path,
+        default=Path(sysconfig.get_paths()["purelib"]),
+        help="a tree nobody here wrote, scanned after the synthetic one (default: this venv's site-packages)",
+    )
     args = parser.parse_args(argv if argv is not None else [])
     print(machine())
     started = time.perf_counter()
@@ -231,6 +238,24 @@ def main(argv: list[str] | None = None) -> None:
     runs = _rounds(engines, args.runs)
     print(f"done; {load()}")
     _report(runs, size)
+    if args.real_tree.is_dir():
+        real = _real_tree_engines(args.real_tree, args.matchers.split(",")[0], args.jobs.split(",")[-1])
+        size = tree_bytes(args.real_tree) / 1e6
+        print(f"real tree: {args.real_tree}, {size:.0f} MB of installed packages")
+        for command in real.values():
+            run_child(command)
+        _report(_rounds(real, args.runs), size)
+
+
+def _real_tree_engines(tree: Path, matcher: str, jobs: str) -> dict[str, list[str]]:
+    """The scanner and ripgrep on a real tree, ripgrep with the scanner's anchors; ripgrep skips what
+    .gitignore files exclude, and so does the scanner."""
+    engines = {f"{matcher} -j{jobs}": [sys.executable, "-c", CHILD, str(tree), matcher, jobs]}
+    rg = shutil.which("rg")
+    if rg is None:
+        return engines
+    search = ["--no-messages", "-F", "-f", str(anchors_file(Path("/tmp"))), "--count-matches", str(tree)]
+    return engines | {"ripgrep": [rg, *search]}
 
 
 def _engines(tree: Path, matchers: list[str], jobs: list[str]) -> dict[str, list[str]]:

@@ -91,3 +91,17 @@ def test_our_cbom_round_trips_through_import(tmp_path):
     out.write_text(to_json(build_bom(findings, subject="app")))
     imported = {(f.path, f.line, f.label) for f in import_cbom(out)}
     assert {(f.path, f.line, f.label) for f in findings} == imported
+
+
+def test_writing_a_cbom_does_not_load_the_iri_grammar(tmp_path):
+    """rfc3987_syntax builds a grammar at import: a fixed ~2 s on every --cbom run (issue 13)."""
+    import subprocess
+    import sys
+
+    child = (
+        "import sys; from qtqms.pqc.scanner import build_bom, to_json\n"
+        "to_json(build_bom([], subject='empty'))\n"
+        "print('jsonschema' in sys.modules, 'rfc3987_syntax' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]

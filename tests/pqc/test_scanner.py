@@ -129,3 +129,18 @@ def test_private_key_material_never_reaches_the_output(tmp_path):
     assert {f.label for f in findings} == {"related-crypto-material:RSA-2048"}
     body = pem.splitlines()[1]
     assert all(body not in str(f.to_dict()) for f in findings)
+
+
+def _der(tag: int, body: bytes) -> bytes:
+    assert len(body) < 128
+    return bytes([tag, len(body)]) + body
+
+
+def test_a_der_key_of_an_algorithm_cryptography_cannot_load_stops_no_scan(tmp_path):
+    """A PKCS#8 key whose algorithm OID `cryptography` does not know raised UnsupportedAlgorithm (issue 13)."""
+    unknown_oid = _der(0x06, bytes([0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x06, 0x22]))  # 1.3.6.1.5.5.7.6.34
+    key = _der(0x30, _der(0x02, b"\0") + _der(0x30, unknown_oid) + _der(0x04, b"\x04\x20" + b"k" * 32))
+    (tmp_path / "device.der").write_bytes(key)
+    findings, summary = scan(tmp_path)
+    assert summary.files_scanned == 1
+    assert [f.detail("state") for f in findings] == ["unparsed"]

@@ -13,14 +13,20 @@ from tests.pqc.accuracy import prepare
 FILLER = "".join(f"counter_{n} = compute_total(counter, {n})  # update the total\n" for n in range(200))
 ANALYSED = [
     "harder_cases.py",
+    "jose_libraries.py",
     "jwt_tokens.py",
     "liboqs_and_pqcrypto.py",
     "mutations.py",
     "negatives_lookalikes.py",
     "pyca_ec_and_pqc.py",
+    "pyca_public_api.py",
     "pyca_rsa_transport.py",
     "pyca_symmetric.py",
     "pycryptodome_legacy.py",
+    "pycryptodome_more.py",
+    "pynacl_boxes.py",
+    "pyopenssl_and_m2crypto.py",
+    "references_not_uses.py",
     "stdlib_hashing.py",
     "tls_and_ssh.py",
 ]
@@ -60,7 +66,7 @@ def test_crypto_in_a_string_with_code_like_lines_in_column_0_is_not_a_finding(tm
 
 
 def test_lines_in_column_0_inside_brackets_belong_to_their_statement(tmp_path):
-    source = "import hashlib\n\nhandlers = dict(\nlegacy=hashlib.md5,\n)\nmodern = [\nhashlib.sha256,\n]\n"
+    source = "import hashlib\n\nhandlers = dict(\nlegacy=hashlib.md5,\n)\nmodern = use(\nhashlib.sha256,\n)\n"
     assert found(tmp_path, source) == [(4, 8, "MD5"), (7, 1, "SHA-256")]
 
 
@@ -111,3 +117,20 @@ def test_a_syntax_error_in_the_crypto_statement_is_reported(tmp_path):
 
 def test_files_with_old_mac_line_breaks_are_read_whole(tmp_path):
     assert found(tmp_path, "import hashlib\rx = 1\rdigest = hashlib.md5(b'x')\r") == [(3, 10, "MD5")]
+
+
+def test_names_checked_against_listed_or_tabled_are_references_not_uses(corpus, tmp_path):
+    """isinstance checks, comparisons, allow-lists, tables and annotations refer to algorithms (issue 13)."""
+    source = (corpus / "references_not_uses.py").read_text()
+    lines = source.splitlines()
+    default = next(n for n, line in enumerate(lines, 1) if "def signer(" in line)
+    assert [(line, label) for line, _, label in found(tmp_path, source)] == [(default, "SHA-256")]
+
+
+@pytest.mark.parametrize(
+    ("curve", "label"),
+    [("Ed25519", "Ed25519"), ("ed448", "Ed448"), ("Curve25519", "X25519"), ("P-256", "EC-P-256")],
+)
+def test_pycryptodome_curves_that_name_another_algorithm(tmp_path, curve, label):
+    source = f'from Crypto.PublicKey import ECC\nkey = ECC.generate(curve="{curve}")\n'
+    assert found(tmp_path, source) == [(2, 7, label)]

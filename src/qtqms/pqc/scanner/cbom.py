@@ -54,13 +54,35 @@ def to_json(bom: Any) -> str:
     """Serialise as CycloneDX 1.6 JSON after checking it against the strict 1.6 schema."""
     from cyclonedx.output.json import JsonV1Dot6
     from cyclonedx.schema import SchemaVersion
-    from cyclonedx.validation.json import JsonStrictValidator
 
+    JsonStrictValidator = _strict_validator()  # noqa: N806 - a class
     text = JsonV1Dot6(bom).output_as_string(indent=2)
     error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
     if error is not None:
         raise RuntimeError(f"generated CBOM is not valid CycloneDX 1.6: {error}")
     return text
+
+
+def _strict_validator() -> Any:
+    """CycloneDX's strict JSON validator, imported without `rfc3987_syntax`.
+
+    jsonschema loads that package, when it is installed, for its `iri` format checks, and the package builds
+    a grammar at import: about 2 s of every `--cbom` run, whatever the size of the CBOM (issue 13). It is kept
+    out only while jsonschema is first imported here (a process that imported jsonschema before keeps its
+    checks); the schema's structure, types, enumerations and patterns are all still checked, the syntax of
+    IRI-valued fields is not.
+    """
+    import sys
+
+    blocked = "rfc3987_syntax" not in sys.modules and "jsonschema" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment] # importing it raises ImportError
+    try:
+        from cyclonedx.validation.json import JsonStrictValidator
+    finally:
+        if blocked:
+            del sys.modules["rfc3987_syntax"]
+    return JsonStrictValidator
 
 
 def write_cbom(path: Path, findings: Iterable[Finding], **kwargs: Any) -> None:

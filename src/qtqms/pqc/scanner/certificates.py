@@ -331,6 +331,7 @@ def _der(data: bytes, path: str) -> list[Finding]:
 
 
 def _protected_or_unknown(data: bytes, path: str) -> Finding:
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
 
     try:
@@ -338,5 +339,5 @@ def _protected_or_unknown(data: bytes, path: str) -> Finding:
         return _material(_key_algorithm(key), path, 1, "DER private key", "private-key", "DER")
     except TypeError:
         return _unparsed("ENCRYPTED PRIVATE KEY", path, 1, "DER private key (encrypted)", "encrypted")
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):  # a key of an algorithm `cryptography` cannot load stops no scan
         return _unparsed("PKCS12", path, 1, "PKCS#12 or unrecognised DER (password protected?)", "unparsed")

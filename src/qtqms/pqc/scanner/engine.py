@@ -246,7 +246,10 @@ class Scanner:
         events: ScanEvents,
     ) -> list[Finding]:
         if language == "python":
-            found = python_ast.analyse(text, relative, self.python_rules)
+            unanalysed: list[int] = []
+            found = python_ast.analyse(text, relative, self.python_rules, unanalysed)
+            for line in unanalysed:
+                events.skip("python statement too large to analyse", f"{relative}:{line}")
             if found is None:
                 events.skip("python syntax error (not analysed)", relative)
                 return []

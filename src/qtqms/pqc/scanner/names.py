@@ -70,6 +70,7 @@ _COMPACT_RULES: tuple[tuple[re.Pattern[str], Builder], ...] = tuple(
         (r"XCHACHA20POLY1305(?:IETF)?", _fixed("XChaCha20-Poly1305")),
         (r"CHACHA20POLY1305(?:IETF)?(?:OPENSSHCOM)?", _fixed("ChaCha20-Poly1305")),
         (r"CHACHA20", _fixed("ChaCha20")),
+        (r"XSALSA20POLY1305", _fixed("XSalsa20-Poly1305")),
         (r"X?SALSA20", _fixed("Salsa20")),
         (
             r"RSA(?P<bits>\d{3,5})?(?P<scheme>OAEP(?:256|384|512)?|PSS|SSAPKCS1V15|SSAPSS|ESPKCS1V15|PKCS1"
@@ -99,6 +100,10 @@ _COMPACT_RULES: tuple[tuple[re.Pattern[str], Builder], ...] = tuple(
         (r"XMSS(?:MT)?", _param("XMSS")),
         (r"PBKDF2(?:WITH)?(?:HMAC)?(?:SHA\d*)?", _fixed("PBKDF2")),
         (r"HKDF(?:SHA\d+)?", _fixed("HKDF")),
+        (r"PBKDF1", _fixed("PBKDF1")),
+        (r"CONCATKDF(?:HASH|HMAC)?", _fixed("ConcatKDF")),
+        (r"X963KDF", _fixed("X963KDF")),
+        (r"KBKDF(?:HMAC|CMAC)?|SP800108COUNTER", _fixed("KBKDF")),
         (r"SCRYPT", _fixed("scrypt")),
         (r"ARGON2(?:I|D|ID)?", _fixed("Argon2")),
         (r"BCRYPT", _fixed("bcrypt")),

@@ -67,6 +67,14 @@ class PythonRules:
     modules: set[str] = field(default_factory=set)  # top-level modules the call and attribute names are in
 
     @cached_property
+    def crypto_import(self) -> re.Pattern[str]:
+        """An import of a module the rules know (`from cryptography.hazmat...`, `import os, hashlib as h`).
+        Without one no name in the file resolves to a crypto API, so there is nothing to parse."""
+        modules = "|".join(map(re.escape, sorted(self.modules | {"Cryptodome"})))
+        listed = r"(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*"
+        return re.compile(rf"(?:from[ \t]+|import[ \t]+{listed})(?:{modules})(?![\w])")
+
+    @cached_property
     def method_call(self) -> re.Pattern[str]:
         """A call of a method a rule reads (`.sign(`, `.set_ciphers(`), whatever the receiver."""
         return re.compile(rf"\.[\s\\]*(?:{'|'.join(map(re.escape, sorted(self.methods)))})\b")
@@ -122,17 +130,32 @@ class _Ref:
         return self.qualified.rsplit(".", 1)[-1]
 
 
-def analyse(text: str, path: str, rules: PythonRules) -> list[Finding] | None:
-    """Findings in one Python source; None when it does not parse (the caller reports it).
+# Source characters parsed into syntax trees at a time. A tree takes about a hundred bytes of memory per
+# character of source (a 4 MB module parses into 400 MB): larger files are analysed a batch of statements at a
+# time, and a single statement (or an unsplittable file) larger than this is not analysed but reported.
+MAX_PARSE_CHARS = 256 * 1024
+
+
+def analyse(
+    text: str, path: str, rules: PythonRules, unanalysed: list[int] | None = None, budget: int = MAX_PARSE_CHARS
+) -> list[Finding] | None:
+    """Findings in one Python source; None when it does not parse (the caller reports it). The first lines
+    of statements too large to parse within `budget` are added to `unanalysed`.
 
     Only the statements that can matter are parsed (`_analyse_relevant`); when one of them does not parse on
     its own, or line breaks are lone carriage returns (line numbers would differ), the whole file is parsed.
     """
+    if not rules.crypto_import.search(text):
+        return []
+    skipped = unanalysed if unanalysed is not None else []
     if text.count("\r") == text.count("\r\n"):
         try:
-            return _analyse_relevant(text, path, rules)
+            return _analyse_relevant(text, path, rules, budget, skipped)
         except Unsplittable:
             pass
+    if len(text) > budget:
+        skipped.append(1)
+        return []
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
@@ -144,7 +167,7 @@ def analyse(text: str, path: str, rules: PythonRules) -> list[Finding] | None:
 _ASSIGNMENT_TAIL = re.compile(r"(?:[\s)\\]|#[^\n]*)*(?::|=(?!=))")
 
 
-def _analyse_relevant(text: str, path: str, rules: PythonRules) -> list[Finding]:
+def _analyse_relevant(text: str, path: str, rules: PythonRules, budget: int, skipped: list[int]) -> list[Finding]:
     """The findings of the whole module, from the top-level statements that can hold or feed them.
 
     Those are: every statement with an import (aliases are file-wide); every statement naming an alias of
@@ -153,7 +176,15 @@ def _analyse_relevant(text: str, path: str, rules: PythonRules) -> list[Finding]
     Statements are parsed in file order into one module, so what the analysis sees of them is unchanged.
     """
     statements = Statements(text)
-    imports = _holding(statements, ["import"], after_dot=True)
+    # Aliases are file-wide: every top-level import statement, and every statement (a def, a class, a try)
+    # that holds an import of a crypto module. A def or class whose imports are all of other modules is not
+    # parsed for them: that is most of the work in a large module that merely imports `ssl` somewhere.
+    imports = {statements.at(match.start()) for match in rules.crypto_import.finditer(text)}
+    imports |= {
+        start
+        for start in _holding(statements, ["import"], after_dot=True)
+        if text.startswith(("import", "from"), start)
+    }
     body = [node for start in sorted(imports) for node in statements.parse(start)]
     indexed, _ = _breadth_first(ast.Module(body=body, type_ignores=[]), {})
     aliases = {
@@ -163,12 +194,44 @@ def _analyse_relevant(text: str, path: str, rules: PythonRules) -> list[Finding]
         for name, target in _bound_by(node)
         if target.split(".", 1)[0] in rules.modules
     }
-    chosen = imports | _holding(statements, aliases)
+    chosen = _holding(statements, aliases)
     chosen |= {statements.at(match.start()) for match in rules.method_call.finditer(text)}
+    chosen -= imports
+    findings: dict[tuple[int, int, str], Finding] = {}
+    for batch in _batches(statements, sorted(chosen), budget - sum(map(statements.size, imports)), skipped):
+        for finding in _analyse_statements(statements, imports | batch, path, rules):
+            findings.setdefault((finding.line, finding.column, finding.label), finding)
+        statements.forget(set(batch) - imports)
+    return sorted(findings.values(), key=lambda f: (f.line, f.column))
+
+
+def _batches(statements: Statements, starts: list[int], budget: int, skipped: list[int]) -> Iterator[set[int]]:
+    """The statements in file order, in groups of at most `budget` characters; one larger than that alone
+    is left out and its line noted in `skipped`. A file with no statement to read still gives its imports
+    one pass (an import line can hold a use: `import hashlib; hashlib.md5()`)."""
+    batch: set[int] = set()
+    size = 0
+    for start in starts:
+        length = statements.size(start)
+        if length > budget:
+            skipped.append(statements.line(start))
+            continue
+        if batch and size + length > budget:
+            yield batch
+            batch, size = set(), 0
+        batch.add(start)
+        size += length
+    yield batch
+
+
+def _analyse_statements(statements: Statements, chosen: set[int], path: str, rules: PythonRules) -> list[Finding]:
+    """Findings of these statements, with every statement that may assign a name they look up at module level
+    (`KEY_BITS = 2048`) added until none is new."""
     searched: set[str] = set()
+    chosen = set(chosen)
     while True:
         body = [node for start in sorted(chosen) for node in statements.parse(start)]
-        module = _Module(ast.Module(body=body, type_ignores=[]), text, path, rules)
+        module = _Module(ast.Module(body=body, type_ignores=[]), statements.text, path, rules)
         findings = module.findings()
         assigners = _holding(statements, module.module_lookups - searched, tail=_ASSIGNMENT_TAIL) - chosen
         searched |= module.module_lookups
@@ -270,6 +333,12 @@ class _Module:
             return node.value
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             return [self.value(element, depth + 1) for element in node.elts]
+        if isinstance(node, ast.Dict):
+            return {
+                key.value: value
+                for key, value in zip(node.keys, node.values, strict=True)
+                if isinstance(key, ast.Constant) and isinstance(key.value, str)
+            }
         if isinstance(node, ast.Call):
             return node
         if isinstance(node, ast.BinOp):
@@ -319,9 +388,12 @@ class _Module:
         candidates: list[tuple[ast.AST, Algorithm, AssetType, Confidence]] = []
         for node in self.searched:
             if isinstance(node, ast.Call):
-                candidates.extend(self._from_call(node))
+                if not self._in_table(node):
+                    candidates.extend(self._from_call(node))
             elif isinstance(node, ast.Attribute | ast.Name) and not self._is_called(node):
-                candidates.extend(self._from_reference(node))
+                found = list(self._from_reference(node))
+                if found and not self._only_referred_to(node):  # asked only of the few that name an algorithm
+                    candidates.extend(found)
         seen: set[tuple[int, str]] = set()
         out = []
         for node, algorithm, asset, confidence in sorted(candidates, key=lambda c: (c[0].lineno, c[0].col_offset)):
@@ -370,6 +442,41 @@ class _Module:
             for algorithm, _ in self._spec_algorithms(called[0], called[1], None):
                 yield node, algorithm, _asset(called[0]), Confidence.MEDIUM
 
+    def _container_context(self, node: ast.AST) -> tuple[bool, ast.AST, ast.AST | None]:
+        """Whether `node` stands in a collection literal, the outermost such literal (or the node), and what
+        holds that."""
+        child, parent = node, self.parents.get(id(node))
+        in_collection = False
+        while isinstance(parent, ast.Tuple | ast.List | ast.Set | ast.Dict | ast.Starred):
+            in_collection = True
+            child, parent = parent, self.parents.get(id(parent))
+        return in_collection, child, parent
+
+    def _in_table(self, node: ast.Call) -> bool:
+        """A call without arguments in a mapping literal (`{"sha256": hashes.SHA256()}`) is a table entry, not a
+        use: the use is where the table is read. A call with arguments there (`{"sig": key.sign(data, ...)}`)
+        does the work."""
+        if node.args or node.keywords:
+            return False
+        parent = self.parents.get(id(node))
+        while isinstance(parent, ast.Tuple | ast.List | ast.Set | ast.Starred):
+            parent = self.parents.get(id(parent))
+        return isinstance(parent, ast.Dict) or _fills_a_table(parent)
+
+    def _only_referred_to(self, node: ast.AST) -> bool:
+        """A name that is checked against (`isinstance(k, rsa.RSAPublicKey)`, `alg is hashes.SHA1`, `except`),
+        listed (`ALLOWED = (hashes.SHA256, hashes.SHA384)`), tabled or annotated refers to an algorithm without
+        using it. Passing it to a call (`digestmod=hashlib.sha256`) or binding it to a name is a use."""
+        in_collection, child, parent = self._container_context(node)
+        if in_collection or isinstance(parent, ast.Compare | ast.ExceptHandler) or _fills_a_table(parent):
+            return True
+        if isinstance(parent, ast.Subscript) and child is parent.slice:  # a key to look up, `table[ssl.PROTOCOL_TLS]`
+            return True
+        if isinstance(parent, ast.Call) and child is not parent.func:
+            called = parent.func
+            return isinstance(called, ast.Name) and called.id in {"isinstance", "issubclass"}
+        return self._in_annotation(node)
+
     def _in_annotation(self, node: ast.AST) -> bool:
         """Type annotations name classes; they do not use cryptography."""
         child, parent = node, self.parents.get(id(node))
@@ -393,6 +500,11 @@ class _Module:
         """The algorithms a spec'd call stands for, each with whether every parameter asked for was resolved."""
         if spec.get("emits"):
             return [(a, True) for a in map(parse_name, spec.get("emits")) if a]
+        if spec.get("jwk") and call is not None:
+            return self._jwk(call)
+        if spec.get("header_arg") and call is not None:
+            header = self.value(_argument(call, spec.get("header_arg")))
+            return [(a, True) for a in _header_algorithms(header)]
         if spec.get("combine") and call is not None:
             return self._combined(spec, call)
         if spec.get("protocol_arg") and call is not None:
@@ -408,14 +520,18 @@ class _Module:
         parse = parse_jose if spec.get("names_kind") == "jose" else parse_name
         if spec.get("name"):
             return [parse(spec.get("name").replace("{1}", wildcard))]
-        if not spec.get("name_arg"):
+        where = spec.get("name_args") or ([spec.get("name_arg")] if spec.get("name_arg") else None)
+        if not where:
             return None
-        node = _argument(call, spec.get("name_arg")) if call else None
-        if node is not None:
-            self._consume(node)
-        values = self.value(node)
-        texts = [v for v in (values if isinstance(values, list) else [values]) if v is not None]
+        nodes = [_argument(call, place) for place in where] if call else []
+        texts = []
+        for node in nodes:
+            if node is not None:
+                self._consume(node)
+            values = self.value(node)
+            texts += [v for v in (values if isinstance(values, list) else [values]) if v is not None]
         texts = [v.last if isinstance(v, _Ref) else v for v in texts]
+        node = next((n for n in nodes if n is not None), None)
         if not texts and node is None and spec.get("name_default"):
             texts = [spec.get("name_default")]
         if not texts or not all(isinstance(t, str) for t in texts):
@@ -435,8 +551,10 @@ class _Module:
                 param, resolved = (value, resolved) if value is not None else (param, False)
         if spec.get("param") and param is None:
             param = spec.get("param_default")
+        family = spec.get("param_family", {}).get(param, family)
+        mode = spec.get("mode_value", mode)
         if spec.get("mode") and call is not None:
-            mode = self._mode(_argument(call, spec.get("mode"))) or mode
+            mode = self._mode(_argument(call, spec.get("mode")), spec.get("mode_map")) or mode
         if spec.get("key_arg") and call is not None:
             origin = self.key_origin(_argument(call, spec.get("key_arg")))
             if origin:
@@ -476,9 +594,10 @@ class _Module:
                 return str(bits) if isinstance(bits, int) else None
         return None
 
-    def _hash(self, node: ast.expr | None, _spec: Spec) -> str | None:
-        if node is not None:
-            self._consume(node)
+    def _hash(self, node: ast.expr | None, spec: Spec) -> str | None:
+        if node is None:
+            return spec.get("hash_default")
+        self._consume(node)
         value = self.value(node)
         if isinstance(value, ast.Call):
             qualified = self.qualified(value.func) or ""
@@ -488,8 +607,10 @@ class _Module:
             value = value.last
         return hash_name(value) if isinstance(value, str) else None
 
-    def _mode(self, node: ast.expr | None) -> str | None:
+    def _mode(self, node: ast.expr | None, numbered: dict[str, str] | None = None) -> str | None:
         value = self.value(node)
+        if isinstance(value, int) and numbered:
+            return numbered.get(str(value))
         if isinstance(value, ast.Call):
             value = (self.qualified(value.func) or "").rsplit(".", 1)[-1]
         elif isinstance(value, _Ref):
@@ -497,6 +618,8 @@ class _Module:
         if not isinstance(value, str):
             return None
         mode = value.lower().removeprefix("mode_")
+        if mode in {"kw", "kwp"}:  # PyCryptodome's key wrap modes (RFC 3394, RFC 5649)
+            return "wrap"
         return mode if mode in MODES or mode in {"siv", "ocb", "eax", "xts"} else None
 
     def _protocol_version(self, node: ast.expr | None) -> Algorithm | None:
@@ -542,7 +665,22 @@ class _Module:
         if kind == "key-use":
             yield from self._key_use(call, receiver)
             return
+        if kind == "pkey-generate":
+            yield from self._pkey_generate(call, spec)
+            return
+        if kind == "jose-alg":
+            named = self.value(_argument(call, spec.get("arg")))
+            header = self.value(_argument(call, spec.get("header")))
+            if isinstance(header, ast.Call) and header.args:  # json_encode({"alg": ...})
+                header = self.value(header.args[0])
+            algorithms = [parse_jose(named)] if isinstance(named, str) else _header_algorithms(header)
+            for algorithm in algorithms:
+                if algorithm:
+                    yield call, algorithm, AssetType.ALGORITHM, Confidence.HIGH
+            return
         text = self.value(_argument(call, spec.get("arg")))
+        if isinstance(text, bytes):  # pyOpenSSL takes its cipher list as bytes
+            text = text.decode("ascii", errors="replace")
         if not isinstance(text, str):
             return
         if kind == "cipher-list":
@@ -568,6 +706,30 @@ class _Module:
         primitive = _METHOD_PRIMITIVE[call.func.attr]  # type: ignore[union-attr]
         algorithm = classify(family, origin.parameter, padding=padding, primitive=primitive)
         yield call, algorithm, AssetType.ALGORITHM, Confidence.HIGH
+
+    def _pkey_generate(self, call: ast.Call, spec: Spec) -> Iterator[tuple]:
+        """pyOpenSSL's `PKey().generate_key(crypto.TYPE_RSA, 2048)`: the type constant names the algorithm."""
+        kind = self.value(_argument(call, spec.get("arg")))
+        if not isinstance(kind, _Ref) or kind.last not in spec.get("types", {}):
+            return
+        bits = self.value(_argument(call, spec.get("bits")))
+        size = bits if isinstance(bits, int) and not isinstance(bits, bool) else None
+        yield call, classify(spec.get("types")[kind.last], size), AssetType.ALGORITHM, Confidence.HIGH
+
+    def _jwk(self, call: ast.Call) -> list[tuple[Algorithm, bool]]:
+        """jwcrypto's `JWK.generate(kty="EC", crv="P-256")`: the key type and its size or curve."""
+        options = {kw.arg: self.value(kw.value) for kw in call.keywords if kw.arg}
+        kty, size, curve = options.get("kty"), options.get("size"), options.get("crv")
+        if not isinstance(kty, str):
+            return [(unknown("unknown"), False)]
+        if kty == "RSA":
+            return [(classify("RSA", size if isinstance(size, int) else None), isinstance(size, int))]
+        if kty in {"EC", "OKP"} and isinstance(curve, str):
+            named = parse_name(curve) if kty == "OKP" else classify("EC", curve)
+            return [(named, True)] if named else []
+        if kty == "oct":
+            return [(classify("HMAC"), True)]
+        return [(unknown("unknown"), False)]
 
     def _consume(self, node: ast.AST) -> None:
         self.consumed.add(id(node))
@@ -620,6 +782,26 @@ def _bound_by(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str]]:
                 yield alias.asname or alias.name, _canonical_module(f"{node.module}.{alias.name}")
 
 
+def _fills_a_table(node: ast.AST | None) -> bool:
+    """`versions[ssl.PROTOCOL_TLSv1_2] = SSL.TLSv1_2_METHOD`: an entry of a mapping, filled one key at a time."""
+    return isinstance(node, ast.Assign) and all(isinstance(target, ast.Subscript) for target in node.targets)
+
+
+def _header_algorithms(header: Any) -> list[Algorithm]:
+    """The algorithms a JOSE header names: `alg`, and `enc` for an encrypted token."""
+    if not isinstance(header, dict):
+        return []
+    found = []
+    for key in ("alg", "enc"):
+        value = header.get(key)
+        named = value if isinstance(value, ast.Constant) else None
+        if named is not None and isinstance(named.value, str):
+            algorithm = parse_jose(named.value)
+            if algorithm:
+                found.append(algorithm)
+    return found
+
+
 def _scheme_family(scheme: str | None, key_family: str) -> str:
     if key_family == "EC" and scheme in {"ECDSA", "ECDH"}:
         return scheme
@@ -664,6 +846,8 @@ def _argument(call: ast.Call | None, where: list[Any] | None) -> ast.expr | None
 
 
 def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
+    if isinstance(op, ast.Mult) and isinstance(left, bytes) and isinstance(right, int) and 0 <= right <= 1024:
+        return left * right  # `b"k" * 32`: a key of known length
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right)):
         return None
     operations = {ast.Mult: lambda: left * right, ast.Add: lambda: left + right, ast.FloorDiv: lambda: left // right}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 
 from qtqms.pqc.scanner.patterns import LineIndex, line_crossing_literals, occurrences
 
@@ -44,6 +45,7 @@ class Statements:
         self._multiline_starts = [start for start, _ in self._multiline]
         self._known_starts: list[int] = []  # statements located so far, ascending, with their ends
         self._known_ends: list[int] = []
+        self._end_of: dict[int, int] = {}
         self._parsed: dict[int, list[ast.stmt]] = {}
         self._lines = LineIndex(text)
 
@@ -56,17 +58,36 @@ class Statements:
         index = bisect_right(self._known_starts, start)
         self._known_starts.insert(index, start)
         self._known_ends.insert(index, self._end_after(start))
+        self._end_of[start] = self._known_ends[index]
         return start
+
+    def size(self, start: int) -> int:
+        """Characters in the statement(s) beginning at `start`."""
+        return self._end_of[start] - start
+
+    def line(self, start: int) -> int:
+        return self._lines.line_of(start)
+
+    def forget(self, starts: Iterable[int]) -> None:
+        """Drop the syntax trees of these statements: a tree takes about a hundred times its source's memory."""
+        for start in starts:
+            self._parsed.pop(start, None)
 
     def parse(self, start: int) -> list[ast.stmt]:
         """The statement(s) beginning at `start`, with line numbers as in the whole file."""
         if start not in self._parsed:
-            index = self._known_starts.index(start)
-            padding = "\n" * (self._lines.line_of(start) - 1)
+            # Line numbers as in the file: near the top by padding the source with newlines, further down by
+            # moving the tree (padding costs time in proportion to the line number, for every statement,
+            # which is quadratic in a large module; moving costs time in proportion to the statement).
+            above = self._lines.line_of(start) - 1
+            padding = "\n" * above if above < _PADDED_LINES else ""
             try:
-                self._parsed[start] = ast.parse(padding + self.text[start : self._known_ends[index]]).body
+                body = ast.parse(padding + self.text[start : self._end_of[start]]).body
             except (SyntaxError, ValueError, RecursionError):
                 raise Unsplittable from None
+            if not padding and above:
+                _move_down(body, above)
+            self._parsed[start] = body
         return self._parsed[start]
 
     def _starts_statement(self, line_start: int) -> bool:
@@ -128,6 +149,25 @@ class Statements:
             if self._starts_statement(match.start() + 1):
                 return match.start() + 1
             position = match.start() + 1
+
+
+_PADDED_LINES = 2000  # about where padding and moving the tree cost the same
+
+
+def _move_down(body: list[ast.stmt], lines: int) -> None:
+    """`ast.increment_lineno` for a statement list, without its generator per node (half the time)."""
+    queue: list[ast.AST] = list(body)
+    for node in queue:  # grows while it is read
+        if hasattr(node, "lineno"):
+            node.lineno += lines
+            if node.end_lineno is not None:
+                node.end_lineno += lines
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                queue.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                queue.append(value)
 
 
 def _multiline_literals(text: str) -> list[tuple[int, int]]:
