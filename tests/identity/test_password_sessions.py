@@ -73,3 +73,24 @@ def test_pages_with_secrets_and_logging_out_are_not_stored(db):
         token = csrf_from(here.get("/account").text)
         out = here.post("/logout", data={"csrf_token": token}, follow_redirects=False)
         assert out.headers["cache-control"] == "no-store"
+
+
+def test_another_users_token_answers_like_a_missing_one(db):
+    from qtqms.db.uow import UnitOfWork
+    from qtqms.identity import service
+    from qtqms.identity.schemas import TokenCreate
+    from qtqms.kernel.errors import NotFound
+
+    admin = make_org(db)
+    kim = make_user(db, admin, "kim", "engineer")
+    with UnitOfWork(db, write=True, actor=admin) as uow:
+        theirs, _ = service.create_token(uow, admin, TokenCreate(name="admin's"))
+        uow.commit()
+    answers = []
+    for token_id in (theirs.id, theirs.id + 1000):
+        with UnitOfWork(db, write=True, actor=kim) as uow:
+            try:
+                service.revoke_token(uow, kim, token_id)
+            except NotFound as error:
+                answers.append(error.message.replace(str(token_id), "N"))
+    assert answers == ["token N not found", "token N not found"]

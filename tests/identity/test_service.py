@@ -6,7 +6,7 @@ from sqlalchemy import text
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service
 from qtqms.identity.schemas import TokenCreate, UserCreate, UserUpdate
-from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied, TooManyAttempts
+from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, TooManyAttempts
 from qtqms.models.identity import ApiToken
 from tests.builders import PASSWORD, api_token, make_org, make_user
 
@@ -120,7 +120,7 @@ def test_users_cannot_revoke_other_users_tokens(db):
     kim = make_user(db, admin, "kim", "engineer")
     api_token(db, admin, "admin-token")
     with UnitOfWork(db, write=True, actor=kim) as uow:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotFound):
             service.revoke_token(uow, kim, 1)
         created, _ = service.create_token(uow, kim, TokenCreate(name="mine", expires_in_days=None))
         assert created.expires_at is None

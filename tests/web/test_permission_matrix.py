@@ -45,6 +45,9 @@ EXPECTED = {
     **ESIGN_ROUTES,
 }
 
+# Routes whose target a denied caller must not learn exists: they answer as for a missing one (issue 17, point 9).
+HIDDEN_WHEN_DENIED = {("DELETE", "/api/v1/identity/tokens/{token_id}")}
+
 BODIES = {
     ("POST", "/api/v1/identity/users"): lambda i: {"username": f"new{i}", "role": "viewer"},
     ("PATCH", "/api/v1/identity/users/{username}"): lambda i: {"display_name": f"Target {i}"},
@@ -132,6 +135,8 @@ def test_route_allows_and_denies_as_designed(client, world, route):
             assert response.json()["error"]["code"] == "not_authenticated"
         elif caller in allowed:
             assert response.status_code < 400, (who, response.status_code, response.text)
+        elif route in HIDDEN_WHEN_DENIED:
+            assert response.status_code == 404, (who, response.status_code, response.text)
         else:
             assert response.status_code == 403, (who, response.status_code, response.text)
             assert response.json()["error"]["code"] == "forbidden"

@@ -47,12 +47,16 @@ class RequestContext:
         request_id = headers.get("x-request-id", "")[:64] or secrets.token_hex(8)
         scope.setdefault("state", {}).update(request_id=request_id, actor=None)
 
+        over_https = scope.get("scheme") == "https"
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                if over_https:
+                    _secure_cookies(message)
             await send(message)
 
         declared = headers.get("content-length", "")
@@ -61,6 +65,16 @@ class RequestContext:
             await response(scope, receive, send_with_headers)
             return
         await self.app(scope, _limited(receive), send_with_headers)
+
+
+def _secure_cookies(message: Message) -> None:
+    """Every cookie of a response over HTTPS is marked Secure, whatever QTQMS_SECURE_COOKIES says: the browser
+    then never sends it over plain HTTP. Behind a proxy, `qtqms serve` takes the scheme from X-Forwarded-Proto
+    when the proxy's address is trusted (uvicorn's --forwarded-allow-ips)."""
+    message["headers"] = [
+        (name, value + b"; Secure" if name == b"set-cookie" and b"secure" not in value.lower() else value)
+        for name, value in message["headers"]
+    ]
 
 
 def _too_large() -> str:

@@ -19,6 +19,7 @@ Reading transactions begin with a plain BEGIN: one snapshot for the whole reques
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 
@@ -112,6 +113,19 @@ def take_write_lock(connection: Connection) -> None:
         connection.info[_WRITERS].begin(connection.connection.dbapi_connection, connection.info)
 
 
+def _create_private(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only: it holds password hashes and sealed keys. SQLite gives
+    its -wal and -shm files the database file's mode."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # a missing folder: let SQLite say so when it connects
+
+
 def make_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     """An engine for `url` keeping up to `pool_size` connections; a malformed URL or a missing driver is one
     ConfigurationError."""
@@ -126,6 +140,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_S
     pooling = {"pool_size": pool_size, "max_overflow": 0}
     try:
         if parsed.get_backend_name() == "sqlite":
+            _create_private(parsed.database)
             engine = create_engine(parsed, echo=echo, **pooling)
             _configure_sqlite(engine)
             return engine

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,3 +47,20 @@ def owned(rows: Iterable[R], scope: OrgScope) -> list[R]:
     in scope (a risk's acceptances, a control's links, a page of risks by id): with the organisation in the WHERE
     clause as well, SQLite, which keeps no statistics, walks the organisation's index instead of the id's."""
     return [row for row in rows if row.organisation_id == scope.organisation_id]
+
+
+def delete_unreferenced(session: Session, row: Any, what: str) -> None:
+    """Delete `row`, or Conflict naming `what` and how many records of each kind still refer to it (found from
+    the schema's foreign keys, so no slice needs to know who cites its records)."""
+    table = row.__table__
+    citing: list[str] = []
+    for other in table.metadata.sorted_tables:
+        for key in other.foreign_keys:
+            if key.column.table is table and not key.ondelete:
+                count = session.scalar(select(func.count()).select_from(other).where(key.parent == row.id)) or 0
+                if count:
+                    citing.append(f"{count} {other.name.replace('_', ' ')}{'s' if count != 1 else ''}")
+    if citing:
+        raise Conflict(f"{what} is still referred to by {', '.join(citing)}: remove or move those first")
+    session.delete(row)
+    session.flush()

@@ -8,7 +8,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qtqms.db.scoping import one_or_404, scoped
+from qtqms.db.scoping import delete_unreferenced, one_or_404, scoped
 from qtqms.kernel.rbac import OrgScope
 from qtqms.models.org import Jurisdiction, Organisation, Product, ScopeExclusion, Site
 
@@ -30,6 +30,12 @@ def items(session: Session, model: type[ScopeItem], scope: OrgScope) -> list[Sco
 
 def item(session: Session, model: type[ScopeItem], scope: OrgScope, item_id: int, what: str) -> ScopeItem:
     return one_or_404(session, scoped(select(model).where(model.id == item_id), model, scope), what)
+
+
+def delete_item(session: Session, model: type[ScopeItem], scope: OrgScope, item_id: int, kind: str) -> None:
+    """Remove the item, or say which records still cite it."""
+    row = item(session, model, scope, item_id, f"{kind} {item_id}")
+    delete_unreferenced(session, row, f"{kind} {row.audit_label()}")
 
 
 def count_items(session: Session, model: type[ScopeItem], scope: OrgScope) -> int:

@@ -109,7 +109,7 @@ def add_jurisdiction(uow: UnitOfWork, actor: Actor, data: JurisdictionCreate) ->
 
 def remove_scope_item(uow: UnitOfWork, actor: Actor, kind: str, item_id: int) -> None:
     scope = authorize(actor, Permission.ORG_EDIT)
-    uow.session.delete(repo.item(uow.session, SCOPE_ITEMS[kind], scope, item_id, f"{kind} {item_id}"))
+    repo.delete_item(uow.session, SCOPE_ITEMS[kind], scope, item_id, kind)
     uow.flush()
 
 
