@@ -21,8 +21,9 @@ PLAN = "pqc-plan:QKD-LINK"
 
 @pytest.fixture
 def planned(team, monkeypatch):
-    """QKD key data (x=3: exposed under the median scenario once the plan sets y, not with y=0) protected by the product's key-management service, a scan of the product's controller,
-    and an engineer who may plan the migration but, here, not edit the risk register."""
+    """QKD key data (x=3: exposed under the median once the plan sets y, not with y=0) protected by the product's
+    key-management service, a scan of the product's controller, and an engineer who may plan the migration but,
+    here, not edit the risk register."""
     engineer = rbac.Role.ENGINEER
     monkeypatch.setitem(rbac.ROLE_PERMISSIONS, engineer, rbac.ROLE_PERMISSIONS[engineer] - {rbac.Permission.RISK_EDIT})
     asset = AssetCreate(key="QKD-KMS", name="Key management", kind="service", owner="emery", product="QKD-LINK")
