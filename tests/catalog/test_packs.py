@@ -95,7 +95,7 @@ def test_every_pack_says_where_it_comes_from(shipped):
     for pack in [*frameworks.values(), *mapping_sets.values()]:
         info = pack.info
         assert info.version and info.source and info.licence and info.publisher, info.id
-        assert info.verified_on == date(2026, 11, 24), info.id
+        assert info.verified_on in {date(2026, 11, 24), date(2026, 12, 8)}, info.id
 
 
 def test_every_mapping_row_joins_existing_requirements_and_has_a_rationale(shipped):
@@ -117,8 +117,9 @@ def test_27001_a_8_24_maps_to_the_post_quantum_standards(shipped):
 
 
 def test_every_reference_verify_mark_is_carried_into_notes(shipped):
+    """The marks the December 2026 review left open (the others it settled: see test_content_2026_12)."""
     frameworks = shipped[0]
-    for pack_id in ("iso9001-2015", "iso42001-2023", "pqc", "quantum-standards", "elspi"):
+    for pack_id in ("iso9001-2015", "iso27001-2022", "hs-2021", "elspi"):
         assert any("[verify" in note for note in frameworks[pack_id].info.notes), pack_id
 
 

@@ -120,3 +120,11 @@ def test_matrix_threats_heatmap_and_export(demo, tmp_path):
     assert qtqms("risk", "export", "-o", str(tmp_path / "register.xlsx")).exit_code == 0
     assert (tmp_path / "register.xlsx").read_bytes()[:2] == b"PK"
     assert qtqms("risk", "export", "-o", str(tmp_path / "register.pdf")).exit_code == 2
+
+
+def test_mosca_lists_the_crqc_scenarios_with_their_estimate_and_source_edition(demo, db):
+    result = runner.invoke(app, ["risk", "mosca"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    for year, estimate in (("2033", "about 20-35%"), ("2037", "about 50%"), ("2045", "69-86%")):
+        line = next(line for line in result.output.splitlines() if f" {year} " in line)
+        assert estimate in line and "2025 (survey 2025" in line

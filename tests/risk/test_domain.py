@@ -122,6 +122,16 @@ def test_the_shipped_crqc_scenarios_say_which_years_were_checked_against_their_s
     assert any(s.verified_on for s in scenarios)
 
 
+def test_the_crqc_scenarios_rest_on_the_2025_report_and_cite_edition_horizon_and_range():
+    """E9: the scenarios rested on the 2023 report and called 2040 a late CRQC."""
+    crqc = packs.shipped().crqc
+    assert {s.key: s.crqc_year for s in crqc.scenarios} == {"pessimistic": 2033, "median": 2037, "optimistic": 2045}
+    for scenario in crqc.scenarios:
+        assert scenario.edition.startswith("2025") and scenario.horizon and "%" in scenario.probability
+    assert "2025 edition" in crqc.info.source
+    assert not any("late" in s.label.lower() for s in crqc.scenarios if s.crqc_year <= 2040)
+
+
 def state(**changes) -> RiskState:
     fields = {
         "matrix_id": "qtqms-5x5",

@@ -22,13 +22,14 @@ PLAN = "pqc-plan:QKD-LINK"
 
 @pytest.fixture
 def planned(team, monkeypatch):
-    """QKD key data (x=1) protected by the product's key-management service, a scan of the product's controller,
-    and an engineer who may plan the migration but, here, not edit the risk register."""
+    """QKD key data (x=3: exposed under the median once the plan sets y, not with y=0) protected by the product's
+    key-management service, a scan of the product's controller, and an engineer who may plan the migration but,
+    here, not edit the risk register."""
     engineer = rbac.Role.ENGINEER
     monkeypatch.setitem(rbac.ROLE_PERMISSIONS, engineer, rbac.ROLE_PERMISSIONS[engineer] - {rbac.Permission.RISK_EDIT})
     asset = AssetCreate(key="QKD-KMS", name="Key management", kind="service", owner="emery", product="QKD-LINK")
     team.run(team.owner, service.create_asset, asset)
-    data_class = DataClassCreate(key="qkd-keys", name="QKD keys", shelf_life_years=1, sensitivity="critical")
+    data_class = DataClassCreate(key="qkd-keys", name="QKD keys", shelf_life_years=3, sensitivity="critical")
     team.run(team.owner, service.create_data_class, data_class)
     team.run(team.owner, service.add_exposure, ExposureCreate(data_class="qkd-keys", system="QKD-KMS"))
     record_pqc_scan(team.db, team.admin, "QKD-LINK", "controller", DEMO_SOURCE / "controller")

@@ -358,9 +358,9 @@ def test_mosca_computes_margin_and_deadline_per_scenario_and_raises_a_risk_when_
     points = {p.scenario: p for p in system.points}
     assert report.basis == "median" and set(points) == {"pessimistic", "median", "optimistic"}
     median = points["median"]
-    assert (median.x, median.y, median.z) == (10, 3, 2035 - year)
-    assert median.margin == (2035 - year) - 13 and median.deadline_year == 2025 and median.exposed
-    assert points["optimistic"].margin == (2040 - year) - 13
+    assert (median.x, median.y, median.z) == (10, 3, 2037 - year)
+    assert median.margin == (2037 - year) - 13 and median.deadline_year == 2027 and median.exposed
+    assert points["optimistic"].margin == (2045 - year) - 13
     risk = team.read(team.viewer, service.get_risk, system.risk)
     assert risk.source == "mosca" and risk.threat == "qtqms-threats:Q-HNDL" and risk.owner == "riley"
     assert "median: x=10 + y=3 = 13" in risk.computation and "margin" in risk.computation

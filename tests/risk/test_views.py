@@ -133,3 +133,13 @@ def test_treatment_plan_marks_overdue_actions_and_mosca_draws_its_chart(client, 
     page = client.get("/risk/mosca").text
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and "KMS (y=3, x+y=13)" in page
     assert re.search(r'href="/risk/R-0002"', page)  # the harvest-now-decrypt-later risk it raised
+
+
+def test_the_mosca_page_shows_each_scenarios_probability_range_and_the_edition_it_comes_from(client, team):
+    """E9: the page showed the scenario years without the report's estimate for them."""
+    log_in(client, "val")
+    page = client.get("/risk/mosca").text
+    scenarios = page[page.index('id="scenarios"') : page.index("</table>", page.index('id="scenarios"'))]
+    for year, estimate in (("2033", "about 20-35%"), ("2037", "about 50%"), ("2045", "69-86%")):
+        row = next(r for r in scenarios.split("<tr>") if f"<td>{year}</td>" in r)
+        assert estimate in row and "edition 2025" in row

@@ -381,6 +381,11 @@ def mosca(
         as_json,
         f"as of {report.as_of}; scenarios {report.pack} (verified {report.pack_verified_on}); basis {report.basis}",
         Table(
+            "CRQC scenarios",
+            ["scenario", "CRQC year", "estimate", "horizon", "edition", "label"],
+            [[s.key, s.crqc_year, s.probability, s.horizon, s.edition, s.label] for s in report.scenarios],
+        ),
+        Table(
             "Mosca exposure",
             ["data class", "system", "x", "y", "y from", "scenario", "z", "margin", "deadline", "risk"],
             rows,

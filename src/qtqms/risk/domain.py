@@ -276,6 +276,9 @@ class CrqcScenario:
     source_date: str
     notes: str = ""
     verified_on: str = ""  # when the year was checked against its source; empty: not confirmed, see notes
+    edition: str = ""  # which edition of the source the year is read from
+    horizon: str = ""  # the source's horizon (or span of horizons) behind the year
+    probability: str = ""  # the source's probability (range) shown beside the year
 
 
 @dataclass(frozen=True)

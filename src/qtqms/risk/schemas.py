@@ -342,6 +342,9 @@ class ScenarioRead(BaseModel):
     source_date: str
     notes: str
     verified_on: str = Field(description="When the year was checked against its source; empty when it was not")
+    edition: str = Field("", description="Edition of the source the year is read from")
+    horizon: str = Field("", description="The source's horizon (or span of horizons) behind the year")
+    probability: str = Field("", description="The source's probability (range) for the year")
 
 
 class MoscaPointRead(BaseModel):

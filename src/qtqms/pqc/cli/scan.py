@@ -239,6 +239,8 @@ def _verdict_text(assessment: Assessment | None) -> str:
     text = assessment.verdict.value
     if assessment.disallowed_from and assessment.verdict.value == "deprecated":
         text += f" (disallowed from {assessment.disallowed_from.isoformat()})"
+    if assessment.verify:
+        text += " [verify]"
     return text
 
 
@@ -300,18 +302,21 @@ def policy_show(pack_id: Annotated[str, typer.Argument(help="Pack id or path.")]
 
 def _category_line(pack: Any, name: str, category: dict[str, Any]) -> str:
     default = " (default)" if name == pack.data.get("default_category") else ""
-    return f"  category {name}{default}: {category['label']}, disallowed from {category['disallowed_from']}"
+    end = category.get("disallowed_from")
+    until = f"disallowed from {end}" if end else "no hard end date (deprecated, never disallowed)"
+    return f"  category {name}{default}: {category['label']}, {until}"
 
 
 def _rule_outcome(rule: Any) -> str:
+    mark = " [verify]" if rule.verify else ""
     if rule.verdict is not None:
-        return rule.verdict.value
+        return rule.verdict.value + mark
     parts = []
     if rule.deprecated_from:
         parts.append(f"deprecated from {rule.deprecated_from}")
     if rule.disallowed_from:
         parts.append(f"disallowed from {rule.disallowed_from}")
-    return "; ".join(parts)
+    return "; ".join(parts) + mark
 
 
 @policy_app.command("evaluate")

@@ -36,6 +36,7 @@ class PolicyRule:
             ("families", lambda v: algorithm.family in v),
             ("names", lambda v: algorithm.name in v),
             ("parameters", lambda v: algorithm.parameter in v),
+            ("primitives", lambda v: algorithm.primitive.value in v),
             ("asset_types", lambda v: asset_type.value in v),
             ("quantum_vulnerable", lambda v: algorithm.quantum_vulnerable is v),
             ("known", lambda v: algorithm.known),
@@ -77,13 +78,16 @@ class PolicyPack:
         return self.data.get("categories", {})
 
     def category_date(self, category: str | None) -> date | None:
+        """The chosen (or default) category's disallowed date; None where there is no category, or the category
+        has no hard end date."""
         chosen = category or self.data.get("default_category")
         if chosen is None:
             return None
         if chosen not in self.categories:
             choices = ", ".join(self.categories) or "none"
             raise InvalidInput(f"policy '{self.id}' has no category '{chosen}' (choose from: {choices})")
-        return date.fromisoformat(self.categories[chosen]["disallowed_from"])
+        end = self.categories[chosen].get("disallowed_from")
+        return date.fromisoformat(end) if end else None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -106,6 +110,7 @@ class Assessment:
     rule_label: str | None
     disallowed_from: date | None = None
     risk_acceptance_from: date | None = None
+    verify: bool = False  # the deciding rule rests on a draft or an unconfirmed reading of its source
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +122,7 @@ class Assessment:
             "rule_label": self.rule_label,
             "disallowed_from": self.disallowed_from.isoformat() if self.disallowed_from else None,
             "risk_acceptance_from": self.risk_acceptance_from.isoformat() if self.risk_acceptance_from else None,
+            "verify": self.verify,
         }
 
 
@@ -247,6 +253,7 @@ def evaluate(
             rule_label=rule.label if rule else "no rule of the policy covers this asset",
             disallowed_from=disallowed,
             risk_acceptance_from=rule.risk_acceptance_from if rule else None,
+            verify=rule.verify if rule else False,
         )
 
 
