@@ -53,3 +53,10 @@ def test_a_file_names_its_media_type_and_a_format_not_offered_is_refused_naming_
     with pytest.raises(InvalidInput, match="unknown format 'json': use csv, xlsx") as refused:
         table_file(HEADER, ROWS, "json", "notes", formats=("csv", "xlsx"))
     assert refused.value.problems[0].field == "format"
+
+
+def test_a_control_character_in_one_cell_does_not_make_the_xlsx_unwritable():
+    rows = [["A-1", "bell\x07 and nul\x00 and tab\tkept", 1]]
+    sheet = load_workbook(io.BytesIO(table_bytes(HEADER, rows, "xlsx", sheet="notes")))["notes"]
+    assert sheet["B2"].value == "bell\ufffd and nul\ufffd and tab\tkept"
+    assert "\x07" in table_bytes(HEADER, rows, "csv").decode()  # CSV holds it as it is

@@ -26,7 +26,7 @@ from qtqms.catalog.schemas import (
 from qtqms.evidence import deps as evidence_deps
 from qtqms.evidence.schemas import EvidenceLinkCreate, EvidenceRead
 from qtqms.identity.deps import CurrentActor
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"], responses=ERROR_RESPONSES)
@@ -108,7 +108,7 @@ async def add_evidence(
     summary="Download an evidence file (the older address of /api/v1/evidence/{evidence_id}/download)",
     responses=evidence_deps.DOWNLOAD_RESPONSES,
 )
-def download_evidence(request: Request, evidence_id: int, uow: Uow, actor: CurrentActor) -> Response:
+def download_evidence(request: Request, evidence_id: RecordId, uow: Uow, actor: CurrentActor) -> Response:
     return evidence_deps.download(request, uow, actor, evidence_id)
 
 

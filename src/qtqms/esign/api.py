@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from qtqms.esign import service
 from qtqms.esign.schemas import SignatureCheck
 from qtqms.identity.deps import CurrentActor
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/esign", tags=["e-signatures"], responses=ERROR_RESPONSES)
@@ -18,6 +18,6 @@ router = APIRouter(prefix="/api/v1/esign", tags=["e-signatures"], responses=ERRO
     response_model=SignatureCheck,
     summary="A signature with the verdict on its bytes, manifest and expiry",
 )
-def verify_signature(signature_id: int, uow: Uow, actor: CurrentActor) -> SignatureCheck:
+def verify_signature(signature_id: RecordId, uow: Uow, actor: CurrentActor) -> SignatureCheck:
     signature, verification = service.check_signature(uow, actor, signature_id)
     return SignatureCheck(signature=signature, verification=verification, state_checked=False)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from qtqms.evidence import deps, service
 from qtqms.evidence.schemas import EvidenceCreate, EvidenceRead, SubjectIn
 from qtqms.identity.deps import CurrentActor
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/evidence", tags=["evidence"], responses=ERROR_RESPONSES)
@@ -60,7 +60,7 @@ def _form_subject(subject_type: str, subject_id: str) -> tuple[str, str]:
 
 
 @router.get("/{evidence_id}", response_model=EvidenceRead, summary="One evidence record")
-def get_evidence(evidence_id: int, uow: Uow, actor: CurrentActor) -> EvidenceRead:
+def get_evidence(evidence_id: RecordId, uow: Uow, actor: CurrentActor) -> EvidenceRead:
     return service.get_evidence(uow, actor, evidence_id)
 
 
@@ -68,5 +68,5 @@ def get_evidence(evidence_id: int, uow: Uow, actor: CurrentActor) -> EvidenceRea
     "/{evidence_id}/download", response_class=Response, summary="Download an evidence file",
     responses=deps.DOWNLOAD_RESPONSES,
 )  # fmt: skip
-def download_evidence(request: Request, evidence_id: int, uow: Uow, actor: CurrentActor) -> Response:
+def download_evidence(request: Request, evidence_id: RecordId, uow: Uow, actor: CurrentActor) -> Response:
     return deps.download(request, uow, actor, evidence_id)

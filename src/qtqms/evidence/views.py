@@ -12,7 +12,7 @@ from qtqms.evidence.domain import EvidenceAltered
 from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.rbac import Permission, can
 from qtqms.kit import subjects
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.forms import attempt, refusal
 from qtqms.kit.web.templating import render
 
@@ -63,7 +63,7 @@ def _attach(request, uow, actor, subject: tuple[str, str], fields: dict[str, str
 
 
 @router.get("/evidence/{evidence_id}/download")
-def download(request: Request, uow: Uow, actor: CurrentActor, evidence_id: int) -> Response:
+def download(request: Request, uow: Uow, actor: CurrentActor, evidence_id: RecordId) -> Response:
     try:
         return deps.download(request, uow, actor, evidence_id)
     except EvidenceAltered as refused:

@@ -16,7 +16,7 @@ from qtqms.identity.schemas import (
     UserRead,
     UserUpdate,
 )
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1/identity", tags=["identity"], responses=ERROR_RESPONSES)
@@ -55,5 +55,5 @@ def create_token(data: TokenCreate, uow: Uow, actor: CurrentActor) -> TokenCreat
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead, summary="Revoke an API token")
-def revoke_token(token_id: int, uow: Uow, actor: CurrentActor) -> TokenRead:
+def revoke_token(token_id: RecordId, uow: Uow, actor: CurrentActor) -> TokenRead:
     return service.revoke_token(uow, actor, token_id)

@@ -13,7 +13,7 @@ from qtqms.identity.deps import CurrentActor, MaybeActor
 from qtqms.identity.schemas import TokenCreate, UserCreate, UserUpdate
 from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, Role, authorize
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.forms import refusal
 from qtqms.kit.web.security import (
     SESSION_COOKIE,
@@ -110,7 +110,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke", response_class=HTMLResponse)
-def revoke_token(request: Request, uow: Uow, actor: CurrentActor, token_id: int) -> Response:
+def revoke_token(request: Request, uow: Uow, actor: CurrentActor, token_id: RecordId) -> Response:
     service.revoke_token(uow, actor, token_id)
     return _account_page(request, uow, actor, notice=f"token {token_id} revoked")
 

@@ -74,13 +74,20 @@ def table_file(
 
 def _xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell_of(value: object) -> object:
+        # A control character XML 1.0 cannot hold would make the whole file unwritable, for everyone's export:
+        # it becomes the replacement character, which shows that something was there.
+        value = inert(value)
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
     # Write-only: rows go to the file as they come, so a long export does not hold a cell object per value.
     book = Workbook(write_only=True)
     page = book.create_sheet(sheet)
-    page.append(list(header))
+    page.append([cell_of(name) for name in header])
     for row in rows:
-        page.append([inert(cell) for cell in row])
+        page.append([cell_of(cell) for cell in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

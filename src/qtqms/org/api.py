@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Response, status
 
 from qtqms.identity.deps import CurrentActor
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.errors import ERROR_RESPONSES
 from qtqms.org import service
 from qtqms.org.schemas import (
@@ -74,7 +74,7 @@ def add_jurisdiction(data: JurisdictionCreate, uow: Uow, actor: CurrentActor) ->
     summary="Remove a site, product, exclusion or jurisdiction",
 )
 def remove_item(
-    kind: Literal["site", "product", "exclusion", "jurisdiction"], item_id: int, uow: Uow, actor: CurrentActor
+    kind: Literal["site", "product", "exclusion", "jurisdiction"], item_id: RecordId, uow: Uow, actor: CurrentActor
 ) -> Response:
     service.remove_scope_item(uow, actor, kind, item_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.errors import NotFound
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.forms import FormErrors, FormState, run_form, see_other
 from qtqms.kit.web.templating import render
 from qtqms.org import service
@@ -93,6 +93,6 @@ def _coerce(value: object) -> object:
 
 
 @router.post("/org/{kind}/{item_id}/delete", response_class=HTMLResponse)
-def remove_item(request: Request, uow: Uow, actor: CurrentActor, kind: str, item_id: int) -> Response:
+def remove_item(request: Request, uow: Uow, actor: CurrentActor, kind: str, item_id: RecordId) -> Response:
     service.remove_scope_item(uow, actor, _known_kind(kind), item_id)
     return see_other("/org", f"{kind} removed")

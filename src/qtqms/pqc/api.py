@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from qtqms.identity.deps import CurrentActor
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, RecordQuery, Uow
 from qtqms.kit.web.errors import ERROR_RESPONSES
 from qtqms.pqc import service
 from qtqms.pqc.schemas import (
@@ -76,12 +76,12 @@ def record_scan(data: ScanImport, uow: Uow, actor: CurrentActor) -> ScanDetail:
 
 
 @router.get("/scans/{scan_id}", response_model=ScanDetail, summary="A scan and its assets")
-def get_scan(scan_id: int, uow: Uow, actor: CurrentActor) -> ScanDetail:
+def get_scan(scan_id: RecordId, uow: Uow, actor: CurrentActor) -> ScanDetail:
     return service.get_scan(uow, actor, scan_id)
 
 
 @router.get("/scans/{scan_id}/diff", response_model=ScanDiff, summary="What changed since the previous scan")
-def diff_scan(scan_id: int, uow: Uow, actor: CurrentActor, against: int | None = None) -> ScanDiff:
+def diff_scan(scan_id: RecordId, uow: Uow, actor: CurrentActor, against: RecordQuery = None) -> ScanDiff:
     return service.diff_scan(uow, actor, scan_id, against)
 
 
@@ -108,7 +108,7 @@ def plan_migration(key: str, data: PlanRequest, uow: Uow, actor: CurrentActor) -
 
 
 @router.patch("/tasks/{task_id}", response_model=TaskRead, summary="Update a migration task")
-def update_task(task_id: int, data: TaskUpdate, uow: Uow, actor: CurrentActor) -> TaskRead:
+def update_task(task_id: RecordId, data: TaskUpdate, uow: Uow, actor: CurrentActor) -> TaskRead:
     return service.update_task(uow, actor, task_id, data)
 
 

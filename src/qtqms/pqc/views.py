@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.kernel.rbac import Permission, can
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import PageNumber, RecordId, RecordQuery, Uow
 from qtqms.kit.web.forms import attempt, refusal
 from qtqms.kit.web.templating import render
 from qtqms.pqc import service
@@ -73,7 +73,7 @@ def _inventory_page(
     status_code: int = 200,
     *,
     day: date | None = None,
-    page: int = 1,
+    page: PageNumber = 1,
     **extra: Any,
 ) -> Response:
     view = InventoryView(group=params["group"], sort=params["sort"], text=params["q"], verdict=params["verdict"],
@@ -109,7 +109,7 @@ def inventory(
     q: str = "",
     verdict: str = "",
     as_of: str = "",
-    page: int = 1,
+    page: PageNumber = 1,
 ) -> Response:
     """Grouped, filtered, sorted and paged; with `as_of`, every asset judged as of that day (what breaks then)."""
     params = {"group": _choice(group, GROUPINGS, "algorithm"), "sort": _choice(sort, SORTS, "label"), "q": q,
@@ -169,7 +169,7 @@ def _record_upload(
 
 
 @router.get("/pqc/products/{key}/scans", response_class=HTMLResponse)
-def scans(request: Request, uow: Uow, actor: CurrentActor, key: str, scan: int | None = None) -> Response:
+def scans(request: Request, uow: Uow, actor: CurrentActor, key: str, scan: RecordQuery = None) -> Response:
     history = service.list_scans(uow, actor, key)
     chosen = scan or _newest_with_predecessor(history)
     diff = service.diff_scan(uow, actor, chosen) if chosen else None
@@ -195,7 +195,7 @@ def _plan_page(
     status_code: int = 200,
     *,
     params: dict[str, str] | None = None,
-    page: int = 1,
+    page: PageNumber = 1,
     **extra: object,
 ) -> Response:
     shown = params or {"status": "", "overdue": ""}
@@ -220,7 +220,7 @@ def _plan_page(
 
 @router.get("/pqc/products/{key}/plan", response_class=HTMLResponse)
 def plan(
-    request: Request, uow: Uow, actor: CurrentActor, key: str, status: str = "", overdue: str = "", page: int = 1
+    request: Request, uow: Uow, actor: CurrentActor, key: str, status: str = "", overdue: str = "", page: PageNumber = 1
 ) -> Response:
     """The plan, one page at a time; `status` (open, in_progress, done) or `overdue` narrow it."""
     return _plan_page(request, uow, actor, key, params=_plan_params(status, overdue), page=page)
@@ -254,7 +254,7 @@ def update_task(
     request: Request,
     uow: Uow,
     actor: CurrentActor,
-    task_id: int,
+    task_id: RecordId,
     product: Annotated[str, Form()],
     replacement: Annotated[str, Form()] = "",
     owner: Annotated[str, Form()] = "",

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 
 from qtqms.identity.deps import CurrentActor
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.downloads import download
 from qtqms.kit.web.errors import ERROR_RESPONSES
 from qtqms.risk import service
@@ -97,7 +97,7 @@ def accept_risk(ref: str, data: AcceptanceIn, uow: Uow, actor: CurrentActor) -> 
 
 
 @router.post("/actions/{action_id}/close", response_model=RiskRead, summary="Close a treatment action")
-def close_action(action_id: int, data: ActionClose, uow: Uow, actor: CurrentActor) -> RiskRead:
+def close_action(action_id: RecordId, data: ActionClose, uow: Uow, actor: CurrentActor) -> RiskRead:
     risk = service.close_action(uow, actor, action_id, data)
     return service.get_risk(uow, actor, f"R-{risk.number}")
 

@@ -17,7 +17,7 @@ from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, can
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.downloads import download
 from qtqms.kit.web.related import Panel, RelatedLink
 from qtqms.kit.web.templating import render
@@ -480,7 +480,7 @@ async def change_risk(request: Request, uow: Uow, actor: CurrentActor, ref: str,
 
 
 @router.post("/risk/{ref}/actions/{action_id}/close", response_class=HTMLResponse)
-async def close_action(request: Request, uow: Uow, actor: CurrentActor, ref: str, action_id: int) -> Response:
+async def close_action(request: Request, uow: Uow, actor: CurrentActor, ref: str, action_id: RecordId) -> Response:
     form = _fields(await _read_form(request))
     data = {"note": form.get("note", ""), "residual": _rating(form, "residual")}
     return await run_in_threadpool(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from qtqms.identity.deps import CurrentActor
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordQuery, Uow
 from qtqms.kit.web.errors import ERROR_RESPONSES
 from qtqms.trail import service
 from qtqms.trail.schemas import EventPage, VerifyResult
@@ -20,7 +20,7 @@ def list_events(
     uow: Uow,
     actor: CurrentActor,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
-    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    before_seq: RecordQuery = None,
     entity_type: str | None = None,
     entity_id: str | None = None,
     actor_name: str | None = None,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from qtqms.identity.deps import CurrentActor
-from qtqms.kit.web.deps import Uow
+from qtqms.kit.web.deps import RecordQuery, Uow
 from qtqms.kit.web.templating import render
 from qtqms.trail import service
 
@@ -20,7 +20,7 @@ def trail_page(
     actor: CurrentActor,
     entity_type: str = "",
     actor_name: str = "",
-    before_seq: int | None = None,
+    before_seq: RecordQuery = None,
 ) -> Response:
     page = service.list_events(
         uow, actor, limit=50, before_seq=before_seq, entity_type=entity_type or None, actor_name=actor_name or None

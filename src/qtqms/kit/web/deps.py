@@ -8,7 +8,7 @@ from typing import Annotated
 import anyio
 import anyio.to_thread
 from anyio.lowlevel import RunVar
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from qtqms.db.runtime import get_engine
@@ -56,6 +56,14 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
+
+# Record ids in paths: the databases' integers end at 2**63 - 1, and a larger number must be a 422 that says so,
+# not a driver's overflow. tests/web/test_path_ids.py checks every route's integer path parameters use it.
+MAX_RECORD_ID = 2**63 - 1
+RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID)]
+RecordQuery = Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)]
+# Views clamp a page number below 1 to the first page (a hand-edited URL), so only the top is bounded.
+PageNumber = Annotated[int, Query(le=1_000_000)]
 
 
 async def check_csrf(request: Request) -> None:
