@@ -8,17 +8,16 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity.deps import CurrentActor
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, can
 from qtqms.kit.web.deps import RecordId, Uow
 from qtqms.kit.web.downloads import download
+from qtqms.kit.web.forms import FormErrors, run_form, see_other
 from qtqms.kit.web.related import Panel, RelatedLink
 from qtqms.kit.web.templating import render
 from qtqms.org import service as org_service
@@ -110,18 +109,17 @@ def _submit(
     success: str,
     page: Callable[[int, dict[str, Any]], Response],
 ) -> Response:
-    """Run a form's use case; on bad input roll back and show the page again with what the user typed."""
-    try:
-        action()
-    except ValidationError as error:
-        uow.rollback()
-        first = error.errors()[0]
-        return page(422, {"error": f"{'.'.join(map(str, first['loc']))}: {first['msg']}", "form": form})
-    except DomainError as error:
-        uow.rollback()
-        details = [str(p) for p in error.problems[1:]]
-        return page(error.http_status, {"error": error.message, "details": details, "form": form})
-    return RedirectResponse(success, status_code=303)
+    """Run a form's use case through the shared form runner; a refusal shows the page again with what the user
+    typed, the problems in plain words and, for the fields the form marks, which field each concerns."""
+
+    def again(errors: FormErrors) -> Response:
+        marked = [f"{name}: {message}" for name, messages in errors.fields.items() for message in messages]
+        details = marked + errors.listed() if errors.fields else errors.listed()
+        return page(errors.status, {"error": errors.summary() if errors.fields else errors.general[0],
+                                    "details": details[1:] if not errors.fields else details,
+                                    "form": form, "field_errors": errors.fields})  # fmt: skip
+
+    return run_form(uow, action, fields=form, done=lambda _: see_other(success), again=again, passing=())
 
 
 # --- register and heat maps -----------------------------------------------------------------------
