@@ -26,6 +26,7 @@ KINDS = {
     "crqc-scenarios",
     "crypto-policy",
     "replacements",
+    "technology-parameters",
 }
 # Every shipped data file of the kinds above, found here without asking the registry.
 SHIPPED_FILES = [
@@ -34,6 +35,7 @@ SHIPPED_FILES = [
     "qtqms/risk/packs/*.yaml",
     "qtqms/pqc/scanner/packs/*.yaml",
     "qtqms/pqc/scanner/replacements.yaml",
+    "qtqms/lifecycle/*/packs/*.yaml",
 ]
 
 

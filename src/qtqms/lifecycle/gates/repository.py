@@ -1,0 +1,1 @@
+"""Queries of this lifecycle sub-slice (private to it)."""

@@ -1,0 +1,218 @@
+"""Lifecycle product use cases: enrol an organisation product in the lifecycle (its key kept), describe its
+purpose, markets, readiness and typed technical parameters, and move its stage when a gate has passed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from qtqms.db.scoping import add_unique
+from qtqms.db.uow import UnitOfWork
+from qtqms.kernel.actor import Actor
+from qtqms.kernel.errors import Conflict, NotFound
+from qtqms.kernel.rbac import Permission, authorize
+from qtqms.kit.subjects import Subject
+from qtqms.kit.workflow import transition
+from qtqms.lifecycle.products import domain
+from qtqms.lifecycle.products import repository as repo
+from qtqms.lifecycle.products.packs import parameter_pack
+from qtqms.lifecycle.products.schemas import (
+    ParameterRead,
+    ProductPage,
+    ProductProfile,
+    ProductQuery,
+    ProductRow,
+    ProfileUpdate,
+)
+from qtqms.models.lifecycle import LifecycleProduct
+from qtqms.org import service as org_service
+
+LIST_FIELDS = ("intended_uses", "intended_users", "foreseeable_misuses")
+JURISDICTION_FIELDS = ("developed_in", "sold_in", "used_in")
+
+
+def _read(row: LifecycleProduct, name: str, technology: str) -> ProductProfile:
+    technology_domain = parameter_pack().domain(row.domain)
+    parameters = [
+        ParameterRead(
+            name=spec.name,
+            label=spec.label,
+            type=spec.type,
+            unit=spec.unit,
+            value=(row.parameters.get(spec.name) or {}).get("value"),
+        )
+        for spec in technology_domain.parameters
+    ]
+    return ProductProfile(
+        id=row.id,
+        key=row.product_key,
+        name=name,
+        technology=technology,
+        domain=row.domain,
+        domain_title=technology_domain.title,
+        description=row.description,
+        intended_uses=list(row.intended_uses),
+        intended_users=list(row.intended_users),
+        foreseeable_misuses=list(row.foreseeable_misuses),
+        trl=row.trl,
+        developed_in=list(row.developed_in),
+        sold_in=list(row.sold_in),
+        used_in=list(row.used_in),
+        customer_classes=list(row.customer_classes),
+        safety_critical=row.safety_critical,
+        parameters=parameters,
+        stage=row.status,
+        stage_title=domain.STAGE_TITLES[row.status],
+        updated_by_id=row.updated_by,
+        updated_at=row.updated_at,
+    )
+
+
+def _names(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> dict[str, Subject]:
+    return org_service.find_products(uow, actor, keys)
+
+
+def _profiles(uow: UnitOfWork, actor: Actor, rows: Sequence[LifecycleProduct]) -> list[ProductProfile]:
+    names = _names(uow, actor, [r.product_key for r in rows])
+    technologies = {p.key: p.technology for p in org_service.list_products(uow, actor)} if rows else {}
+    return [
+        _read(
+            r,
+            names[r.product_key].label if r.product_key in names else r.product_key,
+            technologies.get(r.product_key, ""),
+        )
+        for r in rows
+    ]
+
+
+def _row(uow: UnitOfWork, actor: Actor, key: str, permission: Permission = Permission.READ) -> LifecycleProduct:
+    scope = authorize(actor, permission)
+    row = repo.by_key(uow.session, scope, key)
+    if row is None:
+        raise NotFound(f"product '{key}' is not in the lifecycle (enrol it first)")
+    return row
+
+
+def enrol_product(uow: UnitOfWork, actor: Actor, key: str, domain_id: str | None = None) -> ProductProfile:
+    """Start the lifecycle of an organisation product at S0 Conception, in a technology domain of its own
+    technology (the first such domain unless one is named)."""
+    scope = authorize(actor, Permission.LIFECYCLE_EDIT)
+    product = org_service.get_product(uow, actor, key)
+    pack = parameter_pack()
+    chosen = pack.domain(domain_id) if domain_id else pack.domain(pack.default_for(product.technology))
+    row = LifecycleProduct(
+        organisation_id=scope.organisation_id,
+        product_id=product.id,
+        product_key=product.key,
+        domain=chosen.id,
+        description=product.description,
+        updated_by=actor.user_id,
+    )
+    add_unique(uow.session, row, f"the lifecycle of product '{key}'")
+    uow.flush()
+    return _read(row, product.name, product.technology)
+
+
+def get_profile(uow: UnitOfWork, actor: Actor, key: str) -> ProductProfile:
+    return _profiles(uow, actor, [_row(uow, actor, key)])[0]
+
+
+def profiles(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> dict[str, ProductProfile]:
+    """Lifecycle products by key (those enrolled), for the other lifecycle sub-slices' lists."""
+    scope = authorize(actor, Permission.READ)
+    return {p.key: p for p in _profiles(uow, actor, repo.by_keys(uow.session, scope, keys))}
+
+
+def profiles_by_id(uow: UnitOfWork, actor: Actor, ids: Sequence[int]) -> dict[int, ProductProfile]:
+    scope = authorize(actor, Permission.READ)
+    return {p.id: p for p in _profiles(uow, actor, repo.by_ids(uow.session, scope, ids))}
+
+
+def update_profile(uow: UnitOfWork, actor: Actor, key: str, data: ProfileUpdate) -> ProductProfile:
+    """Change what is given; parameters are checked against the domain's declarations (type, unit, range) and
+    replace the recorded ones by name. Nothing changes when anything is refused."""
+    row = _row(uow, actor, key, Permission.LIFECYCLE_EDIT)
+    given = data.model_dump(exclude_unset=True)
+    pack = parameter_pack()
+    technology_domain = pack.domain(given.get("domain") or row.domain)
+    changes: dict[str, Any] = {}
+    for name in LIST_FIELDS:
+        if given.get(name) is not None:
+            changes[name] = [item.strip() for item in given[name] if item.strip()]
+    for name in JURISDICTION_FIELDS:
+        if given.get(name) is not None:
+            changes[name] = domain.check_jurisdictions(given[name], name)
+    if given.get("customer_classes") is not None:
+        changes["customer_classes"] = domain.check_customer_classes(given["customer_classes"])
+    for name in ("description", "trl", "safety_critical"):
+        if name in given and given[name] is not None:
+            changes[name] = given[name]
+    if "domain" in given and given["domain"]:
+        changes["domain"] = technology_domain.id
+    if given.get("parameters") is not None or "domain" in changes:
+        kept = {} if changes.get("domain", row.domain) != row.domain else dict(row.parameters)
+        changes["parameters"] = kept | domain.check_parameters(technology_domain, given.get("parameters") or {})
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_by = actor.user_id
+    uow.flush()
+    return get_profile(uow, actor, key)
+
+
+def list_products(uow: UnitOfWork, actor: Actor, query: ProductQuery) -> ProductPage:
+    scope = authorize(actor, Permission.READ)
+    rows, following, total = repo.page(
+        uow.session,
+        scope,
+        stage=query.stage,
+        domain=query.domain,
+        search=query.search,
+        sort=query.sort,
+        descending=query.descending,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+    found = _profiles(uow, actor, rows)
+    return ProductPage(
+        rows=[
+            ProductRow(key=p.key, name=p.name, domain=p.domain, trl=p.trl, stage=p.stage, stage_title=p.stage_title)
+            for p in found
+        ],
+        total=total,
+        next_cursor=following,
+    )
+
+
+def not_enrolled(uow: UnitOfWork, actor: Actor) -> list[Subject]:
+    """The organisation's products whose lifecycle has not started."""
+    scope = authorize(actor, Permission.READ)
+    products = org_service.list_products(uow, actor)
+    enrolled = {r.product_key for r in repo.by_keys(uow.session, scope, [p.key for p in products])}
+    return [Subject("product", p.key, p.name) for p in products if p.key not in enrolled]
+
+
+def move_stage(uow: UnitOfWork, actor: Actor, key: str, gate: str, *, signature_id: int, reason: str) -> str:
+    """Take the product through `gate` to its next stage (the gates sub-slice calls this once a decision to go
+    has every signature it needs); returns the new stage."""
+    row = _row(uow, actor, key)
+    if domain.next_gate(row.status) != gate:
+        raise Conflict(f"product '{key}' is at {row.status}: gate {gate} does not lead out of it")
+    transition(uow, actor, row, domain.STAGE_WORKFLOW, gate, reason=reason, signature_id=signature_id)
+    return row.status
+
+
+def material_state(profile: ProductProfile) -> dict[str, Any]:
+    """What a gate decision or an ELSPI sign-off relies on in the product: a change to any of it is material."""
+    return {
+        "domain": profile.domain,
+        "intended_uses": profile.intended_uses,
+        "intended_users": profile.intended_users,
+        "foreseeable_misuses": profile.foreseeable_misuses,
+        "trl": profile.trl,
+        "developed_in": profile.developed_in,
+        "sold_in": profile.sold_in,
+        "used_in": profile.used_in,
+        "customer_classes": profile.customer_classes,
+        "safety_critical": profile.safety_critical,
+        "parameters": profile.parameter_values(),
+    }
