@@ -24,14 +24,20 @@ def _profile_lines(profile) -> list:
         f"intended uses: {'; '.join(profile.intended_uses) or '-'}",
         f"foreseeable misuses: {'; '.join(profile.foreseeable_misuses) or '-'}",
     ]
-    table = Table("Technical parameters", ["parameter", "value", "unit"],
-                  [[p.name, "" if p.value is None else p.value, p.unit] for p in profile.parameters])  # fmt: skip
+    table = Table(
+        "Technical parameters",
+        ["parameter", "value", "unit"],
+        [[p.name, "" if p.value is None else p.value, p.unit] for p in profile.parameters],
+    )
     return [*lines, table]
 
 
 @app.command("enrol")
-def enrol(key: str, domain: Annotated[str, typer.Option(help="Technology domain of the parameter pack")] = "",
-          as_json: bool = JSON_OPTION) -> None:  # fmt: skip
+def enrol(
+    key: str,
+    domain: Annotated[str, typer.Option(help="Technology domain of the parameter pack")] = "",
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Start an organisation product's lifecycle at S0 Conception."""
     from qtqms.lifecycle.products import service
 
@@ -64,8 +70,12 @@ def list_products(
     with use_case() as (uow, actor):
         page = service.list_products(uow, actor, ProductQuery(stage=stage, cursor=cursor or None, limit=limit))
     rows = [[r.key, r.name, r.stage, r.stage_title, r.domain, r.trl or ""] for r in page.rows]
-    emit(page, as_json, Table("Lifecycle products", ["key", "name", "stage", "", "domain", "TRL"], rows),
-         f"next page: --cursor {page.next_cursor}" if page.next_cursor else None)  # fmt: skip
+    emit(
+        page,
+        as_json,
+        Table("Lifecycle products", ["key", "name", "stage", "", "domain", "TRL"], rows),
+        f"next page: --cursor {page.next_cursor}" if page.next_cursor else None,
+    )
 
 
 def _parameters(given: list[str]) -> dict[str, dict[str, str | None]]:
@@ -104,8 +114,12 @@ def describe(
     for name, values in (("intended_uses", use), ("intended_users", user), ("foreseeable_misuses", misuse)):
         if values:
             given[name] = values
-    for name, text in (("developed_in", developed_in), ("sold_in", sold_in), ("used_in", used_in),
-                       ("customer_classes", customers)):  # fmt: skip
+    for name, text in (
+        ("developed_in", developed_in),
+        ("sold_in", sold_in),
+        ("used_in", used_in),
+        ("customer_classes", customers),
+    ):
         if text:
             given[name] = text.split(",")
     if param:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from qtqms.db.scoping import one_or_404, scoped
 from qtqms.kernel.rbac import OrgScope
 from qtqms.kit.paging import keyset_page
-from qtqms.models.lifecycle import LifecycleProduct
+from qtqms.models.lifecycle import LifecycleProduct, LifecycleSignoff
 
 
 def by_key(session: Session, scope: OrgScope, key: str) -> LifecycleProduct | None:
@@ -60,3 +60,14 @@ def page(
     rows, following = keyset_page(session, stmt, order, descending=descending, cursor=cursor, limit=limit)
     found = {p.id: p for p in by_ids(session, scope, [r.id for r in rows])}
     return [found[r.id] for r in rows], following, total
+
+
+def signoffs(
+    session: Session, scope: OrgScope, subject_type: str, subject_ids: Sequence[int]
+) -> list[LifecycleSignoff]:
+    stmt = (
+        scoped(select(LifecycleSignoff), LifecycleSignoff, scope)
+        .where(LifecycleSignoff.subject_type == subject_type, LifecycleSignoff.subject_id.in_(subject_ids))
+        .order_by(LifecycleSignoff.id)
+    )
+    return list(session.scalars(stmt))

@@ -93,3 +93,14 @@ class ProductQuery(ListQuery):
 
 class ProductPage(Page[ProductRow]):
     pass
+
+
+class SignoffRead(BaseModel):
+    role: str
+    signer: str
+    signer_id: int
+    signature_id: int
+    signed_at: datetime
+    justification: str
+    valid: bool = True
+    reason: str = ""

@@ -3,13 +3,19 @@ purpose, markets, readiness and typed technical parameters, and move its stage w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qtqms.db.scoping import add_unique
 from qtqms.db.uow import UnitOfWork
+from qtqms.esign import domain as esign_domain
+from qtqms.esign import service as esign_service
+from qtqms.esign.domain import Meaning
+from qtqms.esign.domain import Subject as EsignSubject
+from qtqms.esign.service import StateCheck
+from qtqms.identity import service as identity_service
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.errors import Conflict, NotFound
+from qtqms.kernel.errors import Conflict, NotFound, PermissionDenied
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.kit.subjects import Subject
 from qtqms.kit.workflow import transition
@@ -23,8 +29,9 @@ from qtqms.lifecycle.products.schemas import (
     ProductQuery,
     ProductRow,
     ProfileUpdate,
+    SignoffRead,
 )
-from qtqms.models.lifecycle import LifecycleProduct
+from qtqms.models.lifecycle import LifecycleProduct, LifecycleSignoff
 from qtqms.org import service as org_service
 
 LIST_FIELDS = ("intended_uses", "intended_users", "foreseeable_misuses")
@@ -197,7 +204,10 @@ def move_stage(uow: UnitOfWork, actor: Actor, key: str, gate: str, *, signature_
     row = _row(uow, actor, key)
     if domain.next_gate(row.status) != gate:
         raise Conflict(f"product '{key}' is at {row.status}: gate {gate} does not lead out of it")
+    # The reason belongs to this transition's events only, not to whatever the same unit of work writes next.
+    before = uow.reason
     transition(uow, actor, row, domain.STAGE_WORKFLOW, gate, reason=reason, signature_id=signature_id)
+    uow.reason = before
     return row.status
 
 
@@ -216,3 +226,79 @@ def material_state(profile: ProductProfile) -> dict[str, Any]:
         "safety_critical": profile.safety_critical,
         "parameters": profile.parameter_values(),
     }
+
+
+# ---- sign-offs: one role's e-signature of a lifecycle record (gate decision, assessment, red-line clearance) ----
+
+
+def sign_off(
+    uow: UnitOfWork,
+    actor: Actor,
+    subject: Subject,
+    *,
+    subject_id: int,
+    required: Sequence[str],
+    state: Mapping[str, Any],
+    password: str,
+    authors: Mapping[str, int | None],
+    justification: str = "",
+) -> SignoffRead:
+    """Sign `subject` for the actor's role, after the password is re-entered: refused when the role is not one
+    the record needs, when that role has signed already, or when the actor authored what is signed (segregation
+    of duties). A refusal by password or duty is written to the trail by the layers that refuse it."""
+    scope = authorize(actor, Permission.READ)
+    done = {s.role for s in repo.signoffs(uow.session, scope, subject.kind, [subject_id])}
+    if actor.role not in required:
+        needed = ", ".join(required) or "none"
+        raise PermissionDenied(f"{subject.label}: the role {actor.role} does not sign this (it needs {needed})")
+    if actor.role in done:
+        raise Conflict(f"{subject.label}: the {actor.role} sign-off is already given")
+    duty = esign_domain.not_among(actor.user_id, action="sign off", subject=subject.label, **authors)
+    if duty:
+        raise PermissionDenied(duty)
+    signature = esign_service.sign(
+        uow, actor, EsignSubject(subject.kind, str(subject_id), subject.label), Meaning.APPROVED, password, state=state
+    )
+    row = LifecycleSignoff(
+        organisation_id=scope.organisation_id,
+        subject_type=subject.kind,
+        subject_id=subject_id,
+        role=actor.role,
+        user_id=actor.user_id,
+        signature_id=signature.id,
+        justification=justification,
+        state=dict(state),
+        signed_at=signature.signed_at,
+    )
+    uow.session.add(row)
+    uow.flush()
+    return _signoff_read(row, actor.username, None)
+
+
+def signoffs_of(
+    uow: UnitOfWork, actor: Actor, subject_type: str, current: Mapping[int, Mapping[str, Any]]
+) -> dict[int, list[SignoffRead]]:
+    """The sign-offs of these records (id -> current material state), each verified against the current state:
+    a material change since signing shows it as no longer valid, naming what changed."""
+    scope = authorize(actor, Permission.READ)
+    rows = repo.signoffs(uow.session, scope, subject_type, list(current))
+    checks = [StateCheck(r.signature_id, current[r.subject_id], r.state) for r in rows]
+    verdicts = esign_service.verify_all(uow, actor, checks) if rows else {}
+    names = identity_service.usernames(uow, [r.user_id for r in rows])
+    found: dict[int, list[SignoffRead]] = {subject_id: [] for subject_id in current}
+    for r in rows:
+        found[r.subject_id].append(_signoff_read(r, names.get(r.user_id, ""), verdicts.get(r.signature_id)))
+    return found
+
+
+def _signoff_read(row: LifecycleSignoff, signer: str, verdict: Any) -> SignoffRead:
+    return SignoffRead(
+        role=row.role,
+        signer=signer,
+        signer_id=row.user_id,
+        signature_id=row.signature_id,
+        signed_at=row.signed_at,
+        justification=row.justification,
+        valid=verdict.valid if verdict is not None else True,
+        reason=verdict.reason if verdict is not None else "signature verified",
+    )

@@ -51,14 +51,19 @@ def enrol(request: Request, uow: Uow, actor: CurrentActor, key: str) -> Response
 def _values(profile: ProductProfile) -> dict[str, Any]:
     values: dict[str, Any] = {name: "\n".join(getattr(profile, name)) for name in LINES}
     values |= {name: ", ".join(getattr(profile, name)) for name in CODES}
-    values |= {"domain": profile.domain, "description": profile.description, "trl": profile.trl or "",
-               "safety_critical": profile.safety_critical}  # fmt: skip
+    values |= {
+        "domain": profile.domain,
+        "description": profile.description,
+        "trl": profile.trl or "",
+        "safety_critical": profile.safety_critical,
+    }
     values |= {f"parameters.{p.name}": "" if p.value is None else p.value for p in profile.parameters}
     return values
 
 
-def _page(request: Request, uow: Uow, actor: CurrentActor, key: str, form: FormState | None = None,
-          status_code: int = 200) -> Response:  # fmt: skip
+def _page(
+    request: Request, uow: Uow, actor: CurrentActor, key: str, form: FormState | None = None, status_code: int = 200
+) -> Response:
     profile = service.get_profile(uow, actor, key)
     context = {
         "profile": profile,
