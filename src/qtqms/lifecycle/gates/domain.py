@@ -3,8 +3,8 @@ reason and the records behind it; the signers a decision needs; segregation of d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -223,22 +223,3 @@ def required_roles(template: GateTemplate, gate: Gate, level: str) -> list[str]:
     """The gate's own signers and those the product's ELSPI level adds, each role once, in a set order."""
     roles = [*gate.signers, *template.level_signers.get(level, ())]
     return list(dict.fromkeys(roles))
-
-
-@dataclass(frozen=True)
-class Condition:
-    text: str
-    owner: str
-    due: date
-
-
-@dataclass
-class Tally:
-    """Who has signed a decision and which roles still must."""
-
-    required: Sequence[str]
-    signed: dict[str, str] = field(default_factory=dict)  # role -> username
-
-    @property
-    def missing(self) -> list[str]:
-        return [role for role in self.required if role not in self.signed]
