@@ -149,3 +149,35 @@ def test_the_100_qubit_processor_is_flagged_under_4a906_and_fewer_than_34_qubits
     now = lab.read(lab.viewer, export_control.classify, "QPU-100")
     assert next(c for c in now.candidates if c.item == "4A906.a").status == "not controlled"
     assert "4A906.a (US): controlled -> not controlled" in now.changes and not now.current
+
+
+def _check_queries(lab, key: str) -> int:
+    from qtqms.db.uow import UnitOfWork
+    from tests.builders import query_counter
+
+    with UnitOfWork(lab.db, actor=lab.viewer) as uow, query_counter(lab.db) as statements:
+        gates.check_gate(uow, lab.viewer, key)
+    return len(statements)
+
+
+def test_a_gate_check_costs_the_same_queries_however_many_assessments_hits_and_evidence(lab):
+    from qtqms.evidence import service as evidence_service
+
+    _signed_assessment(lab, "GRAV-1")
+    lab.run(lab.engineer, elspi.raise_red_line, "GRAV-1", RedLineHitIn(red_line="RL1", use_case="Reading mail"))
+    lab.run(lab.engineer, evidence_service.add_url, "product", "GRAV-1", title="V&V 1", url="https://example.org/1")
+    few = _check_queries(lab, "GRAV-1")
+    for index in range(4):
+        _signed_assessment(lab, "GRAV-1")
+        lab.run(
+            lab.engineer, elspi.raise_red_line, "GRAV-1", RedLineHitIn(red_line="RL2", use_case=f"Watching {index}")
+        )
+        lab.run(
+            lab.engineer,
+            evidence_service.add_url,
+            "product",
+            "GRAV-1",
+            title=f"E {index}",
+            url=f"https://example.org/e{index}",
+        )
+    assert _check_queries(lab, "GRAV-1") == few
