@@ -181,3 +181,17 @@ def test_a_gate_check_costs_the_same_queries_however_many_assessments_hits_and_e
             url=f"https://example.org/e{index}",
         )
     assert _check_queries(lab, "GRAV-1") == few
+
+
+def test_a_refused_approval_stays_in_the_trail(lab):
+    from qtqms.trail import service as trail_service
+
+    lab.run(lab.admin, products.update_profile, "GRAV-1", PROFILE)
+    _signed_assessment(lab, "GRAV-1")
+    decision = lab.run(
+        lab.quality, gates.propose_decision, "GRAV-1", DecisionIn(outcome="go", rationale="Ready to go now")
+    )
+    with pytest.raises(PermissionDenied, match="you proposed"):
+        lab.run(lab.quality, gates.sign_decision, decision.id, PASSWORD)
+    [event] = lab.read(lab.admin, trail_service.history, "gate-decision", decision.id)
+    assert event.action == "signoff_refused" and "you proposed" in event.after["refused"]

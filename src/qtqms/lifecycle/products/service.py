@@ -4,7 +4,7 @@ purpose, markets, readiness and typed technical parameters, and move its stage w
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from qtqms.db.scoping import add_unique
 from qtqms.db.uow import UnitOfWork
@@ -15,7 +15,7 @@ from qtqms.esign.domain import Subject as EsignSubject
 from qtqms.esign.service import StateCheck
 from qtqms.identity import service as identity_service
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.errors import Conflict, NotFound, PermissionDenied
+from qtqms.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
 from qtqms.kernel.rbac import Permission, authorize
 from qtqms.kit.subjects import Subject
 from qtqms.kit.workflow import transition
@@ -34,6 +34,7 @@ from qtqms.lifecycle.products.schemas import (
 from qtqms.models.lifecycle import LifecycleProduct, LifecycleSignoff
 from qtqms.org import service as org_service
 
+SIGNOFF_REFUSED = "signoff_refused"  # the trail's action for a sign-off refused by role or segregation of duties
 LIST_FIELDS = ("intended_uses", "intended_users", "foreseeable_misuses")
 JURISDICTION_FIELDS = ("developed_in", "sold_in", "used_in")
 
@@ -250,12 +251,17 @@ def sign_off(
     done = {s.role for s in repo.signoffs(uow.session, scope, subject.kind, [subject_id])}
     if actor.role not in required:
         needed = ", ".join(required) or "none"
-        raise PermissionDenied(f"{subject.label}: the role {actor.role} does not sign this (it needs {needed})")
+        _refuse(
+            uow,
+            subject,
+            subject_id,
+            PermissionDenied(f"{subject.label}: the role {actor.role} does not sign this (it needs {needed})"),
+        )
     if actor.role in done:
-        raise Conflict(f"{subject.label}: the {actor.role} sign-off is already given")
+        _refuse(uow, subject, subject_id, Conflict(f"{subject.label}: the {actor.role} sign-off is already given"))
     duty = esign_domain.not_among(actor.user_id, action="sign off", subject=subject.label, **authors)
     if duty:
-        raise PermissionDenied(duty)
+        _refuse(uow, subject, subject_id, PermissionDenied(duty))
     signature = esign_service.sign(
         uow, actor, EsignSubject(subject.kind, str(subject_id), subject.label), Meaning.APPROVED, password, state=state
     )
@@ -273,6 +279,14 @@ def sign_off(
     uow.session.add(row)
     uow.flush()
     return _signoff_read(row, actor.username, None)
+
+
+def _refuse(uow: UnitOfWork, subject: Subject, subject_id: int, refusal: DomainError) -> NoReturn:
+    """A refused approval stays in the audit trail, although the use case that asked for it rolls back."""
+    uow.record(
+        SIGNOFF_REFUSED, subject.kind, subject_id, label=subject.label, after={"refused": refusal.message}, keep=True
+    )
+    raise refusal
 
 
 def signoffs_of(
