@@ -4,6 +4,7 @@ recorded classification), and record a classification for the gates to rely on."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from qtqms.db.uow import UnitOfWork
@@ -76,13 +77,19 @@ def record_classification(uow: UnitOfWork, actor: Actor, key: str) -> Classifica
     return classify(uow, actor, key)
 
 
-def classified_on_current(uow: UnitOfWork, actor: Actor, profile: ProductProfile) -> bool | None:
-    """None: never classified; False: classified, but on other parameters or packs; True: current."""
+def classified_on_current_many(
+    uow: UnitOfWork, actor: Actor, profiles: Sequence[ProductProfile]
+) -> dict[int, bool | None]:
+    """Per product id: None, never classified; False, classified on other parameters or packs; True, current."""
     scope = authorize(actor, Permission.READ)
-    recorded = repo.latest(uow.session, scope, [profile.id]).get(profile.id)
-    if recorded is None:
-        return None
-    return recorded.parameters == profile.parameter_values() and recorded.packs == _packs()
+    recorded = repo.latest(uow.session, scope, [p.id for p in profiles])
+    packs = _packs()
+    return {
+        p.id: None
+        if p.id not in recorded
+        else recorded[p.id].parameters == p.parameter_values() and recorded[p.id].packs == packs
+        for p in profiles
+    }
 
 
 def lists(uow: UnitOfWork, actor: Actor) -> list[ListRead]:

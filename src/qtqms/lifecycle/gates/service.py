@@ -6,6 +6,7 @@ decision relied on shows it as stale."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from qtqms.db.uow import UnitOfWork
@@ -45,49 +46,57 @@ DECISION = "gate-decision"
 RISKS_PER_CHECK = 200
 
 
-def _facts(uow: UnitOfWork, actor: Actor, profile: ProductProfile) -> tuple[domain.Facts, Any, list]:
-    """Everything the criteria read about the product; also its newest assessment and open red-line hits."""
+@dataclass(frozen=True)
+class _Gathered:
+    facts: domain.Facts
+    assessment: Any
+    hits: list
+
+
+def _gather(uow: UnitOfWork, actor: Actor, profiles: Sequence[ProductProfile]) -> dict[str, _Gathered]:
+    """Everything the criteria read about these products, with the newest assessment and open red-line hits of
+    each: one batch per source (ELSPI, red lines, evidence, export), the risk register and the PQC plan per
+    product."""
     template = gate_template()
-    assessment = elspi.latest(uow, actor, [profile.id]).get(profile.id)
-    hits = elspi.open_hits(uow, actor, [profile.id])[profile.id]
-    evidence = evidence_service.list_evidence(uow, actor, subject_type="product", subject_id=profile.key)
-    risks = risk_service.register(uow, actor, RegisterQuery(product=profile.key, limit=RISKS_PER_CHECK)).rows
-    tasks = pqc_service.list_tasks(uow, actor, profile.key)
-    technology_domain = parameter_pack().domain(profile.domain)
-    facts = domain.Facts(
-        key=profile.key,
-        stage=profile.stage,
-        today=clock.today(),
-        profile=profile.model_dump(),
-        missing_parameters=tuple(products_domain.missing_parameters(technology_domain, profile.parameter_values())),
-        evidence=tuple((e.title, e.current) for e in evidence),
-        risks=tuple(
-            domain.RiskFact(
-                r.ref,
-                r.title,
-                (r.current or r.inherent).level_key if (r.current or r.inherent) else "",
-                r.status,
-                r.acceptance,
-            )
-            for r in risks
-        ),
-        tasks=tuple(domain.TaskFact(f"{t.system}: {t.asset_label}", t.deadline, t.status) for t in tasks),
-        assessment=None
-        if assessment is None
-        else domain.AssessmentFact(
-            assessment.ref,
-            assessment.stage,
-            assessment.status,
-            assessment.level,
-            assessment.current_bank,
-            assessment.due_on,
-            tuple(assessment.due_reasons),
-        ),
-        red_lines=tuple(f"{h.red_line}: {h.use_case}" for h in hits),
-        export_classified=export_control.classified_on_current(uow, actor, profile),
-        high_levels=template.high_levels,
+    ids = [p.id for p in profiles]
+    assessments = elspi.latest(uow, actor, ids)
+    hits = elspi.open_hits(uow, actor, ids)
+    evidence = evidence_service.evidence_of(uow, actor, "product", [p.key for p in profiles])
+    classified = export_control.classified_on_current_many(uow, actor, profiles)
+    found = {}
+    for profile in profiles:
+        risks = risk_service.register(uow, actor, RegisterQuery(product=profile.key, limit=RISKS_PER_CHECK)).rows
+        tasks = pqc_service.list_tasks(uow, actor, profile.key)
+        assessment = assessments.get(profile.id)
+        facts = domain.Facts(
+            key=profile.key,
+            stage=profile.stage,
+            today=clock.today(),
+            profile=profile.model_dump(),
+            missing_parameters=tuple(
+                products_domain.missing_parameters(parameter_pack().domain(profile.domain), profile.parameter_values())
+            ),
+            evidence=tuple((e.title, e.current) for e in evidence.get(profile.key, ())),
+            risks=tuple(_risk_fact(r) for r in risks),
+            tasks=tuple(domain.TaskFact(f"{t.system}: {t.asset_label}", t.deadline, t.status) for t in tasks),
+            assessment=None if assessment is None else _assessment_fact(assessment),
+            red_lines=tuple(f"{h.red_line}: {h.use_case}" for h in hits[profile.id]),
+            export_classified=classified[profile.id],
+            high_levels=template.high_levels,
+        )
+        found[profile.key] = _Gathered(facts, assessment, hits[profile.id])
+    return found
+
+
+def _risk_fact(row: Any) -> domain.RiskFact:
+    rating = row.current or row.inherent
+    return domain.RiskFact(row.ref, row.title, rating.level_key if rating else "", row.status, row.acceptance)
+
+
+def _assessment_fact(found: Any) -> domain.AssessmentFact:
+    return domain.AssessmentFact(
+        found.ref, found.stage, found.status, found.level, found.current_bank, found.due_on, tuple(found.due_reasons)
     )
-    return facts, assessment, hits
 
 
 def _criterion_read(result: domain.Result) -> CriterionRead:
@@ -100,40 +109,50 @@ def _criterion_read(result: domain.Result) -> CriterionRead:
     )
 
 
-def _check(uow: UnitOfWork, actor: Actor, profile: ProductProfile) -> GateCheckRead:
+def _checks(uow: UnitOfWork, actor: Actor, profiles: Sequence[ProductProfile]) -> dict[str, GateCheckRead]:
     template = gate_template()
-    gate_id = products_domain.next_gate(profile.stage)
-    if gate_id is None:
-        return GateCheckRead(
+    live = [p for p in profiles if products_domain.next_gate(p.stage) is not None]
+    gathered = _gather(uow, actor, live) if live else {}
+    checks = {}
+    for profile in profiles:
+        gate_id = products_domain.next_gate(profile.stage)
+        if gate_id is None:
+            checks[profile.key] = GateCheckRead(
+                product=profile.key,
+                stage=profile.stage,
+                stage_title=profile.stage_title,
+                gate=None,
+                gate_title="",
+                template=f"{template.id}@{template.version}",
+                passed=False,
+                criteria=[],
+                elspi_level="",
+                required_roles=[],
+                red_line_blocked=False,
+            )
+            continue
+        gate = template.gate(gate_id)
+        found = gathered[profile.key]
+        results = domain.evaluate(gate, found.facts)
+        level = found.assessment.level if found.assessment else ""
+        checks[profile.key] = GateCheckRead(
             product=profile.key,
             stage=profile.stage,
             stage_title=profile.stage_title,
-            gate=None,
-            gate_title="",
+            gate=gate.id,
+            gate_title=gate.title,
             template=f"{template.id}@{template.version}",
-            passed=False,
-            criteria=[],
-            elspi_level="",
-            required_roles=[],
-            red_line_blocked=False,
+            passed=all(r.passed for r in results),
+            criteria=[_criterion_read(r) for r in results],
+            elspi_level=level,
+            required_roles=domain.required_roles(template, gate, level),
+            red_line_blocked=bool(found.hits),
         )
-    gate = template.gate(gate_id)
-    facts, assessment, hits = _facts(uow, actor, profile)
-    results = domain.evaluate(gate, facts)
-    level = assessment.level if assessment else ""
-    return GateCheckRead(
-        product=profile.key,
-        stage=profile.stage,
-        stage_title=profile.stage_title,
-        gate=gate.id,
-        gate_title=gate.title,
-        template=f"{template.id}@{template.version}",
-        passed=all(r.passed for r in results),
-        criteria=[_criterion_read(r) for r in results],
-        elspi_level=level,
-        required_roles=domain.required_roles(template, gate, level),
-        red_line_blocked=bool(hits),
-    )
+    return checks
+
+
+def _check(uow: UnitOfWork, actor: Actor, profile: ProductProfile) -> GateCheckRead:
+    return _checks(uow, actor, [profile])[profile.key]
 
 
 def check_gate(uow: UnitOfWork, actor: Actor, key: str) -> GateCheckRead:
@@ -317,8 +336,9 @@ def board(uow: UnitOfWork, actor: Actor, query: ProductQuery) -> tuple[list[Boar
     page = products.list_products(uow, actor, query)
     profiles = products.profiles(uow, actor, [r.key for r in page.rows])
     columns = {code: BoardColumn(stage=code, title=title, cards=[]) for code, title in products_domain.STAGES}
+    checks = _checks(uow, actor, [profiles[row.key] for row in page.rows])
     for row in page.rows:
-        check = _check(uow, actor, profiles[row.key])
+        check = checks[row.key]
         columns[row.stage].cards.append(
             BoardCard(
                 product=row.key,

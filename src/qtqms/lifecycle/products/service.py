@@ -81,13 +81,12 @@ def _names(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> dict[str, Subj
 
 
 def _profiles(uow: UnitOfWork, actor: Actor, rows: Sequence[LifecycleProduct]) -> list[ProductProfile]:
-    names = _names(uow, actor, [r.product_key for r in rows])
-    technologies = {p.key: p.technology for p in org_service.list_products(uow, actor)} if rows else {}
+    """Read models of these rows, named as the organisation names its products (one query for all)."""
+    names = _names(uow, actor, [r.product_key for r in rows]) if rows else {}
+    pack = parameter_pack()
     return [
         _read(
-            r,
-            names[r.product_key].label if r.product_key in names else r.product_key,
-            technologies.get(r.product_key, ""),
+            r, names[r.product_key].label if r.product_key in names else r.product_key, pack.domain(r.domain).technology
         )
         for r in rows
     ]
