@@ -15,6 +15,16 @@ _.DRBG, _.COMBINER  # pqc scanner primitives
 _.INFORMATION, _.SOFTWARE, _.SERVICE, _.HARDWARE, _.QUANTUM_EQUIPMENT, _.PEOPLE, _.SITE  # risk asset kinds
 _.AI, _.QUALITY, _.ELSPI, _.COMPLIANCE, _.EVENT  # risk kinds
 _.MODIFY, _.AVOID, _.SHARE, _.ACCEPT, _.TOLERATE, _.TREAT  # risk treatments and decisions
+_.NO_GO, _.RECYCLE  # lifecycle gate outcomes
+(
+    _.RESEARCH,
+    _.ENTERPRISE,
+    _.CRITICAL_INFRASTRUCTURE,
+    _.GOVERNMENT,
+    _.DEFENCE,
+    _.LAW_ENFORCEMENT,
+    _.CONSUMER,
+)  # lifecycle customer classes
 
 # Pydantic schema fields: serialised into the JSON API, `--json` output and templates, which vulture does not read.
 _.other_requirement, _.decided, _.old_version, _.new_version, _.unchanged  # catalog
@@ -24,9 +34,11 @@ _.scanned_by, _.unjudged_policies, _.turning_points, _.worse_count, _.in_progres
 _.risk_title, _.created_by, _.assessed_by, _.treat_by, _.likelihood_labels, _.source_date  # risk
 _.y_plan, _.risk_status, _.definition  # risk
 _.next_before_seq  # trail
+_.assessor, _.bank_versions, _.recorded_at, _.recorded_by  # lifecycle
 
 # ORM columns: tables the migrations create and the schemas above read by attribute (from_attributes).
 _.last_seen_at, _.closed_by_id, _.from_state, _.to_state, _.changed_at
+_.cleared_at  # lifecycle: when a red-line hit was cleared, kept for the trail
 
 # Attributes a library reads: SQLAlchemy TypeDecorator, the sqlite3 connection, pydantic field info, anyio's
 # thread limiter, the Jinja environment.
@@ -34,6 +46,7 @@ _.impl, _.cache_ok, _.isolation_level, _.json_schema_extra, _.total_tokens, _.lo
 
 # Named by a dotted path in a slice manifest (slice.py: subjects, related), which kit.slices imports by name.
 find_controls, find_requirements, find_products, find_risks, risks_treating_controls
+gate_panel, elspi_panel, export_panel  # lifecycle product-page panels
 
 # PEP 562 module __getattr__ of qtqms.pqc.scanner: Python calls it for the engine names it loads lazily.
 __getattr__

@@ -93,7 +93,7 @@ def _identifiers(uow: UnitOfWork, organisation_id: int) -> list[str]:
     values: list[str] = []
     for table, rows in _owned_rows(uow, organisation_id):
         for row in rows:
-            for column in ("key", "username", "id"):
+            for column in ("key", "username", "id", "ref"):
                 if column in table.c and getattr(row, column) is not None:
                     values.append(str(getattr(row, column)))
             if "number" in table.c and getattr(row, "number", None) is not None:

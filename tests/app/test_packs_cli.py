@@ -26,6 +26,11 @@ KINDS = {
     "crqc-scenarios",
     "crypto-policy",
     "replacements",
+    "technology-parameters",
+    "gate-template",
+    "elspi-question-bank",
+    "red-lines",
+    "export-control-list",
 }
 # Every shipped data file of the kinds above, found here without asking the registry.
 SHIPPED_FILES = [
@@ -34,6 +39,7 @@ SHIPPED_FILES = [
     "qtqms/risk/packs/*.yaml",
     "qtqms/pqc/scanner/packs/*.yaml",
     "qtqms/pqc/scanner/replacements.yaml",
+    "qtqms/lifecycle/*/packs/*.yaml",
 ]
 
 
@@ -73,8 +79,8 @@ def test_the_list_of_one_kind_and_the_table():
     assert {pack["id"] for pack in matrices} == {"qtqms-3x3", "qtqms-4x4", "qtqms-5x5"}
     table = CliRunner().invoke(root_command(), ["packs", "list"], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "qtqms-replacements" in table.output and "iso27001-2022" in table.output
-    unknown = packs("list", "--kind", "gate-template")
-    assert unknown.exit_code == 2 and "'gate-template' is not a kind of pack" in unknown.output
+    unknown = packs("list", "--kind", "gate-templates")
+    assert unknown.exit_code == 2 and "'gate-templates' is not a kind of pack" in unknown.output
 
 
 def test_show_prints_a_pack():

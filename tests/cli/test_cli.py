@@ -51,7 +51,8 @@ def test_init_demo_then_again_is_refused_unless_if_needed(db):
     assert all(u["is_demo"] for u in users)
     scope = json.loads(runner.invoke(app, ["org", "show", "--json"]).output)
     assert scope["organisation"]["is_demo"] is True
-    assert sorted(p["technology"] for p in scope["products"]) == ["communication", "computing", "sensing"]
+    # The lifecycle demo adds the 27-qubit processor's 100-qubit successor (QPU-NEXT).
+    assert sorted(p["technology"] for p in scope["products"]) == ["communication", "computing", "computing", "sensing"]
 
 
 def test_demo_passwords_are_generated_not_fixed(db, snapshots):

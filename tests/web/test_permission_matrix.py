@@ -7,6 +7,7 @@ from tests.builders import api_token, make_org, make_user
 from tests.catalog.permission_routes import CATALOG_BODIES, CATALOG_ROUTES, catalog_path
 from tests.esign.permission_routes import ESIGN_ROUTES, esign_path
 from tests.evidence.permission_routes import EVIDENCE_BODIES, EVIDENCE_ROUTES, evidence_path
+from tests.lifecycle.permission_routes import LIFECYCLE_BODIES, LIFECYCLE_ROUTES, lifecycle_path
 from tests.pqc.permission_routes import PQC_BODIES, PQC_ROUTES, pqc_path
 from tests.risk.permission_routes import RISK_BODIES, RISK_ROUTES, risk_path
 from tests.world import load_catalogue
@@ -43,6 +44,7 @@ EXPECTED = {
     **EVIDENCE_ROUTES,
     **PQC_ROUTES,
     **ESIGN_ROUTES,
+    **LIFECYCLE_ROUTES,
 }
 
 # Routes whose target a denied caller must not learn exists: they answer as for a missing one (issue 17, point 9).
@@ -67,6 +69,7 @@ BODIES = {
     **CATALOG_BODIES,
     **EVIDENCE_BODIES,
     **PQC_BODIES,
+    **LIFECYCLE_BODIES,
 }
 
 
@@ -105,6 +108,8 @@ def _concrete(path: str, client, admin_token: str, index: int, proposer_token: s
         return evidence_path(path, client, admin_token, index)
     if path.startswith("/api/v1/pqc/"):
         return pqc_path(path, client, admin_token, index)
+    if path.startswith("/api/v1/lifecycle/"):
+        return lifecycle_path(path, client, admin_token, index)
     if path.startswith("/api/v1/esign/"):
         return esign_path(path, client, admin_token, proposer_token, index)
     if "{kind}" in path:

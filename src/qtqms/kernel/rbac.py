@@ -31,6 +31,8 @@ class Permission(StrEnum):
     RISK_ACCEPT = "risk:accept"
     PQC_EDIT = "pqc:edit"
     ELSPI_EDIT = "elspi:edit"
+    LIFECYCLE_EDIT = "lifecycle:edit"
+    GATE_DECIDE = "gates:decide"
     AUDIT_FINDING_EDIT = "audit_findings:edit"
 
 
@@ -47,15 +49,33 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONTROL_EDIT,
             Permission.EVIDENCE_EDIT,
             Permission.AUDIT_FINDING_EDIT,
+            Permission.LIFECYCLE_EDIT,
+            Permission.GATE_DECIDE,
         }
     ),
     Role.RISK_OWNER: frozenset(
-        _EVERYONE | {Permission.RISK_EDIT, Permission.RISK_ACCEPT, Permission.CONTROL_EDIT, Permission.EVIDENCE_EDIT}
+        _EVERYONE
+        | {
+            Permission.RISK_EDIT,
+            Permission.RISK_ACCEPT,
+            Permission.CONTROL_EDIT,
+            Permission.EVIDENCE_EDIT,
+            Permission.GATE_DECIDE,
+        }
     ),
     Role.ENGINEER: frozenset(
-        _EVERYONE | {Permission.PQC_EDIT, Permission.EVIDENCE_EDIT, Permission.CONTROL_EDIT, Permission.RISK_EDIT}
+        _EVERYONE
+        | {
+            Permission.PQC_EDIT,
+            Permission.EVIDENCE_EDIT,
+            Permission.CONTROL_EDIT,
+            Permission.RISK_EDIT,
+            Permission.LIFECYCLE_EDIT,
+        }
     ),
-    Role.ETHICS_OFFICER: frozenset(_EVERYONE | {Permission.ELSPI_EDIT, Permission.EVIDENCE_EDIT}),
+    Role.ETHICS_OFFICER: frozenset(
+        _EVERYONE | {Permission.ELSPI_EDIT, Permission.EVIDENCE_EDIT, Permission.GATE_DECIDE}
+    ),
     # An auditor reads everything, the trail included, and writes only audit findings.
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.TRAIL_READ, Permission.AUDIT_FINDING_EDIT}),
     Role.VIEWER: frozenset(_EVERYONE),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qtqms.app.demo.catalog import build_catalog_demo
+from qtqms.app.demo.lifecycle import build_lifecycle_demo
 from qtqms.app.demo.pqc import build_pqc_demo
 from qtqms.app.demo.risk import build_risk_demo
 from qtqms.db.uow import UnitOfWork
@@ -107,13 +108,15 @@ def build_demo(uow: UnitOfWork) -> DemoCredentials:
     admin = identity_service.local_actor(uow, DEMO_ADMIN)
     uow.actor = admin
     _scope(uow, admin)
+    passwords = {DEMO_ADMIN: password}
     for username, role, display_name in DEMO_USERS:
-        identity_service.create_user(
+        _, passwords[username] = identity_service.create_user(
             uow, admin, UserCreate(username=username, role=role, display_name=display_name), is_demo=True
         )
     build_catalog_demo(uow, admin)  # before the risks, which link to its requirements and controls
     build_risk_demo(uow, admin, admin_password=password)
     build_pqc_demo(uow, admin)
+    build_lifecycle_demo(uow, admin, passwords)
     return DemoCredentials(organisation.name, DEMO_ADMIN, password)
 
 

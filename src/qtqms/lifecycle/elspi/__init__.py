@@ -1,0 +1,1 @@
+"""ELSPI impact assessment: question banks, scoring, levels, re-assessment, sign-offs and red lines."""

@@ -1,0 +1,1 @@
+"""Stages and stage gates: gate templates, gate checks over live data, signed gate decisions."""
