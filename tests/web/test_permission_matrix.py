@@ -8,6 +8,7 @@ from tests.catalog.permission_routes import CATALOG_BODIES, CATALOG_ROUTES, cata
 from tests.esign.permission_routes import ESIGN_ROUTES, esign_path
 from tests.evidence.permission_routes import EVIDENCE_BODIES, EVIDENCE_ROUTES, evidence_path
 from tests.pqc.permission_routes import PQC_BODIES, PQC_ROUTES, pqc_path
+from tests.quality.permission_routes import QUALITY_BODIES, QUALITY_ROUTES, quality_path
 from tests.risk.permission_routes import RISK_BODIES, RISK_ROUTES, risk_path
 from tests.world import load_catalogue
 
@@ -43,6 +44,7 @@ EXPECTED = {
     **EVIDENCE_ROUTES,
     **PQC_ROUTES,
     **ESIGN_ROUTES,
+    **QUALITY_ROUTES,
 }
 
 BODIES = {
@@ -64,6 +66,7 @@ BODIES = {
     **CATALOG_BODIES,
     **EVIDENCE_BODIES,
     **PQC_BODIES,
+    **QUALITY_BODIES,
 }
 
 
@@ -102,6 +105,8 @@ def _concrete(path: str, client, admin_token: str, index: int, proposer_token: s
         return evidence_path(path, client, admin_token, index)
     if path.startswith("/api/v1/pqc/"):
         return pqc_path(path, client, admin_token, index)
+    if path.startswith("/api/v1/quality/"):
+        return quality_path(path, client, admin_token, proposer_token, index)
     if path.startswith("/api/v1/esign/"):
         return esign_path(path, client, admin_token, proposer_token, index)
     if "{kind}" in path:

@@ -8,10 +8,11 @@ from qtqms.kernel.rbac import Permission
 from qtqms.kit.slices import NavItem, Slice
 from qtqms.org.slice import SLICE as ORG
 from qtqms.pqc.slice import SLICE as PQC
+from qtqms.quality.slice import SLICE as QUALITY
 from qtqms.risk.slice import SLICE as RISK
 from qtqms.trail.slice import SLICE as TRAIL
 
-SLICES: tuple[Slice, ...] = (IDENTITY, TRAIL, ESIGN, EVIDENCE, ORG, CATALOG, RISK, PQC)
+SLICES: tuple[Slice, ...] = (IDENTITY, TRAIL, ESIGN, EVIDENCE, ORG, CATALOG, RISK, PQC, QUALITY)
 
 # The dashboard, and the areas still to come: shown as such (not as links) so the layout does not change as
 # slices arrive.
@@ -19,5 +20,4 @@ NAVIGATION = (
     NavItem("Dashboard", "/", 0, Permission.READ),
     NavItem("Lifecycle", "/lifecycle", 50, planned=True),
     NavItem("ELSPI", "/elspi", 60, planned=True),
-    NavItem("Quality", "/quality", 70, planned=True),
 )

@@ -32,6 +32,10 @@ class Permission(StrEnum):
     PQC_EDIT = "pqc:edit"
     ELSPI_EDIT = "elspi:edit"
     AUDIT_FINDING_EDIT = "audit_findings:edit"
+    DOCUMENT_EDIT = "documents:edit"
+    DOCUMENT_APPROVE = "documents:approve"
+    NONCONFORMITY_EDIT = "nonconformity:edit"
+    NONCONFORMITY_CLOSE = "nonconformity:close"
 
 
 _EVERYONE = {Permission.READ, Permission.OWN_TOKENS}
@@ -47,13 +51,32 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONTROL_EDIT,
             Permission.EVIDENCE_EDIT,
             Permission.AUDIT_FINDING_EDIT,
+            Permission.DOCUMENT_EDIT,
+            Permission.DOCUMENT_APPROVE,
+            Permission.NONCONFORMITY_EDIT,
+            Permission.NONCONFORMITY_CLOSE,
         }
     ),
     Role.RISK_OWNER: frozenset(
-        _EVERYONE | {Permission.RISK_EDIT, Permission.RISK_ACCEPT, Permission.CONTROL_EDIT, Permission.EVIDENCE_EDIT}
+        _EVERYONE
+        | {
+            Permission.RISK_EDIT,
+            Permission.RISK_ACCEPT,
+            Permission.CONTROL_EDIT,
+            Permission.EVIDENCE_EDIT,
+            Permission.NONCONFORMITY_EDIT,
+        }
     ),
     Role.ENGINEER: frozenset(
-        _EVERYONE | {Permission.PQC_EDIT, Permission.EVIDENCE_EDIT, Permission.CONTROL_EDIT, Permission.RISK_EDIT}
+        _EVERYONE
+        | {
+            Permission.PQC_EDIT,
+            Permission.EVIDENCE_EDIT,
+            Permission.CONTROL_EDIT,
+            Permission.RISK_EDIT,
+            Permission.DOCUMENT_EDIT,
+            Permission.NONCONFORMITY_EDIT,
+        }
     ),
     Role.ETHICS_OFFICER: frozenset(_EVERYONE | {Permission.ELSPI_EDIT, Permission.EVIDENCE_EDIT}),
     # An auditor reads everything, the trail included, and writes only audit findings.

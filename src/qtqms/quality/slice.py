@@ -1,0 +1,22 @@
+"""The quality slice as the composition root mounts it: its sub-slices' routers, commands and panels."""
+
+from qtqms.kit.slices import Command, NavItem, Slice
+
+SLICE = Slice(
+    name="quality",
+    package="qtqms.quality",
+    api="qtqms.quality.api:router",
+    views="qtqms.quality.views:router",
+    commands={
+        "document": Command(
+            "qtqms.quality.documents.cli:app", "Controlled documents: versions, signed approvals, acknowledgements."
+        ),
+    },
+    templates=True,
+    nav=(NavItem("Quality", "/quality", 70),),
+    related={
+        "catalog.control": "qtqms.quality.documents.views:documents_serving_controls",
+        "catalog.requirement": "qtqms.quality.documents.views:documents_serving_requirements",
+    },
+    subjects={"document": "qtqms.quality.documents.service:find_documents"},
+)
