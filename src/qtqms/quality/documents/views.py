@@ -4,7 +4,7 @@ and the difference between two versions."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -26,6 +26,7 @@ from qtqms.quality.documents.domain import EVERYONE, DocumentKind, Part, Version
 from qtqms.quality.documents.schemas import (
     DocumentCreate,
     DocumentQuery,
+    DocumentRead,
     DraftChange,
     LinksIn,
     PeriodicReviewIn,
@@ -36,6 +37,7 @@ from qtqms.trail import service as trail_service
 router = APIRouter()
 BASE = "/quality/documents"
 FORMS = ("draft", "version", "step", "sign", "links", "review", "file", "acknowledge")
+LATEST_FORMS = frozenset({"draft", "version", "step", "sign", "file"})
 
 
 def _names(text: str) -> list[str]:
@@ -151,15 +153,25 @@ def _post(
         uow,
         use_case,
         fields=fields,
-        done=lambda _: see_other(f"{BASE}/{ref}", notice),
+        done=lambda result: see_other(_shown_url(result), notice),
         again=lambda errors: _refused(request, uow, actor, ref, name, typed, errors),
     )
+
+
+def _shown_url(result: object) -> str:
+    """The page of the version a form acted on: the document's own page when that is its effective version."""
+    document = cast(DocumentRead, result)
+    version = document.shown.version
+    query = f"?version={version}" if version != document.effective_version else ""
+    return f"{BASE}/{document.ref}{query}"
 
 
 def _refused(
     request: Request, uow: UnitOfWork, actor: Actor, ref: str, name: str, typed: dict[str, str], errors: FormErrors
 ) -> Response:
-    return _document_page(request, uow, actor, ref, status_code=errors.status,
+    # The forms of the workflow act on the latest version: show it again with the problems.
+    latest = service.get_document(uow, actor, ref).latest_version if name in LATEST_FORMS else None
+    return _document_page(request, uow, actor, ref, latest, status_code=errors.status,
                           forms={name: FormState(typed, errors)}, open_form=name)  # fmt: skip
 
 
