@@ -37,7 +37,7 @@ SHARED_ONLY = {"/api/v1/catalog/frameworks/{pack_id}/diff", "/catalog/frameworks
 QUERIES = {"/api/v1/catalog/readiness/{framework}/explain": "?requirement=6.1.1"}
 SHORTEST_MARKER = 8
 # The prefixes of human references (R-0042, DOC-0001) a numbered record may be opened by.
-REFERENCE_PREFIXES = ("R", "DOC")
+REFERENCE_PREFIXES = ("R", "DOC", "NC")
 ENUM_VALUE = re.compile(r"[a-z0-9_]+")
 
 

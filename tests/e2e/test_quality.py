@@ -53,3 +53,25 @@ def test_the_quality_pages_fit_desktop_and_phone_widths(page: Page, live_server,
             content = page.evaluate("document.querySelector('main.content').scrollWidth")
             shown = page.evaluate("document.querySelector('main.content').clientWidth")
             assert content <= shown + 1, (path, width, content, shown)
+
+
+def test_a_failed_effectiveness_check_is_shown_on_the_reopened_nonconformity(page: Page, live_server, demo):
+    log_in(page, live_server, "avery.auditor", PASSWORD)
+    page.goto(f"{live_server}/quality/nonconformities")
+    expect(page.locator("#nonconformities")).to_contain_text("RSA-2048")
+    page.locator("#nonconformities tr", has_text="RSA-2048").locator("a").first.click()
+    expect(page.locator("#checks")).to_contain_text("failed")
+    expect(page.locator("#checks")).to_contain_text("signature valid")
+    expect(page.locator("body")).to_contain_text("reopened 1×")
+    expect(page.locator("#check-form")).to_have_count(0)  # an auditor reads, and signs nothing here
+
+
+def test_the_nonconformity_pages_fit_desktop_and_phone_widths(page: Page, live_server, demo):
+    log_in(page, live_server, "quinn.quality", PASSWORD)
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        for path in ("/quality/nonconformities", "/quality/nonconformities/NC-0002", "/quality/nonconformities/new"):
+            page.goto(f"{live_server}{path}")
+            content = page.evaluate("document.querySelector('main.content').scrollWidth")
+            shown = page.evaluate("document.querySelector('main.content').clientWidth")
+            assert content <= shown + 1, (path, width, content, shown)

@@ -112,3 +112,87 @@ class DocumentLink(OrgScoped, IdMixin, AuditedMixin, Base):
 
     def audit_label(self) -> str:
         return f"{self.target_kind} {self.target}"
+
+
+class Nonconformity(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
+    """A nonconformity (NC-0001) and its CAPA: containment, root cause, actions, effectiveness check, closure."""
+
+    __tablename__ = "nonconformity"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "number"),
+        Index("ix_nonconformity_org_status", "organisation_id", "status", "number"),
+    )
+
+    organisation_index = False
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), nullable=True, index=True)
+    process: Mapped[str] = mapped_column(String(200), default="")
+    detected_on: Mapped[date] = mapped_column(Date)
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    containment: Mapped[str] = mapped_column(Text, default="")
+    cause_method: Mapped[str] = mapped_column(String(30), default="")  # "5 whys" or "cause categories"
+    whys: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    cause_categories: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    effectiveness_criteria: Mapped[str] = mapped_column(Text, default="")
+    # How often a failed effectiveness check sent it back to its actions.
+    reopened: Mapped[int] = mapped_column(Integer, default=0)
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closure_signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"), nullable=True)
+    closure_state: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
+
+    actions: Mapped[list[CorrectiveAction]] = relationship(lazy="selectin", order_by="CorrectiveAction.id")
+    checks: Mapped[list[EffectivenessCheck]] = relationship(lazy="selectin", order_by="EffectivenessCheck.id")
+
+    def audit_label(self) -> str:
+        return f"NC-{self.number:04d}"
+
+
+class NonconformityLink(OrgScoped, IdMixin, AuditedMixin, Base):
+    """A requirement, document, risk or control a nonconformity concerns."""
+
+    __tablename__ = "nonconformity_link"
+    __table_args__ = (UniqueConstraint("nonconformity_id", "target_kind", "target"),)
+
+    nonconformity_id: Mapped[int] = mapped_column(ForeignKey("nonconformity.id", ondelete="CASCADE"))
+    target_kind: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(200))
+
+
+class CorrectiveAction(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
+    """A correction, corrective or preventive action with its owner and due date."""
+
+    __tablename__ = "corrective_action"
+    __table_args__ = (Index("ix_corrective_action_owner_open", "organisation_id", "owner_id", "done_on", "due_on"),)
+
+    organisation_index = False
+    nonconformity_id: Mapped[int] = mapped_column(ForeignKey("nonconformity.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+
+    def audit_label(self) -> str:
+        return self.title
+
+
+class EffectivenessCheck(OrgScoped, IdMixin, AuditedMixin, Base):
+    """A signed check that the actions worked; a failed one sends the nonconformity back to its actions."""
+
+    __tablename__ = "effectiveness_check"
+
+    nonconformity_id: Mapped[int] = mapped_column(ForeignKey("nonconformity.id", ondelete="CASCADE"), index=True)
+    passed: Mapped[bool] = mapped_column()
+    note: Mapped[str] = mapped_column(Text)
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signature.id"))
+    signed_state: Mapped[dict[str, Any]] = mapped_column(JSONDocument)

@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from qtqms.quality.documents.api import router as documents
+from qtqms.quality.nonconformity.api import router as nonconformities
 
 router = APIRouter()
 router.include_router(documents)
+router.include_router(nonconformities)

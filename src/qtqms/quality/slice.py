@@ -11,6 +11,9 @@ SLICE = Slice(
         "document": Command(
             "qtqms.quality.documents.cli:app", "Controlled documents: versions, signed approvals, acknowledgements."
         ),
+        "nc": Command(
+            "qtqms.quality.nonconformity.cli:app", "Nonconformities and CAPA: containment, root cause, actions, checks."
+        ),
     },
     templates=True,
     nav=(NavItem("Quality", "/quality", 70),),
@@ -18,5 +21,8 @@ SLICE = Slice(
         "catalog.control": "qtqms.quality.documents.views:documents_serving_controls",
         "catalog.requirement": "qtqms.quality.documents.views:documents_serving_requirements",
     },
-    subjects={"document": "qtqms.quality.documents.service:find_documents"},
+    subjects={
+        "document": "qtqms.quality.documents.service:find_documents",
+        "nonconformity": "qtqms.quality.nonconformity.service:find_nonconformities",
+    },
 )

@@ -129,13 +129,15 @@ def _audience(values: Sequence[str]) -> list[str]:
 # --- links to requirements and controls ------------------------------------------------------------
 
 
-def _requirement_refs(uow: UnitOfWork, actor: Actor, texts: Sequence[str]) -> list[str]:
-    refs = [RequirementRef.parse(text, "requirements") for text in dict.fromkeys(t for t in texts if t.strip())]
+def requirement_refs(uow: UnitOfWork, actor: Actor, texts: Sequence[str], field: str = "requirements") -> list[str]:
+    """The requirement references typed (pack:REQ), each checked to name a requirement of the current edition;
+    every one that does not is refused at once, by `field`."""
+    refs = [RequirementRef.parse(text, field) for text in dict.fromkeys(t for t in texts if t.strip())]
     found = catalog_service.find_requirements(uow, actor, [f"{r.framework} {r.requirement}" for r in refs])
-    problems = [Problem(f"no requirement '{r}' in the current edition of {r.framework}", field="requirements")
+    problems = [Problem(f"no requirement '{r}' in the current edition of {r.framework}", field=field)
                 for r in refs if f"{r.framework} {r.requirement}" not in found]  # fmt: skip
     if problems:
-        raise InvalidInput(f"requirements: {problems[0].message}", problems)
+        raise InvalidInput(f"{field}: {problems[0].message}", problems)
     return [str(r) for r in refs]
 
 
@@ -170,7 +172,7 @@ def create_document(uow: UnitOfWork, actor: Actor, data: DocumentCreate) -> Docu
     reviewers = _named(uow, scope, data.reviewers, "reviewers")
     approvers = _named(uow, scope, data.approvers, "approvers")
     _check_parties(actor.user_id, reviewers, approvers)
-    requirements = _requirement_refs(uow, actor, data.requirements)
+    requirements = requirement_refs(uow, actor, data.requirements)
     controls = _control_keys(uow, actor, data.controls)
     audience = _audience(data.audience)
     uow.reason = data.change_reason
@@ -453,7 +455,7 @@ def set_links(uow: UnitOfWork, actor: Actor, ref: str, data: LinksIn) -> Documen
     """What the document serves (requirements, controls), whom it applies to and how often it is reviewed."""
     scope = authorize(actor, Permission.DOCUMENT_EDIT)
     document = _document(uow, scope, ref)
-    _replace_links(uow, scope, document, "requirement", _requirement_refs(uow, actor, data.requirements))
+    _replace_links(uow, scope, document, "requirement", requirement_refs(uow, actor, data.requirements))
     _replace_links(uow, scope, document, "control", _control_keys(uow, actor, data.controls))
     if data.audience is not None:
         document.audience = _audience(data.audience)
