@@ -6,8 +6,14 @@ from playwright.sync_api import Page, expect
 from tests.builders import PASSWORD
 from tests.e2e.test_smoke import log_in
 
-PAGES = ("/quality", "/quality/documents", "/quality/documents/DOC-0002", "/quality/documents/DOC-0002/diff",
-         "/quality/documents/new")  # fmt: skip
+PAGES = (
+    "/quality",
+    "/quality/tasks",
+    "/quality/documents",
+    "/quality/documents/DOC-0002",
+    "/quality/documents/DOC-0002/diff",
+    "/quality/documents/new",
+)
 
 
 def test_a_named_reviewer_signs_the_version_waiting_for_them(page: Page, live_server, demo):
@@ -75,3 +81,13 @@ def test_the_nonconformity_pages_fit_desktop_and_phone_widths(page: Page, live_s
             content = page.evaluate("document.querySelector('main.content').scrollWidth")
             shown = page.evaluate("document.querySelector('main.content').clientWidth")
             assert content <= shown + 1, (path, width, content, shown)
+
+
+def test_my_tasks_lists_what_waits_overdue_first_and_leads_to_the_record(page: Page, live_server, demo):
+    log_in(page, live_server, "emery.engineer", PASSWORD)
+    page.click("aside.sidebar >> text=My tasks")
+    first = page.locator("#tasks tbody tr").first
+    expect(first).to_contain_text("overdue")
+    expect(first).to_contain_text("drift alarm")
+    first.locator("a").click()
+    expect(page.locator("#actions")).to_contain_text("Add a drift alarm")

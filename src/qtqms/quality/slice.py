@@ -14,9 +14,10 @@ SLICE = Slice(
         "nc": Command(
             "qtqms.quality.nonconformity.cli:app", "Nonconformities and CAPA: containment, root cause, actions, checks."
         ),
+        "tasks": Command("qtqms.quality.tasks.cli:tasks", "What waits for you across the slices, overdue first."),
     },
     templates=True,
-    nav=(NavItem("Quality", "/quality", 70),),
+    nav=(NavItem("Quality", "/quality", 70), NavItem("My tasks", "/quality/tasks", 5)),
     related={
         "catalog.control": "qtqms.quality.documents.views:documents_serving_controls",
         "catalog.requirement": "qtqms.quality.documents.views:documents_serving_requirements",

@@ -14,10 +14,12 @@ from qtqms.quality.documents.views import router as document_pages
 from qtqms.quality.nonconformity import service as nonconformities
 from qtqms.quality.nonconformity.schemas import NonconformityQuery
 from qtqms.quality.nonconformity.views import router as nonconformity_pages
+from qtqms.quality.tasks.views import router as task_pages
 
 router = APIRouter()
 router.include_router(document_pages)
 router.include_router(nonconformity_pages)
+router.include_router(task_pages)
 
 
 @router.get("/quality", response_class=HTMLResponse)

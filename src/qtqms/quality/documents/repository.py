@@ -179,3 +179,30 @@ def sign_offs_waiting(session: Session, scope: OrgScope, user_id: int) -> list[t
         .order_by(Document.number)
     )
     return [(row[0], row[1], row[2]) for row in session.execute(stmt)]
+
+
+def effective_for_audience(session: Session, scope: OrgScope) -> list[tuple[Document, int]]:
+    """Documents in effect with someone to acknowledge them, with their effective version's id."""
+    stmt = (
+        scoped(select(Document, DocumentVersion.id), Document, scope)
+        .join(DocumentVersion, (DocumentVersion.document_id == Document.id)
+              & (DocumentVersion.version == Document.effective_version))
+        .order_by(Document.number)
+    )  # fmt: skip
+    return [(doc, version_id) for doc, version_id in session.execute(stmt) if doc.audience]
+
+
+def acknowledged_by(session: Session, scope: OrgScope, user_id: int) -> set[int]:
+    """The ids of the versions the user acknowledged."""
+    stmt = scoped(select(DocumentAcknowledgement.version_id), DocumentAcknowledgement, scope).where(
+        DocumentAcknowledgement.user_id == user_id
+    )
+    return set(session.scalars(stmt))
+
+
+def reviews_due(session: Session, scope: OrgScope, owner_id: int, before: date) -> list[Document]:
+    """The owner's documents in effect whose periodic review falls due by `before`."""
+    stmt = scoped(select(Document), Document, scope).where(
+        Document.owner_id == owner_id, Document.effective_version.is_not(None), Document.next_review_on <= before
+    )
+    return list(session.scalars(stmt.order_by(Document.next_review_on)))

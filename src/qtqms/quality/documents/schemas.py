@@ -174,3 +174,13 @@ class ServingDocument(BaseModel):
     kind: str
     version: int
     next_review_on: date | None
+
+
+class Waiting(BaseModel):
+    """Something a person is asked to do about a record: what, on which record, by when."""
+
+    kind: str = Field(description="review, approve, acknowledge, periodic review, action, check, close …")
+    ref: str
+    title: str
+    href: str
+    due_on: date | None = None

@@ -47,6 +47,7 @@ from qtqms.quality.documents.schemas import (
     VersionDiff,
     VersionRead,
     VersionSummary,
+    Waiting,
 )
 
 SUBJECT_KIND = "document"  # evidence and signatures cite a document by this kind
@@ -690,3 +691,46 @@ def find_documents(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> dict[s
         for ref, n in wanted.items()
         if n in found
     }
+
+
+def waiting_for(uow: UnitOfWork, actor: Actor) -> list[Waiting]:
+    """What waits for the actor among documents: versions to review or approve, effective documents to
+    acknowledge, and the periodic reviews of their own documents due within 30 days or overdue."""
+    scope = authorize(actor, Permission.READ)
+    found: list[Waiting] = []
+    for sign_off, document, _ in repo.sign_offs_waiting(uow.session, scope, actor.user_id):
+        ref = domain.format_ref(document.number)
+        verb = "approve" if sign_off.part == Part.APPROVER else "review"
+        found.append(
+            Waiting(
+                kind=verb,
+                ref=ref,
+                title=f"{verb.capitalize()} {ref} v{document.latest_version} {document.title}",
+                href=f"/quality/documents/{ref}?version={document.latest_version}",
+            )
+        )
+    done = repo.acknowledged_by(uow.session, scope, actor.user_id)
+    for document, version_id in repo.effective_for_audience(uow.session, scope):
+        if version_id not in done and domain.in_audience(actor.role, document.audience):
+            ref = domain.format_ref(document.number)
+            found.append(
+                Waiting(
+                    kind="acknowledge",
+                    ref=ref,
+                    href=f"/quality/documents/{ref}",
+                    title=f"Read and acknowledge {ref} v{document.effective_version} {document.title}",
+                )
+            )
+    soon = clock.today() + timedelta(days=domain.DUE_SOON_DAYS)
+    for document in repo.reviews_due(uow.session, scope, actor.user_id, soon):
+        ref = domain.format_ref(document.number)
+        found.append(
+            Waiting(
+                kind="periodic review",
+                ref=ref,
+                href=f"/quality/documents/{ref}",
+                title=f"Periodic review of {ref} {document.title}",
+                due_on=document.next_review_on,
+            )
+        )
+    return found

@@ -142,3 +142,8 @@ def actions_of(session: Session, scope: OrgScope, owner_id: int) -> list[tuple[C
         .order_by(CorrectiveAction.due_on, CorrectiveAction.id)
     )
     return [(row[0], row[1], row[2]) for row in session.execute(stmt)]
+
+
+def verifying(session: Session, scope: OrgScope) -> list[Nonconformity]:
+    stmt = scoped(select(Nonconformity), Nonconformity, scope).where(Nonconformity.status == "verifying")
+    return list(session.scalars(stmt.order_by(Nonconformity.number)))

@@ -18,13 +18,14 @@ from qtqms.esign.domain import Meaning
 from qtqms.kernel import clock, hashchain
 from qtqms.kernel.actor import Actor
 from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
-from qtqms.kernel.rbac import OrgScope, Permission, authorize
+from qtqms.kernel.rbac import OrgScope, Permission, authorize, can
 from qtqms.kit import workflow
 from qtqms.kit.export import ExportFile, table_file
 from qtqms.kit.subjects import Subject
 from qtqms.models.quality import CorrectiveAction, EffectivenessCheck, Nonconformity, NonconformityLink
 from qtqms.org import service as org_service
 from qtqms.quality.documents import service as documents_service
+from qtqms.quality.documents.schemas import Waiting
 from qtqms.quality.nonconformity import domain
 from qtqms.quality.nonconformity import repository as repo
 from qtqms.quality.nonconformity.domain import WORKFLOW, ActionKind, Severity, Source, Status
@@ -418,4 +419,25 @@ def find_nonconformities(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> 
             nc = _nc(uow, scope, ref)
             canonical = domain.format_ref(nc.number)
             found[ref] = Subject(SUBJECT_KIND, canonical, nc.title, f"/quality/nonconformities/{canonical}")
+    return found
+
+
+def waiting_for(uow: UnitOfWork, actor: Actor) -> list[Waiting]:
+    """What waits for the actor among nonconformities: their actions not done, and, for those who may close
+    one, the nonconformities waiting for an effectiveness check or a closure that they do not own."""
+    scope = authorize(actor, Permission.READ)
+    found = [
+        Waiting(kind="action", ref=domain.format_ref(number), title=f"{a.title} ({domain.format_ref(number)} {title})",
+                href=f"/quality/nonconformities/{domain.format_ref(number)}", due_on=a.due_on)
+        for a, number, title in repo.actions_of(uow.session, scope, actor.user_id)
+    ]  # fmt: skip
+    if can(actor, Permission.NONCONFORMITY_CLOSE):
+        for nc in repo.verifying(uow.session, scope):
+            if nc.owner_id == actor.user_id:
+                continue
+            ref = domain.format_ref(nc.number)
+            checked = bool(nc.checks) and nc.checks[-1].passed
+            verb = "Close" if checked else "Check the effectiveness of"
+            found.append(Waiting(kind="close" if checked else "check", ref=ref, title=f"{verb} {ref} {nc.title}",
+                                 href=f"/quality/nonconformities/{ref}"))  # fmt: skip
     return found

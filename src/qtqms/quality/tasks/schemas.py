@@ -1,0 +1,23 @@
+"""Task list shapes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class TaskRead(BaseModel):
+    area: str = Field(description="documents, nonconformities or risk")
+    kind: str
+    ref: str
+    title: str
+    href: str
+    due_on: date | None
+    overdue: bool
+
+
+class TaskList(BaseModel):
+    username: str
+    tasks: list[TaskRead]
+    overdue: int
