@@ -39,11 +39,6 @@ class ActionKind(StrEnum):
     PREVENTIVE = "preventive"
 
 
-class CauseMethod(StrEnum):
-    FIVE_WHYS = "5 whys"
-    CAUSE_CATEGORIES = "cause categories"
-
-
 # The usual families of causes (people, method, machine, material, measurement, environment), in our words.
 CAUSE_CATEGORIES = ("people", "method", "equipment", "material", "measurement", "environment")
 

@@ -399,17 +399,6 @@ def open_nonconformities(uow: UnitOfWork, actor: Actor, product_key: str) -> lis
     return sorted(rows, key=lambda r: (order[r.severity], r.ref))
 
 
-def actions_waiting(uow: UnitOfWork, actor: Actor) -> list[ActionRead]:
-    """The actor's own actions not yet done, earliest due first, each titled with its nonconformity."""
-    scope = authorize(actor, Permission.READ)
-    today = clock.today()
-    return [
-        ActionRead(id=a.id, kind=a.kind, title=f"{domain.format_ref(number)} {title}: {a.title}", owner=actor.username,
-                   due_on=a.due_on, done_on=None, outcome="", overdue=domain.overdue(a.due_on, None, today))
-        for a, number, title in repo.actions_of(uow.session, scope, actor.user_id)
-    ]  # fmt: skip
-
-
 def find_nonconformities(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> dict[str, Subject]:
     """Nonconformities by reference (NC-0007), as other slices cite them (evidence of a correction)."""
     scope = authorize(actor, Permission.READ)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from qtqms.identity.deps import CurrentActor
 from qtqms.kit.web.deps import Uow
@@ -14,5 +16,5 @@ router = APIRouter(prefix="/api/v1/quality", tags=["tasks"], responses=ERROR_RES
 
 
 @router.get("/tasks", response_model=TaskList, summary="What waits for you, overdue first")
-def my_tasks(uow: Uow, actor: CurrentActor) -> TaskList:
-    return service.my_tasks(uow, actor)
+def my_tasks(uow: Uow, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=1000)] = service.LIMIT) -> TaskList:
+    return service.my_tasks(uow, actor, limit)

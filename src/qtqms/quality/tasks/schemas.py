@@ -19,5 +19,6 @@ class TaskRead(BaseModel):
 
 class TaskList(BaseModel):
     username: str
-    tasks: list[TaskRead]
+    tasks: list[TaskRead] = Field(description="The most pressing first, at most `limit` of them")
+    total: int = Field(description="How many tasks wait, shown or not")
     overdue: int

@@ -13,9 +13,12 @@ from qtqms.quality.tasks import domain
 from qtqms.quality.tasks.schemas import TaskList, TaskRead
 from qtqms.risk import service as risk_service
 
+LIMIT = 100
 
-def my_tasks(uow: UnitOfWork, actor: Actor) -> TaskList:
-    """What waits for the actor in every area, overdue first, then by due date."""
+
+def my_tasks(uow: UnitOfWork, actor: Actor, limit: int = LIMIT) -> TaskList:
+    """What waits for the actor in every area, overdue first, then by due date: the first `limit` of them, and
+    how many there are."""
     authorize(actor, Permission.READ)
     today = clock.today()
     tasks = [
@@ -32,4 +35,5 @@ def my_tasks(uow: UnitOfWork, actor: Actor) -> TaskList:
         if a.owner == actor.username
     ]  # fmt: skip
     tasks.sort(key=lambda t: domain.order_key(t.due_on, t.ref, today))
-    return TaskList(username=actor.username, tasks=tasks, overdue=sum(t.overdue for t in tasks))
+    return TaskList(username=actor.username, tasks=tasks[:limit], total=len(tasks),
+                    overdue=sum(t.overdue for t in tasks))  # fmt: skip
