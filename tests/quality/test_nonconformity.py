@@ -155,7 +155,9 @@ def test_overdue_actions_are_marked_and_filtered(team, fixed_clock):
     _raise(team, title="Fine one")
     assert [r.ref for r in team.read(team.viewer, service.list_nonconformities,
                                      NonconformityQuery(overdue=True)).rows] == [nc.ref]  # fmt: skip
-    assert [w.title for w in team.read(team.owner, service.waiting_for)] == [f"Late one ({nc.ref} {nc.title})"]
+    waiting = team.read(team.owner, service.waiting_for, 10)
+    assert [w.title for w in waiting.items] == [f"Late one ({nc.ref} {nc.title})"]
+    assert (waiting.total, waiting.overdue) == (1, 1)
 
 
 def test_bad_links_and_choices_are_refused_naming_the_field(team):

@@ -18,7 +18,7 @@ from qtqms.quality.documents.schemas import StepIn
 from qtqms.quality.nonconformity import service as nonconformities
 from qtqms.quality.nonconformity.schemas import ActionIn, NonconformityCreate
 from qtqms.quality.tasks import service
-from tests.builders import api_token, log_in
+from tests.builders import api_token, log_in, query_counter
 from tests.quality.conftest import effective, write
 
 runner = CliRunner()
@@ -63,3 +63,24 @@ def test_the_page_the_api_and_the_command_agree(client, team):
     listed = runner.invoke(app, ["--as", "robin", "tasks", "--json"])
     assert listed.exit_code == 0 and json.loads(listed.output)["tasks"][0]["kind"] == "acknowledge"
     assert "1 tasks for robin, 0 overdue" in runner.invoke(app, ["--as", "robin", "tasks"]).output
+
+
+def test_the_list_shows_the_most_pressing_and_counts_the_rest_in_the_same_queries(team):
+    nc = team.run(team.engineer, nonconformities.raise_nonconformity,
+                  NonconformityCreate(title="Drift", source="incident", severity="minor"))  # fmt: skip
+    today = clock.today()
+
+    def add(days: int) -> None:
+        team.run(team.engineer, nonconformities.add_action, nc.ref,
+                 ActionIn(title=f"in {days} days", owner="riley", due_on=today + timedelta(days=days)))  # fmt: skip
+
+    add(5)
+    with query_counter(team.db) as few:
+        team.read(team.owner, service.my_tasks, 2)
+    for days in (-3, 1, 9, -1):
+        add(days)
+    with query_counter(team.db) as many:
+        shown = team.read(team.owner, service.my_tasks, 2)
+    assert len(few) == len(many)
+    assert [t.title.split(" (")[0] for t in shown.tasks] == ["in -3 days", "in -1 days"]
+    assert (shown.total, shown.overdue) == (5, 2)

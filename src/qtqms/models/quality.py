@@ -34,8 +34,6 @@ class Document(OrgScoped, IdMixin, TimestampMixin, AuditedMixin, Base):
     latest_version: Mapped[int] = mapped_column(Integer, default=1)
     review_interval_months: Mapped[int] = mapped_column(Integer, default=12)
     next_review_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    # The roles that must read and acknowledge the effective version ("all": everyone).
-    audience: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
 
     def audit_label(self) -> str:
         return f"DOC-{self.number:04d}"
@@ -97,7 +95,8 @@ class DocumentAcknowledgement(OrgScoped, IdMixin, AuditedMixin, Base):
 
 
 class DocumentLink(OrgScoped, IdMixin, AuditedMixin, Base):
-    """A requirement ("iso9001-2015:7.5.3") or a control key a document serves."""
+    """A requirement ("iso9001-2015:7.5.3") or a control key a document serves, or a role it applies to (whose
+    members acknowledge its effective version; "all": everyone)."""
 
     __tablename__ = "document_link"
     __table_args__ = (
@@ -107,7 +106,7 @@ class DocumentLink(OrgScoped, IdMixin, AuditedMixin, Base):
 
     organisation_index = False
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    target_kind: Mapped[str] = mapped_column(String(20))  # "requirement" or "control"
+    target_kind: Mapped[str] = mapped_column(String(20))  # "requirement", "control" or "audience"
     target: Mapped[str] = mapped_column(String(200))
 
     def audit_label(self) -> str:

@@ -165,10 +165,9 @@ def serving(session: Session, scope: OrgScope, kind: str, targets: Sequence[str]
     return [(target, doc) for target, doc in session.execute(stmt)]
 
 
-def sign_offs_waiting(session: Session, scope: OrgScope, user_id: int) -> list[tuple[DocumentSignOff, Document, str]]:
-    """The sign-offs waiting for the user on versions in review, with their document and version status."""
-    stmt = (
-        scoped(select(DocumentSignOff, Document, DocumentVersion.status), DocumentSignOff, scope)
+def _sign_offs_waiting(scope: OrgScope, user_id: int, *columns: Any) -> Any:
+    return (
+        scoped(select(*columns).select_from(DocumentSignOff), DocumentSignOff, scope)
         .join(DocumentVersion, DocumentVersion.id == DocumentSignOff.version_id)
         .join(Document, Document.id == DocumentVersion.document_id)
         .where(
@@ -176,33 +175,64 @@ def sign_offs_waiting(session: Session, scope: OrgScope, user_id: int) -> list[t
             DocumentSignOff.signature_id.is_(None),
             DocumentVersion.status == "in_review",
         )
-        .order_by(Document.number)
     )
-    return [(row[0], row[1], row[2]) for row in session.execute(stmt)]
 
 
-def effective_for_audience(session: Session, scope: OrgScope) -> list[tuple[Document, int]]:
-    """Documents in effect with someone to acknowledge them, with their effective version's id."""
-    stmt = (
-        scoped(select(Document, DocumentVersion.id), Document, scope)
-        .join(DocumentVersion, (DocumentVersion.document_id == Document.id)
-              & (DocumentVersion.version == Document.effective_version))
-        .order_by(Document.number)
-    )  # fmt: skip
-    return [(doc, version_id) for doc, version_id in session.execute(stmt) if doc.audience]
+def sign_offs_waiting(
+    session: Session, scope: OrgScope, user_id: int, limit: int
+) -> list[tuple[DocumentSignOff, Document]]:
+    """The user's sign-offs waiting on versions in review, with their document, by document number."""
+    stmt = _sign_offs_waiting(scope, user_id, DocumentSignOff, Document).order_by(Document.number).limit(limit)
+    return [(row[0], row[1]) for row in session.execute(stmt)]
 
 
-def acknowledged_by(session: Session, scope: OrgScope, user_id: int) -> set[int]:
-    """The ids of the versions the user acknowledged."""
-    stmt = scoped(select(DocumentAcknowledgement.version_id), DocumentAcknowledgement, scope).where(
-        DocumentAcknowledgement.user_id == user_id
+def count_sign_offs_waiting(session: Session, scope: OrgScope, user_id: int) -> int:
+    return session.scalar(_sign_offs_waiting(scope, user_id, func.count())) or 0
+
+
+def _acknowledgements_due(scope: OrgScope, user_id: int, role: str, *columns: Any) -> Any:
+    """Effective documents applying to the role (or to everyone) whose effective version the user has not
+    acknowledged."""
+    applies = select(DocumentLink.document_id).where(
+        DocumentLink.organisation_id == scope.organisation_id,
+        DocumentLink.target_kind == "audience",
+        DocumentLink.target.in_((role, "all")),
     )
-    return set(session.scalars(stmt))
-
-
-def reviews_due(session: Session, scope: OrgScope, owner_id: int, before: date) -> list[Document]:
-    """The owner's documents in effect whose periodic review falls due by `before`."""
-    stmt = scoped(select(Document), Document, scope).where(
-        Document.owner_id == owner_id, Document.effective_version.is_not(None), Document.next_review_on <= before
+    acknowledged = (
+        select(DocumentAcknowledgement.id)
+        .join(DocumentVersion, DocumentVersion.id == DocumentAcknowledgement.version_id)
+        .where(
+            DocumentAcknowledgement.user_id == user_id,
+            DocumentVersion.document_id == Document.id,
+            DocumentVersion.version == Document.effective_version,
+        )
+        .correlate(Document)
     )
-    return list(session.scalars(stmt.order_by(Document.next_review_on)))
+    return scoped(select(*columns).select_from(Document), Document, scope).where(
+        Document.effective_version.is_not(None), Document.id.in_(applies), ~acknowledged.exists()
+    )
+
+
+def acknowledgements_due(session: Session, scope: OrgScope, user_id: int, role: str, limit: int) -> list[Document]:
+    stmt = _acknowledgements_due(scope, user_id, role, Document).order_by(Document.number).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def count_acknowledgements_due(session: Session, scope: OrgScope, user_id: int, role: str) -> int:
+    return session.scalar(_acknowledgements_due(scope, user_id, role, func.count())) or 0
+
+
+def _reviews_due(scope: OrgScope, owner_id: int, by: date, *columns: Any) -> Any:
+    return scoped(select(*columns).select_from(Document), Document, scope).where(
+        Document.owner_id == owner_id, Document.effective_version.is_not(None), Document.next_review_on <= by
+    )
+
+
+def reviews_due(session: Session, scope: OrgScope, owner_id: int, by: date, limit: int) -> list[Document]:
+    """The owner's documents in effect whose periodic review falls due by `by`, earliest first."""
+    stmt = _reviews_due(scope, owner_id, by, Document).order_by(Document.next_review_on, Document.number)
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def count_reviews_due(session: Session, scope: OrgScope, owner_id: int, by: date) -> int:
+    return session.scalar(_reviews_due(scope, owner_id, by, func.count())) or 0

@@ -184,3 +184,11 @@ class Waiting(BaseModel):
     title: str
     href: str
     due_on: date | None = None
+
+
+class WaitingList(BaseModel):
+    """The most pressing of what waits (at most a limit of each kind), how many in all, how many overdue."""
+
+    items: list[Waiting]
+    total: int
+    overdue: int

@@ -48,9 +48,11 @@ from qtqms.quality.documents.schemas import (
     VersionRead,
     VersionSummary,
     Waiting,
+    WaitingList,
 )
 
 SUBJECT_KIND = "document"  # evidence and signatures cite a document by this kind
+AUDIENCE = "audience"  # the kind of link naming a role the document applies to
 VERSION_KIND = "document_version"
 COUNT_CAP = 1000
 MEANINGS = {Part.REVIEWER: Meaning.REVIEWED, Part.APPROVER: Meaning.APPROVED}
@@ -151,6 +153,10 @@ def _control_keys(uow: UnitOfWork, actor: Actor, keys: Sequence[str]) -> list[st
     return wanted
 
 
+def _audience_of(uow: UnitOfWork, scope: OrgScope, document: Document) -> list[str]:
+    return [link.target for link in repo.links(uow.session, scope, [document.id]) if link.target_kind == AUDIENCE]
+
+
 def _replace_links(uow: UnitOfWork, scope: OrgScope, document: Document, kind: str, targets: list[str]) -> None:
     existing = {link.target: link for link in repo.links(uow.session, scope, [document.id]) if link.target_kind == kind}
     for target, link in existing.items():
@@ -186,7 +192,6 @@ def create_document(uow: UnitOfWork, actor: Actor, data: DocumentCreate) -> Docu
         owner_id=actor.user_id,
         latest_version=1,
         review_interval_months=data.review_interval_months,
-        audience=audience,
     )
     uow.session.add(document)
     uow.flush()
@@ -204,6 +209,7 @@ def create_document(uow: UnitOfWork, actor: Actor, data: DocumentCreate) -> Docu
     uow.session.add(version)
     _replace_links(uow, scope, document, "requirement", requirements)
     _replace_links(uow, scope, document, "control", controls)
+    _replace_links(uow, scope, document, AUDIENCE, audience)
     uow.flush()
     return get_document(uow, actor, domain.format_ref(document.number), version=1)
 
@@ -441,7 +447,7 @@ def acknowledge(uow: UnitOfWork, actor: Actor, ref: str) -> DocumentRead:
     document = _document(uow, scope, ref)
     if document.effective_version is None:
         raise Conflict(f"{ref} has no effective version to acknowledge")
-    if not domain.in_audience(actor.role, document.audience):
+    if not domain.in_audience(actor.role, _audience_of(uow, scope, document)):
         raise Conflict(f"{ref} does not apply to your role ({actor.role}): nothing to acknowledge")
     version = _version(uow, scope, document, document.effective_version)
     if actor.user_id in repo.acknowledgements(uow.session, scope, version.id):
@@ -459,7 +465,7 @@ def set_links(uow: UnitOfWork, actor: Actor, ref: str, data: LinksIn) -> Documen
     _replace_links(uow, scope, document, "requirement", requirement_refs(uow, actor, data.requirements))
     _replace_links(uow, scope, document, "control", _control_keys(uow, actor, data.controls))
     if data.audience is not None:
-        document.audience = _audience(data.audience)
+        _replace_links(uow, scope, document, AUDIENCE, _audience(data.audience))
     if data.review_interval_months is not None:
         document.review_interval_months = data.review_interval_months
     uow.reason = data.reason
@@ -526,7 +532,8 @@ def get_document(uow: UnitOfWork, actor: Actor, ref: str, version: int | None = 
     versions = repo.versions(uow.session, scope, document.id)
     people = repo.people_by_ids(uow.session, scope, [document.owner_id, *(v.author_id for v in versions)])
     links = repo.links(uow.session, scope, [document.id])
-    acknowledgements, mine = _acknowledgements(uow, actor, scope, document, versions)
+    audience = [link.target for link in links if link.target_kind == AUDIENCE]
+    acknowledgements, mine = _acknowledgements(uow, actor, scope, document, versions, audience)
     return DocumentRead(
         ref=domain.format_ref(document.number),
         kind=document.kind,
@@ -538,7 +545,7 @@ def get_document(uow: UnitOfWork, actor: Actor, ref: str, version: int | None = 
         review_interval_months=document.review_interval_months,
         next_review_on=document.next_review_on,
         review=domain.review_standing(document.next_review_on, clock.today()).value,
-        audience=list(document.audience or []),
+        audience=audience,
         requirements=[link.target for link in links if link.target_kind == "requirement"],
         controls=[link.target for link in links if link.target_kind == "control"],
         shown=_version_read(uow, actor, scope, document, shown),
@@ -549,15 +556,20 @@ def get_document(uow: UnitOfWork, actor: Actor, ref: str, version: int | None = 
 
 
 def _acknowledgements(
-    uow: UnitOfWork, actor: Actor, scope: OrgScope, document: Document, versions: list[DocumentVersion]
+    uow: UnitOfWork,
+    actor: Actor,
+    scope: OrgScope,
+    document: Document,
+    versions: list[DocumentVersion],
+    audience: list[str],
 ) -> tuple[list[AcknowledgementRead], bool]:
     effective = next((v for v in versions if v.version == document.effective_version), None)
-    if effective is None or not document.audience:
+    if effective is None or not audience:
         return [], False
     done = repo.acknowledgements(uow.session, scope, effective.id)
-    readers = [p for p in repo.active_people(uow.session, scope) if domain.in_audience(p.role, document.audience)]
+    readers = [p for p in repo.active_people(uow.session, scope) if domain.in_audience(p.role, audience)]
     rows = [AcknowledgementRead(username=p.username, acknowledged_at=done.get(p.id)) for p in readers]
-    mine = domain.in_audience(actor.role, document.audience) and actor.user_id not in done
+    mine = domain.in_audience(actor.role, audience) and actor.user_id not in done
     return rows, mine
 
 
@@ -693,38 +705,27 @@ def find_documents(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> dict[s
     }
 
 
-def waiting_for(uow: UnitOfWork, actor: Actor) -> list[Waiting]:
-    """What waits for the actor among documents: versions to review or approve, effective documents to
-    acknowledge, and the periodic reviews of their own documents due within 30 days or overdue."""
+def waiting_for(uow: UnitOfWork, actor: Actor, limit: int) -> WaitingList:
+    """What waits for the actor among documents, the most pressing `limit` of each kind and how many in all:
+    versions to review or approve, effective documents to acknowledge, and the periodic reviews of their own
+    documents due within 30 days or overdue."""
     scope = authorize(actor, Permission.READ)
-    found: list[Waiting] = []
-    for sign_off, document, _ in repo.sign_offs_waiting(uow.session, scope, actor.user_id):
+    today = clock.today()
+    items: list[Waiting] = []
+    for sign_off, document in repo.sign_offs_waiting(uow.session, scope, actor.user_id, limit):
         ref = domain.format_ref(document.number)
         verb = "approve" if sign_off.part == Part.APPROVER else "review"
-        found.append(
-            Waiting(
-                kind=verb,
-                ref=ref,
-                title=f"{verb.capitalize()} {ref} v{document.latest_version} {document.title}",
-                href=f"/quality/documents/{ref}?version={document.latest_version}",
-            )
-        )
-    done = repo.acknowledged_by(uow.session, scope, actor.user_id)
-    for document, version_id in repo.effective_for_audience(uow.session, scope):
-        if version_id not in done and domain.in_audience(actor.role, document.audience):
-            ref = domain.format_ref(document.number)
-            found.append(
-                Waiting(
-                    kind="acknowledge",
-                    ref=ref,
-                    href=f"/quality/documents/{ref}",
-                    title=f"Read and acknowledge {ref} v{document.effective_version} {document.title}",
-                )
-            )
-    soon = clock.today() + timedelta(days=domain.DUE_SOON_DAYS)
-    for document in repo.reviews_due(uow.session, scope, actor.user_id, soon):
+        title = f"{verb.capitalize()} {ref} v{document.latest_version} {document.title}"
+        items.append(Waiting(kind=verb, ref=ref, title=title,
+                             href=f"/quality/documents/{ref}?version={document.latest_version}"))  # fmt: skip
+    for document in repo.acknowledgements_due(uow.session, scope, actor.user_id, actor.role, limit):
         ref = domain.format_ref(document.number)
-        found.append(
+        title = f"Read and acknowledge {ref} v{document.effective_version} {document.title}"
+        items.append(Waiting(kind="acknowledge", ref=ref, title=title, href=f"/quality/documents/{ref}"))
+    soon = today + timedelta(days=domain.DUE_SOON_DAYS)
+    for document in repo.reviews_due(uow.session, scope, actor.user_id, soon, limit):
+        ref = domain.format_ref(document.number)
+        items.append(
             Waiting(
                 kind="periodic review",
                 ref=ref,
@@ -733,4 +734,10 @@ def waiting_for(uow: UnitOfWork, actor: Actor) -> list[Waiting]:
                 due_on=document.next_review_on,
             )
         )
-    return found
+    total = (
+        repo.count_sign_offs_waiting(uow.session, scope, actor.user_id)
+        + repo.count_acknowledgements_due(uow.session, scope, actor.user_id, actor.role)
+        + repo.count_reviews_due(uow.session, scope, actor.user_id, soon)
+    )
+    overdue = repo.count_reviews_due(uow.session, scope, actor.user_id, today - timedelta(days=1))
+    return WaitingList(items=items, total=total, overdue=overdue)

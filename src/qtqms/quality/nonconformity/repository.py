@@ -133,17 +133,39 @@ def count(session: Session, scope: OrgScope, where: ListFilter, *, cap: int) -> 
     return session.scalar(select(func.count()).select_from(inner)) or 0
 
 
-def actions_of(session: Session, scope: OrgScope, owner_id: int) -> list[tuple[CorrectiveAction, int, str]]:
-    """The user's actions not done, with their nonconformity's number and title, earliest due first."""
-    stmt = (
-        scoped(select(CorrectiveAction, Nonconformity.number, Nonconformity.title), CorrectiveAction, scope)
+def _actions_of(scope: OrgScope, owner_id: int, *columns: Any) -> Any:
+    return (
+        scoped(select(*columns).select_from(CorrectiveAction), CorrectiveAction, scope)
         .join(Nonconformity, Nonconformity.id == CorrectiveAction.nonconformity_id)
         .where(CorrectiveAction.owner_id == owner_id, CorrectiveAction.done_on.is_(None))
-        .order_by(CorrectiveAction.due_on, CorrectiveAction.id)
     )
+
+
+def actions_of(session: Session, scope: OrgScope, owner_id: int, limit: int) -> list[tuple[CorrectiveAction, int, str]]:
+    """The user's actions not done, with their nonconformity's number and title, earliest due first."""
+    stmt = _actions_of(scope, owner_id, CorrectiveAction, Nonconformity.number, Nonconformity.title)
+    stmt = stmt.order_by(CorrectiveAction.due_on, CorrectiveAction.id).limit(limit)
     return [(row[0], row[1], row[2]) for row in session.execute(stmt)]
 
 
-def verifying(session: Session, scope: OrgScope) -> list[Nonconformity]:
-    stmt = scoped(select(Nonconformity), Nonconformity, scope).where(Nonconformity.status == "verifying")
-    return list(session.scalars(stmt.order_by(Nonconformity.number)))
+def count_actions_of(session: Session, scope: OrgScope, owner_id: int, due_before: date | None = None) -> int:
+    """How many actions not done the user owns (due before a day, when given)."""
+    stmt = _actions_of(scope, owner_id, func.count())
+    if due_before is not None:
+        stmt = stmt.where(CorrectiveAction.due_on < due_before)
+    return session.scalar(stmt) or 0
+
+
+def verifying(session: Session, scope: OrgScope, not_owned_by: int, limit: int) -> list[Nonconformity]:
+    """Nonconformities waiting for their check or closure that the user does not own, by number."""
+    stmt = scoped(select(Nonconformity), Nonconformity, scope).where(
+        Nonconformity.status == "verifying", Nonconformity.owner_id != not_owned_by
+    )
+    return list(session.scalars(stmt.order_by(Nonconformity.number).limit(limit)))
+
+
+def count_verifying(session: Session, scope: OrgScope, not_owned_by: int) -> int:
+    stmt = scoped(select(func.count()).select_from(Nonconformity), Nonconformity, scope).where(
+        Nonconformity.status == "verifying", Nonconformity.owner_id != not_owned_by
+    )
+    return session.scalar(stmt) or 0

@@ -25,7 +25,7 @@ from qtqms.kit.subjects import Subject
 from qtqms.models.quality import CorrectiveAction, EffectivenessCheck, Nonconformity, NonconformityLink
 from qtqms.org import service as org_service
 from qtqms.quality.documents import service as documents_service
-from qtqms.quality.documents.schemas import Waiting
+from qtqms.quality.documents.schemas import Waiting, WaitingList
 from qtqms.quality.nonconformity import domain
 from qtqms.quality.nonconformity import repository as repo
 from qtqms.quality.nonconformity.domain import WORKFLOW, ActionKind, Severity, Source, Status
@@ -411,22 +411,25 @@ def find_nonconformities(uow: UnitOfWork, actor: Actor, refs: Sequence[str]) -> 
     return found
 
 
-def waiting_for(uow: UnitOfWork, actor: Actor) -> list[Waiting]:
-    """What waits for the actor among nonconformities: their actions not done, and, for those who may close
-    one, the nonconformities waiting for an effectiveness check or a closure that they do not own."""
+def waiting_for(uow: UnitOfWork, actor: Actor, limit: int) -> WaitingList:
+    """What waits for the actor among nonconformities, the most pressing `limit` of each kind and how many in
+    all: their actions not done, and, for those who may close one, the nonconformities they do not own that wait
+    for an effectiveness check or a closure."""
     scope = authorize(actor, Permission.READ)
-    found = [
+    today = clock.today()
+    items = [
         Waiting(kind="action", ref=domain.format_ref(number), title=f"{a.title} ({domain.format_ref(number)} {title})",
                 href=f"/quality/nonconformities/{domain.format_ref(number)}", due_on=a.due_on)
-        for a, number, title in repo.actions_of(uow.session, scope, actor.user_id)
+        for a, number, title in repo.actions_of(uow.session, scope, actor.user_id, limit)
     ]  # fmt: skip
+    total = repo.count_actions_of(uow.session, scope, actor.user_id)
     if can(actor, Permission.NONCONFORMITY_CLOSE):
-        for nc in repo.verifying(uow.session, scope):
-            if nc.owner_id == actor.user_id:
-                continue
+        for nc in repo.verifying(uow.session, scope, actor.user_id, limit):
             ref = domain.format_ref(nc.number)
             checked = bool(nc.checks) and nc.checks[-1].passed
             verb = "Close" if checked else "Check the effectiveness of"
-            found.append(Waiting(kind="close" if checked else "check", ref=ref, title=f"{verb} {ref} {nc.title}",
+            items.append(Waiting(kind="close" if checked else "check", ref=ref, title=f"{verb} {ref} {nc.title}",
                                  href=f"/quality/nonconformities/{ref}"))  # fmt: skip
-    return found
+        total += repo.count_verifying(uow.session, scope, actor.user_id)
+    overdue = repo.count_actions_of(uow.session, scope, actor.user_id, due_before=today)
+    return WaitingList(items=items, total=total, overdue=overdue)

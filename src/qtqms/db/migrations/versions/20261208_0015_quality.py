@@ -2,7 +2,7 @@
 
 Revision ID: 0015
 Revises: 0011
-Create Date: 2026-12-08 02:37:42.520488
+Create Date: 2026-12-08 03:11:16.378414
 """
 
 from __future__ import annotations
@@ -30,9 +30,6 @@ def upgrade() -> None:
         sa.Column("latest_version", sa.Integer(), nullable=False),
         sa.Column("review_interval_months", sa.Integer(), nullable=False),
         sa.Column("next_review_on", sa.Date(), nullable=True),
-        sa.Column(
-            "audience", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
-        ),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
