@@ -256,3 +256,17 @@ def test_a_viewer_writes_nothing(team):
     with pytest.raises(PermissionDenied):
         team.run(team.viewer, service.create_document, DocumentCreate(
             kind="form", title="F", change_reason="new form"))  # fmt: skip
+
+
+def test_a_refused_self_approval_is_in_the_trail_and_nothing_is_signed(team):
+    mine = team.run(team.quality, service.create_document,
+                    DocumentCreate(kind="policy", title="Policy", content="x", change_reason="issue",
+                                   approvers=["admin"]))  # fmt: skip
+    team.run(team.quality, service.take_step, mine.ref, StepIn(action="submit"))
+    with pytest.raises(PermissionDenied):
+        team.run(team.quality, service.sign_version, mine.ref, Part.APPROVER, PASSWORD)
+    with UnitOfWork(team.db) as uow:
+        refused = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "signature_refused")).all()
+        assert uow.session.scalar(select(func.count()).select_from(Signature)) == 0
+        assert [(e.entity_label, e.actor_name) for e in refused] == [(f"{mine.ref} v1", "quinn")]
+        assert "you wrote this version" in refused[0].after["refused"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from qtqms.db.audit import AuditEvent
 from qtqms.db.uow import UnitOfWork
 from qtqms.kernel import clock
 from qtqms.kernel.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
@@ -200,3 +201,14 @@ def test_a_failed_check_stays_valid_as_history_while_the_actions_start_again(tea
         uow.session.execute(update(EffectivenessCheck).values(note="it passed really"))
         uow.commit()
     assert not team.read(team.viewer, service.get_nonconformity, nc.ref).checks[0].valid
+
+
+def test_a_closure_refused_before_the_check_is_in_the_trail(team):
+    nc = _raise(team)
+    _to_verifying(team, nc.ref)
+    with pytest.raises(Conflict):
+        team.run(team.quality, service.close, nc.ref, ClosureIn(password=PASSWORD))
+    with UnitOfWork(team.db) as uow:
+        refused = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "signature_refused")).all()
+        assert [(e.entity_type, e.entity_label, e.actor_name) for e in refused] == [("nonconformity", nc.ref, "quinn")]
+        assert "effectiveness check has not been made" in refused[0].after["refused"]

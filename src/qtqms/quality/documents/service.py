@@ -19,7 +19,7 @@ from qtqms.esign.domain import Meaning
 from qtqms.evidence import service as evidence_service
 from qtqms.kernel import clock
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
+from qtqms.kernel.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, Problem
 from qtqms.kernel.rbac import ROLE_PERMISSIONS, OrgScope, Permission, Role, authorize
 from qtqms.kernel.refs import RequirementRef
 from qtqms.kit import workflow
@@ -380,12 +380,45 @@ def _subject(document: Document, version: DocumentVersion) -> esign_domain.Subje
     return esign_domain.Subject(VERSION_KIND, str(version.id), label)
 
 
+REFUSED = "signature_refused"  # the trail's action for a refused attempt to sign, kept though the use case fails
+
+
+def refused_signature(uow: UnitOfWork, kind: str, record_id: int, label: str, error: DomainError) -> DomainError:
+    """Record a refused attempt to sign in the trail (kept after the rollback), and hand the refusal back."""
+    uow.record(REFUSED, kind, record_id, label=label, after={"refused": error.message}, keep=True)
+    return error
+
+
 def sign_version(uow: UnitOfWork, actor: Actor, ref: str, part: Part, password: str, comment: str = "") -> DocumentRead:
     """A named reviewer reviews, or a named approver approves, the version in review with their electronic
-    signature; the author never does. The last approval moves the version to approved."""
-    scope = authorize(actor, Permission.DOCUMENT_APPROVE if part is Part.APPROVER else Permission.READ)
+    signature; the author never does. The last approval moves the version to approved. A refusal is recorded
+    in the trail."""
+    scope = authorize(actor, Permission.READ)
     document = _document(uow, scope, ref)
     version = _latest(uow, scope, document)
+    try:
+        _check_signer(actor, ref, part, version)
+    except DomainError as error:
+        raise refused_signature(uow, "document_version", version.id, f"{ref} v{version.version}", error) from None
+    mine = next(s for s in version.sign_offs if s.part == part and s.user_id == actor.user_id)
+    state = _state(uow, scope, document, version)
+    signature = esign_service.sign(uow, actor, _subject(document, version), MEANINGS[part], password, state=state)
+    mine.signature_id, mine.signed_at, mine.signed_state, mine.comment = (
+        signature.id, signature.signed_at, state, comment
+    )  # fmt: skip
+    uow.reason = comment or f"{MEANINGS[part].value} {ref} v{version.version}"
+    uow.flush()
+    if part is Part.APPROVER and not domain.pending_approvals(version):
+        workflow.transition(uow, actor, version, WORKFLOW, "approve", reason=uow.reason, signature_id=signature.id)
+        _sync(document, version)
+        uow.flush()
+    return get_document(uow, actor, ref, version=version.version)
+
+
+def _check_signer(actor: Actor, ref: str, part: Part, version: DocumentVersion) -> None:
+    """Why the actor may not sign the version as `part` now, raised; nothing when they may."""
+    if part is Part.APPROVER:
+        authorize(actor, Permission.DOCUMENT_APPROVE)
     if version.status != VersionStatus.IN_REVIEW:
         raise Conflict(f"{ref} version {version.version} is {version.status.replace('_', ' ')}, not in review")
     action = "approve" if part is Part.APPROVER else "review"
@@ -399,18 +432,6 @@ def sign_version(uow: UnitOfWork, actor: Actor, ref: str, part: Part, password: 
         raise Conflict(f"you already signed {ref} version {version.version} as {part.value}")
     if part is Part.APPROVER and (waiting := domain.pending_reviews(version)):
         raise Conflict(f"{ref} version {version.version} cannot be approved yet: {waiting}")
-    state = _state(uow, scope, document, version)
-    signature = esign_service.sign(uow, actor, _subject(document, version), MEANINGS[part], password, state=state)
-    mine.signature_id, mine.signed_at, mine.signed_state, mine.comment = (
-        signature.id, signature.signed_at, state, comment
-    )  # fmt: skip
-    uow.reason = comment or f"{MEANINGS[part].value} {ref} v{version.version}"
-    uow.flush()
-    if part is Part.APPROVER and not domain.pending_approvals(version):
-        workflow.transition(uow, actor, version, WORKFLOW, "approve", reason=uow.reason, signature_id=signature.id)
-        _sync(document, version)
-        uow.flush()
-    return get_document(uow, actor, ref, version=version.version)
 
 
 def _verifications(

@@ -17,7 +17,7 @@ from qtqms.esign import service as esign_service
 from qtqms.esign.domain import Meaning
 from qtqms.kernel import clock, hashchain
 from qtqms.kernel.actor import Actor
-from qtqms.kernel.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
+from qtqms.kernel.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, Problem
 from qtqms.kernel.rbac import OrgScope, Permission, authorize, can
 from qtqms.kit import workflow
 from qtqms.kit.export import ExportFile, table_file
@@ -214,16 +214,36 @@ def _checked_state(state: dict[str, Any], passed: bool, note: str) -> dict[str, 
     return {**state, "effectiveness": {"passed": passed, "note": note}}
 
 
-def check_effectiveness(uow: UnitOfWork, actor: Actor, ref: str, data: CheckIn) -> NonconformityRead:
-    """The signed verdict on whether the actions worked, by someone other than the nonconformity's owner. A
-    failed check sends it back to its actions."""
-    scope = authorize(actor, Permission.NONCONFORMITY_EDIT)
-    nc = _nc(uow, scope, ref)
+def _check_checker(actor: Actor, ref: str, nc: Nonconformity) -> None:
+    authorize(actor, Permission.NONCONFORMITY_EDIT)
     if nc.status != Status.VERIFYING:
         raise Conflict(f"{ref} is {nc.status}: its effectiveness is checked once every action is done (verifying)")
     refusal = esign_domain.not_among(actor.user_id, action="check", subject="this nonconformity", own=nc.owner_id)
     if refusal:
         raise PermissionDenied(refusal)
+
+
+def _check_closer(actor: Actor, nc: Nonconformity) -> None:
+    authorize(actor, Permission.NONCONFORMITY_CLOSE)
+    WORKFLOW.check(actor, nc.status, "close", nc)
+    refusal = esign_domain.not_among(actor.user_id, action="close", subject="this nonconformity", own=nc.owner_id)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _refused(uow: UnitOfWork, nc: Nonconformity, ref: str, error: DomainError) -> DomainError:
+    return documents_service.refused_signature(uow, SUBJECT_KIND, nc.id, ref, error)
+
+
+def check_effectiveness(uow: UnitOfWork, actor: Actor, ref: str, data: CheckIn) -> NonconformityRead:
+    """The signed verdict on whether the actions worked, by someone other than the nonconformity's owner. A
+    failed check sends it back to its actions. A refusal is recorded in the trail."""
+    scope = authorize(actor, Permission.READ)
+    nc = _nc(uow, scope, ref)
+    try:
+        _check_checker(actor, ref, nc)
+    except DomainError as error:
+        raise _refused(uow, nc, ref, error) from None
     state = _checked_state(_state(uow, scope, nc), data.passed, data.note)
     signature = esign_service.sign(uow, actor, _subject(nc), Meaning.REVIEWED, data.password, state=state)
     nc.checks.append(EffectivenessCheck(
@@ -241,19 +261,19 @@ def check_effectiveness(uow: UnitOfWork, actor: Actor, ref: str, data: CheckIn) 
 
 def close(uow: UnitOfWork, actor: Actor, ref: str, data: ClosureIn) -> NonconformityRead:
     """Close with a signature, only after a passed effectiveness check whose signature still holds, and never
-    by the nonconformity's owner."""
-    scope = authorize(actor, Permission.NONCONFORMITY_CLOSE)
+    by the nonconformity's owner. A refusal is recorded in the trail."""
+    scope = authorize(actor, Permission.READ)
     nc = _nc(uow, scope, ref)
-    WORKFLOW.check(actor, nc.status, "close", nc)
-    refusal = esign_domain.not_among(actor.user_id, action="close", subject="this nonconformity", own=nc.owner_id)
-    if refusal:
-        raise PermissionDenied(refusal)
-    state = _state(uow, scope, nc)
-    last = nc.checks[-1]
-    verified = esign_service.verify(uow, actor, last.signature_id, _checked_state(state, last.passed, last.note),
-                                    signed_state=last.signed_state)  # fmt: skip
-    if not verified.valid:
-        raise Conflict(f"{ref} cannot be closed: its effectiveness check no longer holds: {verified.reason}")
+    try:
+        _check_closer(actor, nc)
+        state = _state(uow, scope, nc)
+        last = nc.checks[-1]
+        verified = esign_service.verify(uow, actor, last.signature_id, _checked_state(state, last.passed, last.note),
+                                        signed_state=last.signed_state)  # fmt: skip
+        if not verified.valid:
+            raise Conflict(f"{ref} cannot be closed: its effectiveness check no longer holds: {verified.reason}")
+    except DomainError as error:
+        raise _refused(uow, nc, ref, error) from None
     signature = esign_service.sign(uow, actor, _subject(nc), Meaning.APPROVED, data.password, state=state)
     workflow.transition(uow, actor, nc, WORKFLOW, "close", reason=data.comment or "closed", signature_id=signature.id)
     nc.closed_on, nc.closure_signature_id, nc.closure_state = clock.today(), signature.id, state
