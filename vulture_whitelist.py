@@ -25,6 +25,10 @@ _.NO_GO, _.RECYCLE  # lifecycle gate outcomes
     _.LAW_ENFORCEMENT,
     _.CONSUMER,
 )  # lifecycle customer classes
+_.PROCEDURE, _.WORK_INSTRUCTION, _.FORM, _.RECORD  # quality document kinds
+_.AUDIT_FINDING, _.INCIDENT, _.CUSTOMER_COMPLAINT, _.FAILED_GATE, _.PQC_POLICY_VIOLATION  # quality nonconformity
+_.TEST_OUT_OF_SPEC, _.SUPPLIER, _.MAJOR, _.MINOR, _.OBSERVATION  # sources and severities
+_.CORRECTION, _.CORRECTIVE, _.PREVENTIVE  # quality action kinds
 
 # Pydantic schema fields: serialised into the JSON API, `--json` output and templates, which vulture does not read.
 _.other_requirement, _.decided, _.old_version, _.new_version, _.unchanged  # catalog
@@ -35,18 +39,20 @@ _.risk_title, _.created_by, _.assessed_by, _.treat_by, _.likelihood_labels, _.so
 _.y_plan, _.risk_status, _.definition  # risk
 _.next_before_seq  # trail
 _.assessor, _.bank_versions, _.recorded_at, _.recorded_by  # lifecycle
+_.html, _.my_acknowledgement_due, _.raised_by  # quality
 
 # ORM columns: tables the migrations create and the schemas above read by attribute (from_attributes).
 _.last_seen_at, _.closed_by_id, _.from_state, _.to_state, _.changed_at
 _.cleared_at  # lifecycle: when a red-line hit was cleared, kept for the trail
 
 # Attributes a library reads: SQLAlchemy TypeDecorator, the sqlite3 connection, pydantic field info, anyio's
-# thread limiter, the Jinja environment.
-_.impl, _.cache_ok, _.isolation_level, _.json_schema_extra, _.total_tokens, _.loader
+# thread limiter, the Jinja environment, markdown-it's link check.
+_.impl, _.cache_ok, _.isolation_level, _.json_schema_extra, _.total_tokens, _.loader, _.validateLink
 
 # Named by a dotted path in a slice manifest (slice.py: subjects, related), which kit.slices imports by name.
 find_controls, find_requirements, find_products, find_risks, risks_treating_controls
 gate_panel, elspi_panel, export_panel  # lifecycle product-page panels
+find_documents, find_nonconformities, documents_serving_controls, documents_serving_requirements  # quality
 
 # PEP 562 module __getattr__ of qtqms.pqc.scanner: Python calls it for the engine names it loads lazily.
 __getattr__
@@ -58,6 +64,7 @@ rebuild_heat_counts  # the repair after a bulk load (benchmarks/bench_risk.py); 
 # that maintained heat-map counts equal this recount
 pack_problems  # checks the shipped scanner pattern packs against their schema (tests/pqc/test_domain.py)
 load_document  # kernel.datapack's parse-and-check of one pack (tests/kernel/test_datapack.py)
+open_nonconformities  # for the lifecycle slice's gate checks (tests/quality/test_nonconformity.py)
 load_text  # a risk pack from YAML text, every problem at once (tests/risk/test_domain.py)
 _.final_states, _.available  # kernel.workflow: what a page offers (tests/kernel/test_workflow.py)
 FixedClock, use  # kernel.clock: how tests (and a reproducible run) stop the clock (tests/conftest.py fixed_clock)

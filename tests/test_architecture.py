@@ -92,7 +92,7 @@ def units_of_work_opened(source: str) -> list[int]:
 
 def service_modules() -> list[Path]:
     package = ROOT / "src" / "qtqms"
-    return sorted({*package.glob("*/service.py"), *package.glob("*/service/**/*.py")})
+    return sorted({*package.glob("*/service.py"), *package.glob("*/*/service.py"), *package.glob("*/service/**/*.py")})
 
 
 def test_the_detector_sees_a_unit_of_work_opened_and_not_one_named():

@@ -36,6 +36,8 @@ SHARED_ONLY = {"/api/v1/catalog/frameworks/{pack_id}/diff", "/catalog/frameworks
 # Query parameters a route needs before it opens.
 QUERIES = {"/api/v1/catalog/readiness/{framework}/explain": "?requirement=6.1.1"}
 SHORTEST_MARKER = 8
+# The prefixes of human references (R-0042, DOC-0001) a numbered record may be opened by.
+REFERENCE_PREFIXES = ("R", "DOC", "NC")
 ENUM_VALUE = re.compile(r"[a-z0-9_]+")
 
 
@@ -97,7 +99,7 @@ def _identifiers(uow: UnitOfWork, organisation_id: int) -> list[str]:
                 if column in table.c and getattr(row, column) is not None:
                     values.append(str(getattr(row, column)))
             if "number" in table.c and getattr(row, "number", None) is not None:
-                values.append(f"R-{row.number:04d}")
+                values += [f"{prefix}-{row.number:04d}" for prefix in REFERENCE_PREFIXES]
     # Shared reference data and the formats a route may name: these open for everyone, so they show what a
     # page that mixes shared and owned data (the SoA of a framework, say) shows the second organisation.
     values += list(uow.session.scalars(select(FrameworkVersion.pack_id).distinct()))

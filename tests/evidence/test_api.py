@@ -44,7 +44,7 @@ def test_refusals_name_the_field_and_write_nothing(client, desk):
     cases = [
         (client.post(P, headers=headers, files=file), 422, "subject_type"),
         (client.post(P, headers=headers, data={**subject, "subject_id": "CTL-NONE"}, files=file), 404, "subject_id"),
-        (client.post(P, headers=headers, data={**subject, "subject_type": "document"}, files=file), 422,
+        (client.post(P, headers=headers, data={**subject, "subject_type": "gate"}, files=file), 422,
          "subject_type"),
         (client.post(P, headers=headers, data={**subject, "valid_from": "2026-05-01", "valid_until": "2026-01-01"},
                      files=file), 422, "valid_until"),
@@ -60,7 +60,7 @@ def test_refusals_name_the_field_and_write_nothing(client, desk):
     malformed = client.post(P, headers={**headers, "content-type": "application/json"}, content=b"{nope")
     assert malformed.status_code == 400
     assert client.get(P, headers=headers).json() == []
-    unknown = client.get(P, headers=headers, params={"subject_type": "document"})
+    unknown = client.get(P, headers=headers, params={"subject_type": "gate"})
     assert unknown.status_code == 422 and unknown.json()["error"]["problems"][0]["field"] == "subject_type"
 
 

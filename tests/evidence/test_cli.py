@@ -42,7 +42,7 @@ def test_bad_input_exits_2_with_one_line_and_adds_nothing(desk, tmp_path):
     record.write_text("x")
     cases = [
         (("evidence", "add", "control", "CTL-NONE", "--file", str(record)), "control 'CTL-NONE' not found"),
-        (("evidence", "add", "document", "DOC-1", "--file", str(record)), "subject_type 'document'"),
+        (("evidence", "add", "gate", "G-1", "--file", str(record)), "subject_type 'gate'"),
         (("evidence", "add", "control", "CTL-KEYS", "--file", str(tmp_path / "none.txt")), "no such file"),
         (("evidence", "add", "control", "CTL-KEYS", "--file", str(record), "--valid-from", "2026-05-01",
           "--valid-until", "2026-01-01"), "valid_until"),

@@ -93,7 +93,7 @@ def test_bad_input_is_refused_naming_the_field_and_leaves_no_row_and_no_file(des
          InvalidInput, "file"),
         ((service.add_file, "control", "CTL-KEYS", {**file, "content": b""}), InvalidInput, "file"),
         ((service.add_file, "control", "CTL-NONE", file), NotFound, "subject_id"),
-        ((service.add_file, "document", "DOC-1", file), InvalidInput, "subject_type"),
+        ((service.add_file, "gate", "G-1", file), InvalidInput, "subject_type"),
         ((service.add_file, "control", "CTL-KEYS", {**file, "valid_from": today, "valid_until": today - timedelta(1)}),
          InvalidInput, "valid_until"),
         ((service.add_file, "control", "CTL-KEYS", {**file, "title": "t" * 201}), InvalidInput, "title"),

@@ -9,6 +9,7 @@ from tests.esign.permission_routes import ESIGN_ROUTES, esign_path
 from tests.evidence.permission_routes import EVIDENCE_BODIES, EVIDENCE_ROUTES, evidence_path
 from tests.lifecycle.permission_routes import LIFECYCLE_BODIES, LIFECYCLE_ROUTES, lifecycle_path
 from tests.pqc.permission_routes import PQC_BODIES, PQC_ROUTES, pqc_path
+from tests.quality.permission_routes import QUALITY_BODIES, QUALITY_ROUTES, quality_path
 from tests.risk.permission_routes import RISK_BODIES, RISK_ROUTES, risk_path
 from tests.world import load_catalogue
 
@@ -45,6 +46,7 @@ EXPECTED = {
     **PQC_ROUTES,
     **ESIGN_ROUTES,
     **LIFECYCLE_ROUTES,
+    **QUALITY_ROUTES,
 }
 
 # Routes whose target a denied caller must not learn exists: they answer as for a missing one (issue 17, point 9).
@@ -70,6 +72,7 @@ BODIES = {
     **EVIDENCE_BODIES,
     **PQC_BODIES,
     **LIFECYCLE_BODIES,
+    **QUALITY_BODIES,
 }
 
 
@@ -110,6 +113,8 @@ def _concrete(path: str, client, admin_token: str, index: int, proposer_token: s
         return pqc_path(path, client, admin_token, index)
     if path.startswith("/api/v1/lifecycle/"):
         return lifecycle_path(path, client, admin_token, index)
+    if path.startswith("/api/v1/quality/"):
+        return quality_path(path, client, admin_token, proposer_token, index)
     if path.startswith("/api/v1/esign/"):
         return esign_path(path, client, admin_token, proposer_token, index)
     if "{kind}" in path:

@@ -34,6 +34,10 @@ class Permission(StrEnum):
     LIFECYCLE_EDIT = "lifecycle:edit"
     GATE_DECIDE = "gates:decide"
     AUDIT_FINDING_EDIT = "audit_findings:edit"
+    DOCUMENT_EDIT = "documents:edit"
+    DOCUMENT_APPROVE = "documents:approve"
+    NONCONFORMITY_EDIT = "nonconformity:edit"
+    NONCONFORMITY_CLOSE = "nonconformity:close"
 
 
 _EVERYONE = {Permission.READ, Permission.OWN_TOKENS}
@@ -51,6 +55,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_FINDING_EDIT,
             Permission.LIFECYCLE_EDIT,
             Permission.GATE_DECIDE,
+            Permission.DOCUMENT_EDIT,
+            Permission.DOCUMENT_APPROVE,
+            Permission.NONCONFORMITY_EDIT,
+            Permission.NONCONFORMITY_CLOSE,
         }
     ),
     Role.RISK_OWNER: frozenset(
@@ -61,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONTROL_EDIT,
             Permission.EVIDENCE_EDIT,
             Permission.GATE_DECIDE,
+            Permission.NONCONFORMITY_EDIT,
         }
     ),
     Role.ENGINEER: frozenset(
@@ -71,6 +80,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONTROL_EDIT,
             Permission.RISK_EDIT,
             Permission.LIFECYCLE_EDIT,
+            Permission.DOCUMENT_EDIT,
+            Permission.NONCONFORMITY_EDIT,
         }
     ),
     Role.ETHICS_OFFICER: frozenset(

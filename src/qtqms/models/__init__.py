@@ -1,3 +1,3 @@
 """All ORM tables; importing this package registers every table on Base.metadata."""
 
-from qtqms.models import catalog, esign, evidence, identity, lifecycle, org, pqc, risk, workflow  # noqa: F401
+from qtqms.models import catalog, esign, evidence, identity, lifecycle, org, pqc, quality, risk, workflow  # noqa: F401

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from qtqms.app.demo.catalog import build_catalog_demo
 from qtqms.app.demo.lifecycle import build_lifecycle_demo
 from qtqms.app.demo.pqc import build_pqc_demo
+from qtqms.app.demo.quality import build_nonconformity_demo, build_quality_demo
 from qtqms.app.demo.risk import build_risk_demo
 from qtqms.db.uow import UnitOfWork
 from qtqms.identity import service as identity_service
@@ -117,6 +118,8 @@ def build_demo(uow: UnitOfWork) -> DemoCredentials:
     build_risk_demo(uow, admin, admin_password=password)
     build_pqc_demo(uow, admin)
     build_lifecycle_demo(uow, admin, passwords)
+    build_quality_demo(uow, admin, admin_password=password)
+    build_nonconformity_demo(uow, admin, admin_password=password)
     return DemoCredentials(organisation.name, DEMO_ADMIN, password)
 
 

@@ -1,0 +1,1 @@
+"""Quality processes: controlled documents, nonconformities and CAPA, and everyone's tasks."""

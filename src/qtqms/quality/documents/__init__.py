@@ -1,0 +1,1 @@
+"""Controlled documents: numbered, versioned, reviewed and approved with e-signatures, acknowledged."""

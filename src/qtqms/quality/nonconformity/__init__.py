@@ -1,0 +1,1 @@
+"""Nonconformities and CAPA: containment, root cause, corrective actions, a signed effectiveness check."""
