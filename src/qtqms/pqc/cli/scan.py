@@ -72,6 +72,13 @@ def scan(
     record: Annotated[
         bool, typer.Option("--record", help="Store the inventory as a scan of --product/--system in the database.")
     ] = False,
+    show_literals: Annotated[
+        bool,
+        typer.Option(
+            "--show-literals",
+            help="Keep string literals in evidence excerpts (default: redacted; key material never shown).",
+        ),
+    ] = False,
 ) -> None:
     """Inventory the cryptography in source code, manifests, certificates, keys and TLS/SSH configuration."""
     from qtqms.pqc.scanner import Scanner, ScanOptions, default_jobs
@@ -92,6 +99,7 @@ def scan(
         max_file_size=max_file_size,
         matcher=matcher,
         jobs=jobs or default_jobs(),
+        show_literals=show_literals,
     )
     scanner = Scanner(options)
     findings = _collect(scanner, path, show_progress=not as_json and sys.stderr.isatty())
@@ -102,12 +110,7 @@ def scan(
 
         write_cbom(cbom, findings, subject=subject, assessments=assessments, policy_id=pack.id if pack else None)
     if sarif is not None:
-        import json
-
-        from qtqms.pqc.scanner import to_sarif
-
-        document = to_sarif(findings, assessments, pack.id if pack else None)
-        sarif.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        _write_sarif(sarif, path, findings, assessments, pack, day)
     emit(
         _scan_document(findings, scanner, pack, day, assessments),
         as_json,
@@ -119,6 +122,25 @@ def scan(
         target = Target(product, system or subject, policy, as_of_day(as_of), category)
         record_findings(target, findings, "scanner", str(path), scanner.summary.to_dict(), quiet=as_json)
     _check(assessments, pack, day, threshold)
+
+
+def _write_sarif(
+    out: Path, path: Path, findings: list[Finding], assessments: list[Assessment], pack: PolicyPack | None, day: date
+) -> None:
+    import json
+
+    from qtqms.pqc.packs import replacements
+    from qtqms.pqc.scanner import to_sarif
+
+    document = to_sarif(
+        findings,
+        assessments,
+        pack.id if pack else None,
+        source_root=path if path.is_dir() else path.parent,
+        replacements=replacements(),
+        as_of=day if pack else None,
+    )
+    out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
 def policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None) -> tuple[Any, date, Any]:
