@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 policy_app = typer.Typer(no_args_is_help=True, help="Crypto policy packs (NIST IR 8547, CNSA 2.0, EU roadmap).")
 
 FAIL_LEVELS = ("deprecated", "disallowed", "unknown")
+CBOM_VERSIONS = ("1.6", "1.7")  # as the engine writes them (checked against it in tests/pqc/test_cbom_contents.py)
 _PROGRESS_INTERVAL = 0.1  # seconds between redraws of the progress line
 
 PolicyOption = Annotated[
@@ -48,7 +49,10 @@ FailOnOption = Annotated[
 def scan(
     path: Annotated[Path, typer.Argument(help="File or directory to scan.")],
     as_json: bool = JSON_OPTION,
-    cbom: Annotated[Path | None, typer.Option("--cbom", help="Write a CycloneDX 1.6 CBOM to this file.")] = None,
+    cbom: Annotated[Path | None, typer.Option("--cbom", help="Write a CycloneDX CBOM to this file.")] = None,
+    cbom_version: Annotated[
+        str, typer.Option("--cbom-version", help="CycloneDX version of the --cbom file: 1.6 or 1.7.")
+    ] = "1.6",
     sarif: Annotated[Path | None, typer.Option("--sarif", help="Write SARIF 2.1.0 to this file.")] = None,
     policy: PolicyOption = None,
     as_of: AsOfOption = None,
@@ -90,6 +94,8 @@ def scan(
         fail(f"{path}: no such file or directory", EXIT_BAD_INPUT)
     if matcher not in {"auto", "hyperscan", "aho-corasick"}:
         fail(f"--matcher: unknown matcher '{matcher}' (choose auto, hyperscan or aho-corasick)", EXIT_BAD_INPUT)
+    if cbom_version not in CBOM_VERSIONS:
+        fail(f"--cbom-version: '{cbom_version}' is not one of {', '.join(CBOM_VERSIONS)}", EXIT_BAD_INPUT)
     if jobs is not None and jobs < 1:
         fail(f"--jobs: must be 1 or more, not {jobs}", EXIT_BAD_INPUT)
     options = ScanOptions(
@@ -108,7 +114,14 @@ def scan(
     if cbom is not None:
         from qtqms.pqc.scanner import write_cbom
 
-        write_cbom(cbom, findings, subject=subject, assessments=assessments, policy_id=pack.id if pack else None)
+        write_cbom(
+            cbom,
+            findings,
+            version=cbom_version,
+            subject=subject,
+            assessments=assessments,
+            policy_id=pack.id if pack else None,
+        )
     if sarif is not None:
         _write_sarif(sarif, path, findings, assessments, pack, day)
     emit(
