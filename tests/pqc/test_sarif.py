@@ -109,6 +109,7 @@ def test_one_rule_per_kind_with_the_descriptions_help_and_severity_code_scanning
         score = float(rule["properties"]["security-severity"])
         assert 0.0 <= score <= 10.0
         assert "security" in rule["properties"]["tags"]
+        assert rule["properties"]["precision"] in {"high", "medium", "low"}
     rsa = rules["pqc/algorithm/rsa"]
     assert "ML-KEM-768" in rsa["help"]["text"] or "ML-DSA-65" in rsa["help"]["text"]  # the table's replacement
     assert "Policy nist-ir-8547" in rsa["help"]["text"] and "deprecated" in rsa["help"]["text"]

@@ -25,8 +25,10 @@ _KEY_MATERIAL = re.compile(
     r"\b0[xX][0-9a-fA-F]{16,}\b"  # a number written as a long hex literal (an RSA modulus, a raw key)
     r"|\b\d{20,}\b"  # a long decimal number
     r"|\b[0-9a-fA-F]{32,}\b"  # hex-encoded bytes
-    r"|(?=[A-Za-z0-9+/]*\d)[A-Za-z0-9+/]{40,}={0,2}"  # Base64 (cipher suite names have - or _, so never match)
+    r"|\b[A-Za-z0-9+/]{40,}={0,2}"  # Base64, when it holds a digit (cipher suite names have - or _: never)
 )
+_QUOTES = re.compile(r"['\"`]")
+_LONG_RUN = re.compile(r"[0-9A-Za-z+/]{16,}")
 _PRIVATE_KEY = re.compile(r"PRIVATE\s+KEY|PRIVATE-KEY|PrivateKey-|-----BEGIN", re.IGNORECASE)
 
 
@@ -35,14 +37,21 @@ def redact_text(text: str, show_literals: bool = False) -> str:
 
     def literal(match: re.Match[str]) -> str:
         body = match.group("body")
-        if show_literals and not _PRIVATE_KEY.search(body) and not _KEY_MATERIAL.search(body):
+        if show_literals and not _PRIVATE_KEY.search(body) and _KEY_MATERIAL.sub(_material, body) == body:
             return match.group(0)
         if not body:
             return match.group(0)
         quote = match.group("quote")
         return f"{match.group('prefix') or ''}{quote}{REDACTED}{match.group('end')}"
 
-    return _KEY_MATERIAL.sub(REDACTED, _LITERAL.sub(literal, text))
+    if not _QUOTES.search(text) and not _LONG_RUN.search(text):
+        return text  # most excerpts: nothing to look at
+    return _KEY_MATERIAL.sub(_material, _LITERAL.sub(literal, text))
+
+
+def _material(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return REDACTED if any(character.isdigit() for character in run) else run
 
 
 def redact(finding: Finding, show_literals: bool = False) -> Finding:

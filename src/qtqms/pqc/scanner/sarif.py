@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from qtqms.pqc.scanner.algorithms import VERDICT_SEVERITY, AssetType, Finding, Verdict
+from qtqms.pqc.scanner.algorithms import VERDICT_SEVERITY, AssetType, Confidence, Finding, Verdict
 from qtqms.pqc.scanner.policy import Assessment
 from qtqms.pqc.scanner.replacements import ReplacementTable, Suggestion
 
@@ -136,7 +136,8 @@ def _rule(identifier: str, members: list[tuple[Finding, Assessment | None]], con
         if suggestion and context.table
         else "No replacement is suggested for this kind: keep it within the limits the policy sets."
     )
-    tags = ["security", "cryptography", "post-quantum", first.asset_type.value, algorithm.primitive.value]
+    primitives = sorted({finding.algorithm.primitive.value for finding, _ in members})
+    tags = ["security", "cryptography", "post-quantum", first.asset_type.value, *primitives]
     if algorithm.quantum_vulnerable:
         tags.append("quantum-vulnerable")
     severity = _SEVERITY[worst] if worst is not None else _UNJUDGED_SEVERITY[algorithm.quantum_vulnerable]
@@ -154,8 +155,14 @@ def _rule(identifier: str, members: list[tuple[Finding, Assessment | None]], con
         },
         "helpUri": HELP_URI,
         "defaultConfiguration": {"level": _level(worst, first)},
-        "properties": {"tags": tags, "security-severity": severity, "precision": "high"},
+        "properties": {"tags": tags, "security-severity": severity, "precision": _precision(members)},
     }
+
+
+def _precision(members: list[tuple[Finding, Assessment | None]]) -> str:
+    """The rule's precision as code scanning reads it: that of its least certain finding."""
+    confidences = {finding.confidence for finding, _ in members}
+    return next(level.value for level in (Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH) if level in confidences)
 
 
 def _why(finding: Finding) -> str:
