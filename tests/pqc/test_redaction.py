@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
 from qtqms.app.cli import app
+from qtqms.pqc.scanner import import_cbom
 from qtqms.pqc.scanner.redact import redact_text
 
 AES_KEY = "6d7f1c2a9b3e4f50a1b2c3d4e5f60718"  # hex, as keys are often pasted
@@ -82,6 +83,26 @@ def test_show_literals_shows_literals_but_never_key_material(planted, tmp_path):
     assert HMAC_SECRET in text and PASSWORD in text
     for secret in (AES_KEY, *secrets[3:]):
         assert secret not in text
+
+
+def test_an_imported_cbom_loses_its_literals_too(tmp_path):
+    cbom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "components": [
+            {
+                "type": "cryptographic-asset",
+                "bom-ref": "aes",
+                "name": "AES-128-GCM",
+                "cryptoProperties": {"assetType": "algorithm", "algorithmProperties": {"primitive": "ae"}},
+                "evidence": {"occurrences": [{"location": "a.py", "line": 3, "additionalContext": f'k = "{AES_KEY}"'}]},
+            }
+        ],
+    }
+    (tmp_path / "vendor.json").write_text(json.dumps(cbom))
+    (finding,) = import_cbom(tmp_path / "vendor.json")
+    assert finding.evidence == 'k = "<redacted>"'
 
 
 @pytest.mark.parametrize(

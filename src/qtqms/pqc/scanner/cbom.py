@@ -23,6 +23,7 @@ from qtqms.pqc.scanner.algorithms import (
 )
 from qtqms.pqc.scanner.names import parse_name
 from qtqms.pqc.scanner.policy import Assessment
+from qtqms.pqc.scanner.redact import redact_text
 
 _KEY_TYPES = {"private-key", "public-key"}
 
@@ -514,7 +515,7 @@ def cbom_findings(data: Any, source: str) -> list[Finding]:
                     path=occurrence.get("location") or f"{name}#{component.get('bom-ref', component['name'])}",
                     line=occurrence.get("line") or 1,
                     column=occurrence.get("offset") or 1,
-                    evidence=(occurrence.get("additionalContext") or "")[:160],
+                    evidence=redact_text((occurrence.get("additionalContext") or "")[:160]),
                     confidence=Confidence.MEDIUM,
                     rule_id="cbom.import",
                     language="cbom",
