@@ -194,3 +194,12 @@ def test_githubs_upload_rules_pass_in_the_sarif_multitool(tree, tmp_path):
         timeout=300,
     )
     assert {r["ruleId"] for r in json.loads(report.read_text())["runs"][0].get("results", [])} >= {"GH2012"}
+
+
+def test_a_single_file_is_located_relative_to_its_folder(tree, tmp_path):
+    document = sarif_of(tree / "transport.py", tmp_path / "out.sarif")
+    run_ = document["runs"][0]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tree.resolve().as_uri() + "/"
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]} == {
+        "transport.py"
+    }
