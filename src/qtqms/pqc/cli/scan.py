@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 policy_app = typer.Typer(no_args_is_help=True, help="Crypto policy packs (NIST IR 8547, CNSA 2.0, EU roadmap).")
 
 FAIL_LEVELS = ("deprecated", "disallowed", "unknown")
+CBOM_VERSIONS = ("1.6", "1.7")  # as the engine writes them (checked against it in tests/pqc/test_cbom_contents.py)
 _PROGRESS_INTERVAL = 0.1  # seconds between redraws of the progress line
 
 PolicyOption = Annotated[
@@ -48,7 +49,10 @@ FailOnOption = Annotated[
 def scan(
     path: Annotated[Path, typer.Argument(help="File or directory to scan.")],
     as_json: bool = JSON_OPTION,
-    cbom: Annotated[Path | None, typer.Option("--cbom", help="Write a CycloneDX 1.6 CBOM to this file.")] = None,
+    cbom: Annotated[Path | None, typer.Option("--cbom", help="Write a CycloneDX CBOM to this file.")] = None,
+    cbom_version: Annotated[
+        str, typer.Option("--cbom-version", help="CycloneDX version of the --cbom file: 1.6 or 1.7.")
+    ] = "1.6",
     sarif: Annotated[Path | None, typer.Option("--sarif", help="Write SARIF 2.1.0 to this file.")] = None,
     policy: PolicyOption = None,
     as_of: AsOfOption = None,
@@ -72,6 +76,13 @@ def scan(
     record: Annotated[
         bool, typer.Option("--record", help="Store the inventory as a scan of --product/--system in the database.")
     ] = False,
+    show_literals: Annotated[
+        bool,
+        typer.Option(
+            "--show-literals",
+            help="Keep string literals in evidence excerpts (default: redacted; key material never shown).",
+        ),
+    ] = False,
 ) -> None:
     """Inventory the cryptography in source code, manifests, certificates, keys and TLS/SSH configuration."""
     from qtqms.pqc.scanner import Scanner, ScanOptions, default_jobs
@@ -83,6 +94,8 @@ def scan(
         fail(f"{path}: no such file or directory", EXIT_BAD_INPUT)
     if matcher not in {"auto", "hyperscan", "aho-corasick"}:
         fail(f"--matcher: unknown matcher '{matcher}' (choose auto, hyperscan or aho-corasick)", EXIT_BAD_INPUT)
+    if cbom_version not in CBOM_VERSIONS:
+        fail(f"--cbom-version: '{cbom_version}' is not one of {', '.join(CBOM_VERSIONS)}", EXIT_BAD_INPUT)
     if jobs is not None and jobs < 1:
         fail(f"--jobs: must be 1 or more, not {jobs}", EXIT_BAD_INPUT)
     options = ScanOptions(
@@ -92,6 +105,7 @@ def scan(
         max_file_size=max_file_size,
         matcher=matcher,
         jobs=jobs or default_jobs(),
+        show_literals=show_literals,
     )
     scanner = Scanner(options)
     findings = _collect(scanner, path, show_progress=not as_json and sys.stderr.isatty())
@@ -100,14 +114,16 @@ def scan(
     if cbom is not None:
         from qtqms.pqc.scanner import write_cbom
 
-        write_cbom(cbom, findings, subject=subject, assessments=assessments, policy_id=pack.id if pack else None)
+        write_cbom(
+            cbom,
+            findings,
+            version=cbom_version,
+            subject=subject,
+            assessments=assessments,
+            policy_id=pack.id if pack else None,
+        )
     if sarif is not None:
-        import json
-
-        from qtqms.pqc.scanner import to_sarif
-
-        document = to_sarif(findings, assessments, pack.id if pack else None)
-        sarif.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        _write_sarif(sarif, path, findings, assessments, pack, day)
     emit(
         _scan_document(findings, scanner, pack, day, assessments),
         as_json,
@@ -119,6 +135,25 @@ def scan(
         target = Target(product, system or subject, policy, as_of_day(as_of), category)
         record_findings(target, findings, "scanner", str(path), scanner.summary.to_dict(), quiet=as_json)
     _check(assessments, pack, day, threshold)
+
+
+def _write_sarif(
+    out: Path, path: Path, findings: list[Finding], assessments: list[Assessment], pack: PolicyPack | None, day: date
+) -> None:
+    import json
+
+    from qtqms.pqc.packs import replacements
+    from qtqms.pqc.scanner import to_sarif
+
+    document = to_sarif(
+        findings,
+        assessments,
+        pack.id if pack else None,
+        source_root=path if path.is_dir() else path.parent,
+        replacements=replacements(),
+        as_of=day if pack else None,
+    )
+    out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
 def policy_arguments(policy: str | None, as_of: str | None, fail_on: str | None) -> tuple[Any, date, Any]:

@@ -1,4 +1,5 @@
-"""Findings ⇄ CycloneDX 1.6 CBOM: one component per asset, one occurrence per finding, schema-checked before writing."""
+"""Findings ⇄ CycloneDX 1.6/1.7 CBOM: one component per asset, one occurrence per finding, schema-checked before
+writing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from qtqms.kernel.errors import InvalidInput, Problem
 from qtqms.pqc.scanner.algorithms import (
+    AEAD_MODES,
     PROTOCOL_FAMILIES,
     Algorithm,
     AssetType,
@@ -21,6 +23,7 @@ from qtqms.pqc.scanner.algorithms import (
 )
 from qtqms.pqc.scanner.names import parse_name
 from qtqms.pqc.scanner.policy import Assessment
+from qtqms.pqc.scanner.redact import redact_text
 
 _KEY_TYPES = {"private-key", "public-key"}
 
@@ -50,16 +53,23 @@ def build_bom(
     return bom
 
 
-def to_json(bom: Any) -> str:
-    """Serialise as CycloneDX 1.6 JSON after checking it against the strict 1.6 schema."""
-    from cyclonedx.output.json import JsonV1Dot6
+CBOM_VERSIONS = ("1.6", "1.7")
+
+
+def to_json(bom: Any, version: str = "1.6") -> str:
+    """Serialise as CycloneDX JSON of `version` (1.6 or 1.7) after checking it against that strict schema."""
+    from cyclonedx.output.json import JsonV1Dot6, JsonV1Dot7
     from cyclonedx.schema import SchemaVersion
 
+    writers = {"1.6": (JsonV1Dot6, SchemaVersion.V1_6), "1.7": (JsonV1Dot7, SchemaVersion.V1_7)}
+    if version not in writers:
+        raise InvalidInput(f"CycloneDX {version} cannot hold a CBOM here (choose {' or '.join(CBOM_VERSIONS)})")
+    writer, schema = writers[version]
     JsonStrictValidator = _strict_validator()  # noqa: N806 - a class
-    text = JsonV1Dot6(bom).output_as_string(indent=2)
-    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    text = writer(bom).output_as_string(indent=2)
+    error = JsonStrictValidator(schema).validate_str(text)
     if error is not None:
-        raise RuntimeError(f"generated CBOM is not valid CycloneDX 1.6: {error}")
+        raise RuntimeError(f"generated CBOM is not valid CycloneDX {version}: {error}")
     return text
 
 
@@ -85,8 +95,8 @@ def _strict_validator() -> Any:
     return JsonStrictValidator
 
 
-def write_cbom(path: Path, findings: Iterable[Finding], **kwargs: Any) -> None:
-    path.write_text(to_json(build_bom(findings, **kwargs)) + "\n", encoding="utf-8")
+def write_cbom(path: Path, findings: Iterable[Finding], *, version: str = "1.6", **kwargs: Any) -> None:
+    path.write_text(to_json(build_bom(findings, **kwargs), version) + "\n", encoding="utf-8")
 
 
 def _finding_key(finding: Finding) -> tuple[str, int, str]:
@@ -131,7 +141,7 @@ class _ComponentBuilder:
         if finding.asset_type is AssetType.RELATED_MATERIAL:
             return ("material", finding.path, str(finding.line), finding.algorithm.name)
         algorithm = finding.algorithm
-        return (finding.asset_type.value, finding.label, algorithm.primitive.value, algorithm.padding or "")
+        return (finding.asset_type.value, finding.label, _primitive(algorithm).value, algorithm.padding or "")
 
     def _ref(self, base: str) -> str:
         ref, index = base, 1
@@ -152,10 +162,12 @@ class _ComponentBuilder:
             return self._material(finding)
         return self._algorithm_component(finding.algorithm, finding.confidence)
 
-    def _algorithm_component(self, algorithm: Algorithm, confidence: Confidence | None = None) -> Any:
+    def _algorithm_component(
+        self, algorithm: Algorithm, confidence: Confidence | None = None, oid: str | None = None
+    ) -> Any:
         from cyclonedx.model.crypto import CryptoAssetType, CryptoProperties
 
-        key = ("algorithm", algorithm.name, algorithm.primitive.value, algorithm.padding or "")
+        key = ("algorithm", algorithm.name, _primitive(algorithm).value, algorithm.padding or "")
         if key in self.components:
             return self.components[key]
         properties = [("qtqms:family", algorithm.family)]
@@ -167,16 +179,18 @@ class _ComponentBuilder:
             algorithm.name,
             self._ref(f"crypto/algorithm/{_slug(algorithm.name)}"),
             CryptoProperties(
-                asset_type=CryptoAssetType.ALGORITHM, algorithm_properties=_algorithm_properties(algorithm)
+                asset_type=CryptoAssetType.ALGORITHM,
+                algorithm_properties=_algorithm_properties(algorithm),
+                oid=oid or algorithm_oid(algorithm),
             ),
             properties,
         )
         return component
 
-    def _linked_algorithm(self, algorithm: Algorithm) -> Any:
+    def _linked_algorithm(self, algorithm: Algorithm, oid: str | None = None) -> Any:
         """An algorithm component referenced by a certificate or key (registered so it is written too)."""
-        component = self._algorithm_component(algorithm)
-        key = ("algorithm", algorithm.name, algorithm.primitive.value, algorithm.padding or "")
+        component = self._algorithm_component(algorithm, oid=oid)
+        key = ("algorithm", algorithm.name, _primitive(algorithm).value, algorithm.padding or "")
         if key not in self.components:
             from cyclonedx.model.component_evidence import ComponentEvidence
 
@@ -207,9 +221,7 @@ class _ComponentBuilder:
         signature_component = None
         if signature:
             signature_component = self._linked_algorithm(
-                classify(
-                    finding.algorithm.family, finding.algorithm.parameter, primitive=Primitive.SIGNATURE, name=signature
-                )
+                _signature_algorithm(signature), oid=finding.detail("signature_algorithm_oid")
             )
 
         def when(key: str) -> datetime | None:
@@ -304,23 +316,165 @@ def _crypto_component(name: str, ref: str, crypto: Any, properties: list[tuple[s
 
 
 def _algorithm_properties(algorithm: Algorithm) -> Any:
-    from cyclonedx.model.crypto import AlgorithmProperties, CryptoMode, CryptoPadding, CryptoPrimitive
+    from cyclonedx.model.crypto import AlgorithmProperties, CryptoFunction, CryptoMode, CryptoPadding, CryptoPrimitive
 
-    curve = algorithm.parameter if algorithm.family in {"EC", "ECDSA", "ECDH", "EdDSA", "XDH"} else None
-    parameter = None if curve else algorithm.parameter
+    curve = algorithm.parameter if algorithm.family in _CURVE_FAMILIES else None
+    parameter = None if curve else parameter_set_identifier(algorithm)
     modes = {m.value for m in CryptoMode}
     paddings = {p.value for p in CryptoPadding}
     return AlgorithmProperties(
-        primitive=CryptoPrimitive(algorithm.primitive.value),
+        primitive=CryptoPrimitive(_primitive(algorithm).value),
         parameter_set_identifier=parameter,
         curve=curve,
         mode=CryptoMode(algorithm.mode if algorithm.mode in modes else "other") if algorithm.mode else None,
         padding=CryptoPadding(algorithm.padding if algorithm.padding in paddings else "other")
         if algorithm.padding
         else None,
+        crypto_functions=[CryptoFunction(f) for f in _FUNCTIONS.get(_primitive(algorithm), ("unknown",))],
         classical_security_level=algorithm.classical_bits,
         nist_quantum_security_level=algorithm.nist_level,
     )
+
+
+_CURVE_FAMILIES = {"EC", "ECDSA", "ECDH", "EdDSA", "XDH"}
+
+
+def _primitive(algorithm: Algorithm) -> Primitive:
+    """A block cipher in an authenticated mode is authenticated encryption, whichever library's API named it:
+    one component for AES-256-GCM, not one per way of spelling it."""
+    if algorithm.primitive is Primitive.BLOCK_CIPHER and algorithm.mode in AEAD_MODES:
+        return Primitive.AE
+    return algorithm.primitive
+
+
+# What an algorithm of each primitive is used for (CycloneDX `cryptoFunctions`); a finding rarely tells which
+# of them the code calls, so each component lists what its primitive does.
+_FUNCTIONS: dict[Primitive, tuple[str, ...]] = {
+    Primitive.HASH: ("digest",),
+    Primitive.XOF: ("digest",),
+    Primitive.MAC: ("tag",),
+    Primitive.SIGNATURE: ("keygen", "sign", "verify"),
+    Primitive.PKE: ("keygen", "encrypt", "decrypt"),
+    Primitive.KEM: ("keygen", "encapsulate", "decapsulate"),
+    Primitive.KEY_AGREE: ("keygen", "keyderive"),
+    Primitive.BLOCK_CIPHER: ("encrypt", "decrypt"),
+    Primitive.STREAM_CIPHER: ("encrypt", "decrypt"),
+    Primitive.AE: ("encrypt", "decrypt", "tag"),
+    Primitive.KDF: ("keyderive",),
+    Primitive.DRBG: ("generate",),
+    Primitive.COMBINER: ("other",),
+    Primitive.OTHER: ("other",),
+}
+
+# Digest sizes the name does not spell out (for the others the last number of the name is the size, or for
+# SHAKE the security level, as the CycloneDX examples have it).
+_DIGEST_BITS = {
+    "MD4": "128",
+    "MD5": "128",
+    "SHA-1": "160",
+    "SHA-512/224": "224",
+    "SHA-512/256": "256",
+    "BLAKE2s": "256",
+    "BLAKE2b": "512",
+    "BLAKE3": "256",
+    "SM3": "256",
+}
+
+
+def parameter_set_identifier(algorithm: Algorithm) -> str | None:
+    """CycloneDX's `parameterSetIdentifier`: the number that sizes the algorithm (key, digest or set:
+    "2048", "256", "768"), or a standard's own set name where it has one (SLH-DSA's "SHA2-128s")."""
+    parameter = algorithm.parameter
+    if parameter is None or parameter.isdigit():
+        return parameter
+    if parameter in _DIGEST_BITS:
+        return _DIGEST_BITS[parameter]
+    if algorithm.family == "SLH-DSA":
+        return parameter
+    numbers = re.findall(r"\d+", parameter)
+    return numbers[-1] if numbers else None
+
+
+def _signature_algorithm(name: str) -> Algorithm:
+    """A certificate's signature algorithm (`sha256WithRSAEncryption`, `ecdsa-with-SHA384`), by its name alone:
+    the issuer's key signed it, so the size of the certificate's own key says nothing about it."""
+    parsed = parse_name(name)
+    if parsed is not None and parsed.family in _FIXED_SIGNATURES:
+        return parsed
+    lowered = name.lower().replace("_", "-")
+    family = next((f for marker, f in _SIGNATURE_FAMILIES if marker in lowered), None)
+    return classify(family, None, primitive=Primitive.SIGNATURE, name=name) if family else unknown(name)
+
+
+_FIXED_SIGNATURES = {"EdDSA", "ML-DSA", "SLH-DSA", "FN-DSA"}  # the name alone fixes the parameter set
+
+
+_SIGNATURE_FAMILIES = (
+    ("ecdsa", "ECDSA"),
+    ("rsa", "RSA"),
+    ("dsa", "DSA"),
+)
+
+
+def algorithm_oid(algorithm: Algorithm) -> str | None:
+    """The object identifier of an algorithm component, where one names exactly it."""
+    return _OIDS.get(algorithm.name) or _FAMILY_OIDS.get(algorithm.family)
+
+
+_NIST = "2.16.840.1.101.3.4"
+_AES_OIDS = {
+    f"AES-{bits}-{mode}": f"{_NIST}.1.{base + offset}"
+    for bits, base in ((128, 0), (192, 20), (256, 40))
+    for mode, offset in (("ECB", 1), ("CBC", 2), ("OFB", 3), ("CFB", 4), ("WRAP", 5), ("GCM", 6), ("CCM", 7))
+}
+_OIDS = {
+    **_AES_OIDS,
+    "MD4": "1.2.840.113549.2.4",
+    "MD5": "1.2.840.113549.2.5",
+    "SHA-1": "1.3.14.3.2.26",
+    "SHA-224": f"{_NIST}.2.4",
+    "SHA-256": f"{_NIST}.2.1",
+    "SHA-384": f"{_NIST}.2.2",
+    "SHA-512": f"{_NIST}.2.3",
+    "SHA-512/224": f"{_NIST}.2.5",
+    "SHA-512/256": f"{_NIST}.2.6",
+    "SHA3-224": f"{_NIST}.2.7",
+    "SHA3-256": f"{_NIST}.2.8",
+    "SHA3-384": f"{_NIST}.2.9",
+    "SHA3-512": f"{_NIST}.2.10",
+    "SHAKE128": f"{_NIST}.2.11",
+    "SHAKE256": f"{_NIST}.2.12",
+    "HMAC-SHA-1": "1.2.840.113549.2.7",
+    "HMAC-SHA-224": "1.2.840.113549.2.8",
+    "HMAC-SHA-256": "1.2.840.113549.2.9",
+    "HMAC-SHA-384": "1.2.840.113549.2.10",
+    "HMAC-SHA-512": "1.2.840.113549.2.11",
+    "ML-KEM-512": f"{_NIST}.4.1",
+    "ML-KEM-768": f"{_NIST}.4.2",
+    "ML-KEM-1024": f"{_NIST}.4.3",
+    "ML-DSA-44": f"{_NIST}.3.17",
+    "ML-DSA-65": f"{_NIST}.3.18",
+    "ML-DSA-87": f"{_NIST}.3.19",
+    "X25519": "1.3.101.110",
+    "X448": "1.3.101.111",
+    "Ed25519": "1.3.101.112",
+    "Ed448": "1.3.101.113",
+    "DES-CBC": "1.3.14.3.2.7",
+    "3DES-CBC": "1.2.840.113549.3.7",
+    "RC4": "1.2.840.113549.3.4",
+    "ChaCha20-Poly1305": "1.2.840.113549.1.9.16.3.18",
+}
+# Families whose key algorithm has one identifier whatever the size (the SubjectPublicKeyInfo one).
+_FAMILY_OIDS = {
+    "RSA": "1.2.840.113549.1.1.1",
+    "DSA": "1.2.840.10040.4.1",
+    "DH": "1.2.840.113549.1.3.1",
+    "EC": "1.2.840.10045.2.1",
+    "ECDSA": "1.2.840.10045.2.1",
+    "ECDH": "1.3.132.1.12",
+    "PBKDF2": "1.2.840.113549.1.5.12",
+    "scrypt": "1.3.6.1.4.1.11591.4.11",
+}
 
 
 # ---------- import ----------
@@ -344,13 +498,15 @@ def cbom_findings(data: Any, source: str) -> list[Finding]:
     components = _all_components(data.get("components", []))
     by_ref = {c.get("bom-ref"): c for c in components if c.get("bom-ref")}
     name = Path(source).name
+    referenced = _referenced(components)
     findings: list[Finding] = []
     for component in components:
         asset = _imported_asset(component, by_ref)
-        if asset is None:
+        occurrences = component.get("evidence", {}).get("occurrences")
+        if asset is None or (not occurrences and component.get("bom-ref") in referenced):
             continue
         asset_type, algorithm, details = asset
-        occurrences = component.get("evidence", {}).get("occurrences") or [{}]
+        occurrences = occurrences or [{}]
         for occurrence in occurrences:
             findings.append(
                 Finding(
@@ -359,7 +515,7 @@ def cbom_findings(data: Any, source: str) -> list[Finding]:
                     path=occurrence.get("location") or f"{name}#{component.get('bom-ref', component['name'])}",
                     line=occurrence.get("line") or 1,
                     column=occurrence.get("offset") or 1,
-                    evidence=(occurrence.get("additionalContext") or "")[:160],
+                    evidence=redact_text((occurrence.get("additionalContext") or "")[:160]),
                     confidence=Confidence.MEDIUM,
                     rule_id="cbom.import",
                     language="cbom",
@@ -390,6 +546,26 @@ def _validate(source: str, data: Any) -> None:
         pointer = "".join(f"/{part}" for part in getattr(error.data, "absolute_path", ())) or "/"
         problem = Problem(detail[:300], source, pointer)
         raise InvalidInput(f"{source}: not valid CycloneDX {spec} at {pointer}: {problem.message}", [problem])
+
+
+def _referenced(components: list[dict[str, Any]]) -> set[str]:
+    """Refs that certificates and keys point to: a certificate's key and signature algorithm are part of the
+    certificate, not assets found on their own (unless they were seen somewhere themselves)."""
+    refs = set()
+    for component in components:
+        crypto = component.get("cryptoProperties", {})
+        certificate = crypto.get("certificateProperties", {})
+        material = crypto.get("relatedCryptoMaterialProperties", {})
+        refs.update(
+            ref
+            for ref in (
+                certificate.get("signatureAlgorithmRef"),
+                certificate.get("subjectPublicKeyRef"),
+                material.get("algorithmRef"),
+            )
+            if ref
+        )
+    return refs
 
 
 def _all_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -435,7 +611,8 @@ def _imported_asset(
     if asset_type is AssetType.RELATED_MATERIAL:
         material = crypto.get("relatedCryptoMaterialProperties", {})
         key = by_ref.get(material.get("algorithmRef", ""))
-        algorithm = _imported_algorithm(key) if key else unknown(component["name"])
+        # Without a reference the name is all there is: ours reads "<algorithm> <kind of material>".
+        algorithm = _imported_algorithm(key) if key else unknown(component["name"].rsplit(" ", 1)[0])
         return asset_type, algorithm, (("material", material.get("type", "unknown")),)
     return asset_type, _imported_algorithm(component), ()
 
@@ -444,6 +621,17 @@ def _imported_algorithm(component: dict[str, Any]) -> Algorithm:
     """Reclassify by our own tables when the name or properties say which algorithm it is; else unknown."""
     properties = component.get("cryptoProperties", {}).get("algorithmProperties", {})
     parsed = parse_name(component["name"])
+    family = next((p.get("value") for p in component.get("properties", []) if p.get("name") == "qtqms:family"), None)
+    if (parsed is None or not parsed.known) and family:
+        # Our own CBOM names the family: a hybrid group or a name our parser does not read still comes back
+        # as the asset the scan judged.
+        return classify(
+            family,
+            properties.get("curve") or properties.get("parameterSetIdentifier"),
+            mode=properties.get("mode") if properties.get("mode") not in {None, "other", "unknown"} else None,
+            padding=properties.get("padding") if properties.get("padding") not in {None, "other"} else None,
+            name=component["name"],
+        )
     if parsed is None or not parsed.known:
         return unknown(component["name"])
     if parsed.family in PROTOCOL_FAMILIES:

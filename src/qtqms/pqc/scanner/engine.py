@@ -19,6 +19,7 @@ from qtqms.kernel.errors import InvalidInput
 from qtqms.pqc.scanner import certificates, configs, manifests, patterns, python_ast
 from qtqms.pqc.scanner.algorithms import Algorithm, Finding
 from qtqms.pqc.scanner.matchers import Matcher, make_matcher
+from qtqms.pqc.scanner.redact import redact
 from qtqms.pqc.scanner.walk import ScanEvents, ScanSummary, WalkOptions, walk
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class ScanOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     matcher: str = "auto"
     jobs: int = 1  # worker processes; 1 scans in the calling process
+    show_literals: bool = False  # keep literal values in evidence (key material and private keys never)
 
 
 def default_jobs() -> int:
@@ -150,7 +152,7 @@ class Scanner:
                 on_file(file.relative, self.summary.bytes_scanned)
             for finding in findings:
                 self.summary.findings += 1
-                yield finding
+                yield redact(finding, self.options.show_literals)
         self.summary.add(walked.take())  # skips after the last file
 
     def _files(self, root: Path, walked: ScanEvents) -> Iterator[_File]:
