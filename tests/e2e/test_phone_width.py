@@ -9,7 +9,8 @@ from tests.e2e.test_smoke import log_in
 
 PAGES = ["/", "/org", "/catalog", "/catalog/frameworks/iso27001-2022", "/catalog/controls",
          "/catalog/soa/iso27001-2022", "/catalog/readiness/iso27001-2022", "/evidence", "/risk", "/risk/mosca",
-         "/risk/assets", "/pqc", "/trail", "/account", "/admin/users"]  # fmt: skip
+         "/risk/assets", "/pqc", "/trail", "/account", "/admin/users", "/quality", "/quality/tasks",
+         "/quality/nonconformities", "/lifecycle", "/lifecycle/elspi"]  # fmt: skip
 
 # Elements allowed to be wider than the page because they scroll inside a box of their own.
 WIDE_INSIDE_A_SCROLLER = """

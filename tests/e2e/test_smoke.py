@@ -16,7 +16,7 @@ def test_log_in_with_the_printed_credential_see_the_dashboard_and_log_out(page: 
     log_in(page, live_server, demo.admin_username, demo.admin_password)
     expect(page.locator("h1")).to_have_text("Dashboard")
     expect(page.locator("#org-name")).to_have_text("Aurora Quantum Labs (demo)")
-    expect(page.locator("#fig-products")).to_have_text("3")
+    expect(page.locator("#fig-products")).to_have_text("4")
     expect(page.locator("#fig-users")).to_have_text("7")
     expect(page.locator(".demo-banner")).to_be_visible()
     page.click("#logout")
