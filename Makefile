@@ -29,7 +29,8 @@ run: $(STAMP)
 	$(BIN)/qtqms init --demo --if-needed
 	$(BIN)/qtqms serve --host $(QTQMS_HOST) --port $(QTQMS_PORT)
 
-# Architecture contracts, then every test on SQLite, then again on PostgreSQL when QTQMS_TEST_PG_URL is set.
+# Architecture contracts, then every test on SQLite, then again on PostgreSQL when QTQMS_TEST_PG_URL is set; each
+# pass runs one pytest-xdist worker per core (each worker its own database).
 test: $(DEV_STAMP)
 	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory test-sqlite
@@ -41,10 +42,10 @@ test-fast: $(DEV_STAMP)
 	env -u QTQMS_TEST_PG_URL $(BIN)/pytest -m "not e2e" -n auto $(PYTEST_ARGS)
 
 test-sqlite: $(DEV_STAMP)
-	env -u QTQMS_TEST_PG_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u QTQMS_TEST_PG_URL $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 test-pg: $(DEV_STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
