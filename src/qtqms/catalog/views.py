@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -22,12 +22,11 @@ from qtqms.catalog.schemas import (
 )
 from qtqms.evidence import deps as evidence_deps
 from qtqms.identity.deps import CurrentActor
-from qtqms.kernel.errors import DomainError
 from qtqms.kernel.rbac import Permission, can
 from qtqms.kit.web import related
 from qtqms.kit.web.deps import Uow
 from qtqms.kit.web.downloads import download
-from qtqms.kit.web.forms import attempt, refusal
+from qtqms.kit.web.forms import FormState, attempt, refusal, run_form, see_other
 from qtqms.kit.web.templating import render
 
 router = APIRouter()
@@ -145,17 +144,16 @@ def create_control(request: Request, uow: Uow, actor: CurrentActor, form: Annota
     return _controls_page(request, uow, actor, notice=f"control {form.key} added")
 
 
-def _edit_page(request: Request, uow: Uow, actor: CurrentActor, key: str, form: dict, status_code: int = 200,
-               **extra) -> Response:  # fmt: skip
-    context = {"control": service.control_to_edit(uow, actor, key), "form": form, "statuses": STATUSES,
-               "field_errors": {}, **extra}  # fmt: skip
+def _edit_page(request: Request, uow: Uow, actor: CurrentActor, key: str, state: FormState,
+               status_code: int = 200) -> Response:  # fmt: skip
+    context = {"control": service.control_to_edit(uow, actor, key), "state": state, "statuses": STATUSES}
     return render(request, "catalog/control_edit.html", context, status_code)
 
 
 @router.get("/catalog/controls/{key}/edit", response_class=HTMLResponse)
 def edit_control(request: Request, uow: Uow, actor: CurrentActor, key: str) -> Response:
     control = service.control_to_edit(uow, actor, key)
-    form = {
+    values = {
         "title": control.title,
         "owner": control.owner,
         "status": control.status,
@@ -163,7 +161,7 @@ def edit_control(request: Request, uow: Uow, actor: CurrentActor, key: str) -> R
         "review_date": control.review_date.isoformat() if control.review_date else "",
         "requirements": "\n".join(f"{r.framework} {r.requirement}" for r in control.requirements),
     }
-    return _edit_page(request, uow, actor, key, form)
+    return _edit_page(request, uow, actor, key, FormState(values))
 
 
 @router.post("/catalog/controls/{key}/edit", response_class=HTMLResponse)
@@ -171,30 +169,20 @@ def save_control(
     request: Request, uow: Uow, actor: CurrentActor, key: str, form: Annotated[ControlForm, Form()]
 ) -> Response:
     """Everything the form shows is saved through the API's update; a refusal marks each field it concerns."""
+    typed = form.model_dump()
 
     def save() -> None:
         data = ControlUpdate(title=form.title, owner=form.owner, status=form.status, implementation=form.implementation,
                              review_date=form.review_date or None, requirements=_refs(form.requirements))  # fmt: skip
         service.update_control(uow, actor, key, data)
 
-    if error := attempt(uow, save)[1]:
-        code, message = refusal(error, f"control {key}: ")
-        return _edit_page(request, uow, actor, key, form.model_dump(), code, error=message,
-                          field_errors=_field_errors(error))  # fmt: skip
-    return _controls_page(request, uow, actor, notice=f"control {key} saved")
-
-
-def _field_errors(error: ValidationError | DomainError) -> dict[str, list[str]]:
-    """Each refused form field with what was wrong with it: schema errors by their first location, service
-    problems by their field or, for a requirement list entry (`requirements[2]`), the list."""
-    found: dict[str, list[str]] = {}
-    if isinstance(error, ValidationError):
-        pairs = [(str(e["loc"][0]) if e["loc"] else "", e["msg"]) for e in error.errors()]
-    else:
-        pairs = [(p.field or p.where.partition("[")[0], p.message) for p in error.problems]
-    for field, message in pairs:
-        found.setdefault(field, []).append(message)
-    return found
+    return run_form(
+        uow,
+        save,
+        fields=typed,
+        done=lambda _: see_other("/catalog/controls", f"control {key} saved"),
+        again=lambda errors: _edit_page(request, uow, actor, key, FormState(typed, errors), errors.status),
+    )
 
 
 @router.post("/catalog/controls/{key}/evidence", response_class=HTMLResponse)
