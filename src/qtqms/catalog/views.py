@@ -96,7 +96,7 @@ def _controls_page(request: Request, uow: Uow, actor: CurrentActor, status_code:
         "editable": can(actor, Permission.CONTROL_EDIT),
         "evidence_editable": can(actor, Permission.EVIDENCE_EDIT),
         "statuses": STATUSES,
-        "form": {},
+        "new_control": FormState(),
         "evidence_form": {},
         **extra,
     }
@@ -137,11 +137,14 @@ def create_control(request: Request, uow: Uow, actor: CurrentActor, form: Annota
                              implementation=form.implementation, requirements=_refs(form.requirements))  # fmt: skip
         service.create_control(uow, actor, data)
 
-    if error := attempt(uow, create)[1]:
-        code, message = refusal(error, "control ")
-        problems = [str(p) for p in getattr(error, "problems", [])]
-        return _controls_page(request, uow, actor, code, error=message, problems=problems, form=form.model_dump())
-    return _controls_page(request, uow, actor, notice=f"control {form.key} added")
+    typed = form.model_dump()
+    return run_form(
+        uow,
+        create,
+        fields=typed,
+        done=lambda _: see_other("/catalog/controls", f"control {form.key} added"),
+        again=lambda errors: _controls_page(request, uow, actor, errors.status, new_control=FormState(typed, errors)),
+    )
 
 
 def _edit_page(request: Request, uow: Uow, actor: CurrentActor, key: str, state: FormState,
