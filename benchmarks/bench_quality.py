@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.builders import query_counter
-
-from benchmarks.common import each_backend, fresh_schema, log_in, machine, report, timed
+from benchmarks.common import each_backend, fresh_schema, log_in, machine, measure_pages
 
 DOCUMENTS = 10_000
 ACTIONS = 50_000
@@ -89,20 +87,6 @@ def _load(engine, organisation_id: int, admin_id: int) -> None:
         connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
 
 
-def _page(client, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code, response.text[:300])
-    return response.text
-
-
-def _measure(label: str, engine, client) -> None:
-    for name, path in PAGES.items():
-        with query_counter(engine) as statements:
-            _page(client, path)
-        figures = timed(lambda path=path: _page(client, path), runs=RUNS, warmup=2)
-        report(f"{label} {name} ({len(statements)} queries)", figures, target=TARGET_SECONDS)
-
-
 def run_backend(label: str) -> None:
     from fastapi.testclient import TestClient
 
@@ -114,10 +98,10 @@ def run_backend(label: str) -> None:
     organisation_id, admin_id = _organisation(engine)
     with TestClient(create_app()) as client:
         log_in(client, "admin", PASSWORD)
-        _measure(f"{label} (empty)", engine, client)
+        measure_pages(f"{label} (empty)", engine, client, PAGES, runs=RUNS, target=TARGET_SECONDS)
         _load(engine, organisation_id, admin_id)
         print(f"-- {label}: {DOCUMENTS:,} documents, {NONCONFORMITIES:,} nonconformities, {ACTIONS:,} actions")
-        _measure(label, engine, client)
+        measure_pages(label, engine, client, PAGES, runs=RUNS, target=TARGET_SECONDS)
 
 
 def main() -> None:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import random
 
-from tests.builders import query_counter
-
-from benchmarks.common import each_backend, fresh_schema, log_in, machine, report, timed
+from benchmarks.common import each_backend, fresh_schema, get_page, log_in, machine, measure_pages
 
 RISKS = 100_000
 BATCH = 5_000
@@ -123,30 +121,16 @@ def _load(engine, organisation_id: int, owners: list[int]) -> None:
         connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
 
 
-def _page(client, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code, response.text[:300])
-    return response.text
-
-
 def _fifth_page(client) -> str:
     import html
     import re
 
     path = PAGES["register, domain filter, sorted by level"]
     for _ in range(4):
-        found = re.search(r'href="([^"]+)" id="next-page"', _page(client, path))
+        found = re.search(r'href="([^"]+)" id="next-page"', get_page(client, path))
         assert found, "the register has fewer than five pages"
         path = html.unescape(found.group(1))
     return path
-
-
-def _measure(label: str, engine, client, pages: dict[str, str]) -> None:
-    for name, path in pages.items():
-        with query_counter(engine) as statements:
-            _page(client, path)
-        figures = timed(lambda path=path: _page(client, path), runs=RUNS, warmup=2)
-        report(f"{label} {name} ({len(statements)} queries)", figures, target=TARGET_SECONDS)
 
 
 def run_backend(label: str) -> None:
@@ -161,10 +145,12 @@ def run_backend(label: str) -> None:
     with TestClient(create_app()) as client:
         log_in(client, "admin", PASSWORD)
         # The same pages with nothing in the register: what the web stack costs by itself.
-        _measure(f"{label} (empty register)", engine, client, {"register": "/risk", "heat maps": "/risk/heatmap"})
+        empty = {"register": "/risk", "heat maps": "/risk/heatmap"}
+        measure_pages(f"{label} (empty register)", engine, client, empty, runs=RUNS, target=TARGET_SECONDS)
         _load(engine, organisation_id, owners)
         print(f"-- {label}: {RISKS:,} risks loaded")
-        _measure(label, engine, client, {**PAGES, "register, page 5 by cursor": _fifth_page(client)})
+        pages = {**PAGES, "register, page 5 by cursor": _fifth_page(client)}
+        measure_pages(label, engine, client, pages, runs=RUNS, target=TARGET_SECONDS)
 
 
 def main() -> None:

@@ -95,3 +95,21 @@ def each_backend(run: Callable[[str], None]) -> None:
         from qtqms.db.runtime import dispose_all
 
         dispose_all()
+
+
+def get_page(client, path: str) -> str:
+    """A page's HTML, or a failed benchmark naming the page and what it answered."""
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code, response.text[:300])
+    return response.text
+
+
+def measure_pages(label: str, engine, client, pages: dict[str, str], *, runs: int, target: float) -> None:
+    """Each page's query count (one view) and its time over `runs` views after two warm-up views."""
+    from tests.builders import query_counter
+
+    for name, path in pages.items():
+        with query_counter(engine) as statements:
+            get_page(client, path)
+        figures = timed(lambda path=path: get_page(client, path), runs=runs, warmup=2)
+        report(f"{label} {name} ({len(statements)} queries)", figures, target=target)
