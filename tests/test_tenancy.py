@@ -235,7 +235,7 @@ def _slot_candidates(world, name: str) -> list[str]:
 def _write_values(world, path: str, is_api: bool) -> list[tuple[str, ...]]:
     """Identifier tuples worth trying on a write route: the ones that open its readable twin (same parameters)
     for the first organisation's admin, else every combination of each parameter's candidates."""
-    reads = dict(_get_routes(world["app"]))
+    reads = world.setdefault("reads", dict(_get_routes(world["app"])))
     twin = path
     while twin:
         if twin in reads and PARAM.findall(twin) == PARAM.findall(path) and (url := _first_open(world, twin, is_api)):
